@@ -1,0 +1,1 @@
+"""Welkom: the information system behind Limburg's policy on international workers."""

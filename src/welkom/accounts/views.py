@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import base64
+import io
+from urllib.parse import quote
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from welkom.accounts.forms import LoginForm, TwoFactorForm
+from welkom.accounts.services import totp_device_for_enrolment, totp_verify
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+def _otpauth_uri(device: TOTPDevice) -> str:
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    label = quote(f"Welkom:{device.user.get_username()}")
+    return f"otpauth://totp/{label}?secret={secret}&issuer=Welkom&digits={device.digits}"
+
+
+def _qr_svg(text: str) -> str:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+@login_required
+def two_factor(request):
+    """Enrol an authenticator app (first time) or enter a code from it."""
+    enrolled = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    form = TwoFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp_verify(request=request, token=form.cleaned_data["token"]):
+            messages.success(request, _("Two-factor authentication succeeded."))
+            return redirect("core:home")
+        form.add_error("token", _("This code is not right. Codes change every 30 seconds; try the current one."))
+    context = {"form": form, "enrolled": enrolled}
+    if not enrolled:
+        device = totp_device_for_enrolment(user=request.user)
+        uri = _otpauth_uri(device)
+        context |= {
+            "qr_svg": _qr_svg(uri),
+            "secret": base64.b32encode(device.bin_key).decode().rstrip("="),
+        }
+    return render(request, "accounts/two_factor.html", context)

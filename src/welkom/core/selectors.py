@@ -1,0 +1,88 @@
+"""What the home page offers each user: tasks derived from permissions, never role names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from welkom.organisations import rules
+from welkom.organisations.selectors import memberships_of
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    description: str
+    url: str
+
+
+# What each kind of organisation may see in Welkom: said plainly on its home page.
+SCOPE_BY_KIND = {
+    rules.HOUSING_PROVIDER: _(
+        "As a housing provider you see your own locations and your own residents only."
+    ),
+    rules.EMPLOYER: _("As an employer you see your own workers only."),
+    rules.TEMP_AGENCY: _("As a temp agency you see your own workers only."),
+    rules.MUNICIPALITY: _(
+        "As a municipality you see the locations and stays in your own territory only."
+    ),
+    rules.PROVINCE: _(
+        "As the province you see figures per municipality, region and province: "
+        "aggregates only, never a person."
+    ),
+    rules.ENFORCEMENT_PARTNER: _(
+        "As an enforcement partner you see only the cases you are a member of."
+    ),
+}
+
+
+def home_tasks(user) -> list[Task]:
+    tasks = [
+        Task(
+            _("Look up a postcode"),
+            _("Find the Limburg municipality of a postcode."),
+            reverse("places:postcode_lookup"),
+        )
+    ]
+    if user.has_perm("organisations.manage_members"):
+        tasks.append(
+            Task(
+                _("Manage your team"),
+                _("Invite colleagues, and remove those who no longer work with Welkom."),
+                reverse("organisations:team"),
+            )
+        )
+    if user.has_perm("organisations.manage_api_tokens"):
+        tasks.append(
+            Task(
+                _("Connect your own system"),
+                _("Create and revoke API tokens with which your systems send data to Welkom."),
+                reverse("organisations:api_tokens"),
+            )
+        )
+    if user.has_perm("processing_log.view_processinglogentry"):
+        tasks.append(
+            Task(
+                _("Search the processing log"),
+                _("See who read or changed personal data, when and for which purpose."),
+                reverse("processing_log:search"),
+            )
+        )
+        tasks.append(
+            Task(
+                _("Register of processing activities"),
+                _("The purposes for which Welkom processes personal data, with their legal basis."),
+                reverse("processing_log:activities"),
+            )
+        )
+    return tasks
+
+
+def home_scopes(user) -> list[str]:
+    kinds = []
+    for membership in memberships_of(user):
+        if membership.organisation.kind not in kinds:
+            kinds.append(membership.organisation.kind)
+    return [SCOPE_BY_KIND[kind] for kind in kinds]

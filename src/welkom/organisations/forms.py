@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from welkom.organisations import rules
+from welkom.organisations.models import Role
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        offered = rules.roles_for_kind(organisation.kind)
+        self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in offered]
+
+
+class AcceptInvitationForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters, not only digits, and not a common password."),
+    )
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the system that uses the token"),
+        max_length=100,
+        help_text=_("For example: planning system, night-register export."),
+    )

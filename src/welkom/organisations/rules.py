@@ -1,0 +1,78 @@
+"""Pure rules about organisations: KvK numbers, and what each role may do in each kind.
+
+Code checks permissions (``user.has_perm("organisations.manage_members")``), never role
+names; this table is the one place that turns a membership into permissions.
+"""
+
+from __future__ import annotations
+
+import re
+
+HOUSING_PROVIDER = "housing_provider"
+EMPLOYER = "employer"
+TEMP_AGENCY = "temp_agency"
+MUNICIPALITY = "municipality"
+PROVINCE = "province"
+ENFORCEMENT_PARTNER = "enforcement_partner"
+
+MEMBER = "member"
+MANAGER = "manager"
+PRIVACY_OFFICER = "privacy_officer"
+
+_KVK = re.compile(r"^[0-9]{8}$")
+_KVK_IGNORED = re.compile(r"[\s.\-]+")
+
+
+class KvkNumberError(ValueError):
+    pass
+
+
+def kvk_number_normalise(text: str) -> str:
+    """A KvK number as eight digits; spaces, dots and dashes people type are dropped.
+
+    KvK numbers have had no check digit since 2016, so eight digits is the whole check.
+    """
+    compact = _KVK_IGNORED.sub("", text or "")
+    if not _KVK.match(compact):
+        raise KvkNumberError(text)
+    return compact
+
+
+_TEAM = {"organisations.manage_members", "organisations.manage_api_tokens"}
+_PRIVACY = {"processing_log.view_processinglogentry"}
+
+# (organisation kind, role) → permissions. A kind missing a role does not offer it.
+ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
+    (HOUSING_PROVIDER, MEMBER): frozenset(),
+    (HOUSING_PROVIDER, MANAGER): frozenset(_TEAM),
+    (EMPLOYER, MEMBER): frozenset(),
+    (EMPLOYER, MANAGER): frozenset(_TEAM),
+    (TEMP_AGENCY, MEMBER): frozenset(),
+    (TEMP_AGENCY, MANAGER): frozenset(_TEAM),
+    (MUNICIPALITY, MEMBER): frozenset(),
+    (MUNICIPALITY, MANAGER): frozenset(_TEAM),
+    (MUNICIPALITY, PRIVACY_OFFICER): frozenset(_PRIVACY),
+    (PROVINCE, MEMBER): frozenset(),
+    (PROVINCE, MANAGER): frozenset(_TEAM),
+    # The province hosts Welkom for all parties; its privacy officer oversees the whole log.
+    (PROVINCE, PRIVACY_OFFICER): frozenset(_PRIVACY | {"processing_log.view_all_entries"}),
+    (ENFORCEMENT_PARTNER, MEMBER): frozenset(),
+    (ENFORCEMENT_PARTNER, MANAGER): frozenset({"organisations.manage_members"}),
+}
+
+# Kinds whose users see a territory, aggregates or shared cases, and roles that see logs:
+# they must sign in with a second factor.
+TWO_FACTOR_KINDS = frozenset({MUNICIPALITY, PROVINCE, ENFORCEMENT_PARTNER})
+TWO_FACTOR_ROLES = frozenset({PRIVACY_OFFICER})
+
+
+def role_permissions(kind: str, role: str) -> frozenset[str]:
+    return ROLE_PERMISSIONS.get((kind, role), frozenset())
+
+
+def roles_for_kind(kind: str) -> list[str]:
+    return [role for (each_kind, role) in ROLE_PERMISSIONS if each_kind == kind]
+
+
+def requires_two_factor(kind: str, role: str) -> bool:
+    return kind in TWO_FACTOR_KINDS or role in TWO_FACTOR_ROLES

@@ -1,0 +1,51 @@
+"""Reads about organisations, and the scoping helpers every `visible_to(user)` builds on."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from welkom.organisations import rules
+from welkom.organisations.models import Membership, Organisation
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's own memberships, for access control (not logged: one's own data)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_welkom_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.access_control.filter(user=user)
+            .select_related("organisation__municipality")
+            .order_by("created_at", "pk")
+        )
+        user._welkom_memberships = cached
+    return cached
+
+
+def primary_organisation(user) -> Organisation | None:
+    memberships = memberships_of(user)
+    return memberships[0].organisation if memberships else None
+
+
+def organisations_where(user, permission: str) -> QuerySet[Organisation]:
+    """The organisations in which the user's membership grants `permission`."""
+    ids = [m.organisation_id for m in memberships_of(user) if permission in m.permissions]
+    return Organisation.objects.filter(pk__in=ids)
+
+
+def territory_of(user) -> list[int]:
+    """Ids of the municipalities whose territory the user works for (municipality staff)."""
+    return [
+        m.organisation.municipality_id
+        for m in memberships_of(user)
+        if m.organisation.kind == rules.MUNICIPALITY
+    ]
+
+
+def organisation_kinds_of(user) -> set[str]:
+    return {m.organisation.kind for m in memberships_of(user)}
+
+
+def user_requires_two_factor(user) -> bool:
+    return any(m.requires_two_factor for m in memberships_of(user))

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ProcessingActivity(models.Model):
+    """An entry of the register of processing activities (AVG art. 30).
+
+    Versioned: a relevant change is a new row with a higher version, so that log entries
+    keep pointing at the activity as it was when they were written.
+    """
+
+    code = models.SlugField(_("code"), max_length=60)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    purpose = models.TextField(_("purpose"))
+    legal_basis = models.TextField(_("legal basis"))
+    data_categories = models.TextField(_("categories of personal data"))
+    retention = models.CharField(_("retention period"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("processing activity")
+        verbose_name_plural = _("processing activities")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="activity_code_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+
+class EntryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EntryQuerySet:
+        """The province's privacy officer sees every entry; another organisation's
+        privacy officer sees the entries of its own users."""
+        from welkom.organisations.selectors import organisations_where
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_perm("processing_log.view_all_entries"):
+            return self
+        own = organisations_where(user, "processing_log.view_processinglogentry")
+        return self.filter(organisation__in=own)
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(_("Processing log entries cannot be changed."))
+
+    def delete(self):
+        raise AppendOnlyError(_("Processing log entries cannot be deleted."))
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class Entry(models.Model):
+    """One processing of one data subject's personal data (Logboek Dataverwerkingen).
+
+    Append-only: the model refuses updates and deletes, and so does the database (a
+    trigger on PostgreSQL and on SQLite).
+    """
+
+    class Action(models.TextChoices):
+        READ = "read", _("read")
+        CREATE = "create", _("create")
+        UPDATE = "update", _("update")
+        DELETE = "delete", _("delete")
+        EXPORT = "export", _("export")
+
+    class Status(models.TextChoices):
+        OK = "ok", _("succeeded")
+        ERROR = "error", _("failed")
+
+    trace_id = models.CharField(_("trace id"), max_length=32, db_index=True)
+    span_id = models.CharField(_("span id"), max_length=16)
+    parent_span_id = models.CharField(_("parent span id"), max_length=16, blank=True)
+    started_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    activity = models.ForeignKey(
+        ProcessingActivity, models.PROTECT, related_name="+", verbose_name=_("processing activity")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("kind of data"), max_length=60)
+    data_subject_type = models.CharField(_("kind of data subject"), max_length=30, blank=True)
+    data_subject_id = models.CharField(
+        _("data subject (pseudonym)"), max_length=64, blank=True, db_index=True
+    )
+    status = models.CharField(_("outcome"), max_length=5, choices=Status.choices, default="ok")
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("processing log entry")
+        verbose_name_plural = _("processing log entries")
+        default_permissions = ("view",)
+        permissions = [("view_all_entries", _("Can search the processing log of all parties"))]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError(_("Processing log entries cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("Processing log entries cannot be deleted."))

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from welkom.processing_log.models import Entry
+from welkom.processing_log.services import data_subject_pseudonym
+
+
+def entries_search(*, user, criteria: dict):
+    """Entries the user may see, filtered by the search form's cleaned criteria."""
+    entries = Entry.objects.visible_to(user).select_related("activity", "organisation")
+    if criteria.get("date_from"):
+        entries = entries.filter(
+            started_at__gte=timezone.make_aware(datetime.combine(criteria["date_from"], time.min))
+        )
+    if criteria.get("date_until"):
+        end = datetime.combine(criteria["date_until"] + timedelta(days=1), time.min)
+        entries = entries.filter(started_at__lt=timezone.make_aware(end))
+    if criteria.get("activity"):
+        entries = entries.filter(activity__code=criteria["activity"].code)
+    if criteria.get("action"):
+        entries = entries.filter(action=criteria["action"])
+    if criteria.get("actor"):
+        entries = entries.filter(actor_label__iexact=criteria["actor"].strip())
+    if criteria.get("subject_id"):
+        pseudonym = data_subject_pseudonym(
+            subject_type=criteria.get("subject_type") or "person",
+            subject_id=criteria["subject_id"].strip(),
+        )
+        entries = entries.filter(data_subject_id=pseudonym)
+    return entries

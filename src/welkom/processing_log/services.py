@@ -1,0 +1,95 @@
+"""Writing the processing log. The only way in; nothing here changes or removes an entry."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from welkom.processing_log.context import current_trace, new_span_id
+from welkom.processing_log.models import Entry, ProcessingActivity
+
+
+class UnknownProcessingActivity(LookupError):
+    pass
+
+
+def data_subject_pseudonym(*, subject_type: str, subject_id: object) -> str:
+    """A keyed HMAC of the subject's internal id: linkable within Welkom, meaningless outside."""
+    message = f"{subject_type}:{subject_id}".encode()
+    return hmac.new(settings.PSEUDONYM_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Processing:
+    """Who processes personal data, for which registered activity, doing what."""
+
+    activity: str
+    action: str
+    actor: object = None  # a user, or None for the system itself
+    organisation: object = None
+    object_type: str = ""
+
+    @classmethod
+    def by(cls, user, *, activity: str, action: str = Entry.Action.READ, organisation=None):
+        if organisation is None and getattr(user, "is_authenticated", False):
+            from welkom.organisations.selectors import primary_organisation
+
+            organisation = primary_organisation(user)
+        return cls(activity=activity, action=action, actor=user, organisation=organisation)
+
+    @classmethod
+    def system(cls, *, activity: str, action: str = Entry.Action.READ):
+        return cls(activity=activity, action=action)
+
+
+def _activity(code: str) -> ProcessingActivity:
+    activity = ProcessingActivity.objects.filter(code=code, active=True).order_by("-version").first()
+    if activity is None:
+        raise UnknownProcessingActivity(
+            f"No active processing activity {code!r} in the register of processing activities."
+        )
+    return activity
+
+
+def processing_log_write(
+    *,
+    processing: Processing,
+    subject_type: str,
+    subject_ids: Iterable[object],
+    object_type: str,
+    status: str = Entry.Status.OK,
+) -> int:
+    """One entry per data subject, each its own child span of the current trace."""
+    activity = _activity(processing.activity)
+    trace = current_trace()
+    actor = processing.actor if getattr(processing.actor, "is_authenticated", False) else None
+    actor_label = actor.get_username() if actor else "system"
+    now = timezone.now()
+    unique_ids = list(dict.fromkeys(subject_ids))
+    entries = [
+        Entry(
+            trace_id=trace.trace_id,
+            span_id=new_span_id(),
+            parent_span_id=trace.span_id,
+            started_at=now,
+            actor=actor,
+            actor_label=actor_label,
+            organisation=processing.organisation,
+            activity=activity,
+            action=processing.action,
+            object_type=processing.object_type or object_type,
+            data_subject_type=subject_type,
+            data_subject_id=data_subject_pseudonym(subject_type=subject_type, subject_id=subject_id)
+            if subject_id is not None
+            else "",
+            status=status,
+        )
+        for subject_id in unique_ids
+    ]
+    Entry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)

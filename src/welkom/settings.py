@@ -1,0 +1,227 @@
+"""Welkom's one settings module. Every value comes from the environment, with a default.
+
+The variables are listed with their defaults and a line each in `.env.example`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from welkom.env import env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPOSITORY_DIR = PACKAGE_DIR.parent.parent
+VAR_DIR = Path(env_str("WELKOM_VAR_DIR", str(REPOSITORY_DIR / "var")))
+
+
+def _key_from_file(name: str) -> str:
+    """A random key kept in VAR_DIR, made on first use, so a fresh clone needs no setup."""
+    path = VAR_DIR / name
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = env_bool("WELKOM_DEBUG", False)
+DEMO_MODE = env_bool("WELKOM_DEMO_MODE", False)
+SECRET_KEY = env_str("WELKOM_SECRET_KEY", "") or _key_from_file("secret-key")
+PSEUDONYM_KEY = env_str("WELKOM_PSEUDONYM_KEY", "") or _key_from_file("pseudonym-key")
+ALLOWED_HOSTS = env_list("WELKOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("WELKOM_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "welkom.core",
+    "welkom.accounts",
+    "welkom.places",
+    "welkom.organisations",
+    "welkom.processing_log",
+    "welkom.demo",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "rest_framework",
+    "drf_spectacular",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "welkom.core.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "welkom.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "welkom.urls"
+WSGI_APPLICATION = "welkom.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "welkom.core.context_processors.layout",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'welkom.sqlite3'}"),
+        conn_max_age=env_int("WELKOM_DB_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the server read while an import writes; the timeout waits out short locks.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "welkom.organisations.backends.MembershipBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+
+# Two-factor authentication (TOTP) for the roles that see a territory, aggregates or logs.
+REQUIRE_2FA = env_bool("WELKOM_REQUIRE_2FA", not DEMO_MODE)
+OTP_TOTP_ISSUER = "Welkom"
+
+# Lock-out after repeated failed logins (django-axes).
+AXES_FAILURE_LIMIT = env_int("WELKOM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("WELKOM_LOGIN_COOLOFF_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# Sessions and cookies.
+HTTPS = env_bool("WELKOM_HTTPS", True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("WELKOM_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_SSL_REDIRECT = env_bool("WELKOM_SSL_REDIRECT", False)
+if env_bool("WELKOM_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+# E-mail: printed to the console in demo mode, sent over SMTP otherwise.
+EMAIL_BACKEND = env_str(
+    "WELKOM_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO_MODE
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("WELKOM_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("WELKOM_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("WELKOM_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("WELKOM_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("WELKOM_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("WELKOM_DEFAULT_FROM_EMAIL", "welkom@localhost")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Languages: Dutch first; English msgids; every language on every page from the start.
+LANGUAGE_CODE = "nl"
+LANGUAGES = [
+    ("nl", _("Dutch")),
+    ("en", _("English")),
+    ("pl", _("Polish")),
+    ("ro", _("Romanian")),
+    ("bg", _("Bulgarian")),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Amsterdam"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+WHITENOISE_USE_FINDERS = DEBUG
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "welkom.organisations.authentication.OrganisationTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Welkom API",
+    "DESCRIPTION": "API for housing providers', employers' and municipalities' systems.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("WELKOM_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
+
+from welkom.organisations.api import organisation_me
+from welkom.places.api import postcode_lookup
+
+# The admin signs in through Welkom's own login, so lock-out and two-factor apply there too.
+admin.site.login = login_required(admin.site.login)
+
+api_patterns = [
+    path("organisation", organisation_me, name="organisation"),
+    path("postcodes/<str:postcode>", postcode_lookup, name="postcode"),
+    path("schema", SpectacularAPIView.as_view(api_version="1"), name="schema"),
+]
+
+urlpatterns = [
+    path("api/v1/", include((api_patterns, "api"))),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    *i18n_patterns(
+        path("", include("welkom.core.urls")),
+        path("account/", include("welkom.accounts.urls")),
+        path("organisation/", include("welkom.organisations.urls")),
+        path("places/", include("welkom.places.urls")),
+        path("processing-log/", include("welkom.processing_log.urls")),
+        prefix_default_language=False,
+    ),
+]
