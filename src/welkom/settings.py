@@ -132,7 +132,8 @@ OTP_TOTP_ISSUER = "Welkom"
 # Lock-out after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = env_int("WELKOM_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("WELKOM_LOGIN_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locks an account after repeated failures, and separately an address that tries many.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

@@ -1,0 +1,177 @@
+"""A synthetic but plausible population of housing providers, locations and workers.
+
+Pure and deterministic: the same seed and scale give the same data, byte for byte. The
+locations lean towards Noord- and Midden-Limburg, where most international workers live;
+names come from Polish, Romanian, Bulgarian and other EU locales.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from faker import Faker
+
+# Where the workers' names and home places come from, with a weight each.
+LOCALES = {
+    "pl_PL": ("PL", "POL", 45),
+    "ro_RO": ("RO", "ROU", 20),
+    "bg_BG": ("BG", "BGR", 12),
+    "hu_HU": ("HU", "HUN", 5),
+    "lt_LT": ("LT", "LTU", 5),
+    "sk_SK": ("SK", "SVK", 4),
+    "pt_PT": ("PT", "PRT", 4),
+    "lv_LV": ("LV", "LVA", 3),
+    "cs_CZ": ("CZ", "CZE", 2),
+}
+REGION_WEIGHTS = {"Noord-Limburg": 5, "Midden-Limburg": 4, "Zuid-Limburg": 1}
+# The first locations lie in the demo's two featured municipalities, Venlo and Horst aan de
+# Maas, so that each featured municipality account sees housing in its own territory.
+FEATURED_MUNICIPALITIES = ["GM0983", "GM1507"]
+DOCUMENT_TYPES = ["identity card", "passport"]
+STREETS = ["Industrieweg", "Kerkstraat", "Stationsweg", "Molenweg", "Venloseweg", "Tuinbouwweg",
+           "Logistiekweg", "Parallelweg", "Hoofdstraat", "Dorpsstraat", "Maasweg", "Peelweg"]
+
+
+@dataclass(frozen=True)
+class Scale:
+    providers: int
+    locations: int
+    persons: int
+    nights: int
+
+
+SCALES = {
+    "small": Scale(providers=2, locations=4, persons=60, nights=30),
+    "province": Scale(providers=300, locations=3000, persons=120_000, nights=30),
+}
+
+
+@dataclass(frozen=True)
+class DemoLocation:
+    provider_index: int
+    code: str
+    street: str
+    number: int
+    postcode: str
+    municipality_code: str
+    capacity: int
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    family_name: str
+    given_names: str
+    date_of_birth: date
+    nationality: str
+    home_place: str
+    home_country: str
+    document_type: str
+
+
+@dataclass(frozen=True)
+class DemoStay:
+    person_index: int
+    location_index: int
+    check_in: date
+    check_out: date  # exclusive
+
+
+def _name_pools(rng: random.Random, size: int) -> dict[str, tuple[list[str], list[str], list[str]]]:
+    """Per locale: family names, given names and home places, drawn once from Faker."""
+    pools = {}
+    for locale in LOCALES:
+        faker = Faker(locale)
+        faker.seed_instance(rng.randrange(2**32))
+        pools[locale] = (
+            [faker.last_name() for _ in range(size)],
+            [faker.first_name() for _ in range(size)],
+            [faker.city() for _ in range(size // 4 or 1)],
+        )
+    return pools
+
+
+def locations_generate(
+    rng: random.Random, *, scale: Scale, postcodes_by_municipality: dict[str, list[str]],
+    region_of: dict[str, str],
+) -> list[DemoLocation]:
+    municipalities = sorted(postcodes_by_municipality)
+    weights = [REGION_WEIGHTS[region_of[code]] for code in municipalities]
+    locations = []
+    for index in range(scale.locations):
+        provider_index = index % scale.providers
+        if index < 2 * len(FEATURED_MUNICIPALITIES):
+            municipality = FEATURED_MUNICIPALITIES[index % len(FEATURED_MUNICIPALITIES)]
+        else:
+            municipality = rng.choices(municipalities, weights)[0]
+        pc4 = rng.choice(postcodes_by_municipality[municipality])
+        letters = "".join(rng.choice("ABCDEGHJKLMNPRTVWXZ") for _ in range(2))
+        locations.append(
+            DemoLocation(
+                provider_index=provider_index,
+                code=f"L{index // scale.providers + 1:03d}",
+                street=rng.choice(STREETS),
+                number=rng.randint(1, 250),
+                postcode=f"{pc4} {letters}",
+                municipality_code=municipality,
+                capacity=rng.choice([8, 12, 16, 24, 32, 48, 64, 96]),
+            )
+        )
+    return locations
+
+
+def persons_generate(rng: random.Random, *, scale: Scale) -> list[DemoPerson]:
+    pools = _name_pools(rng, 400)
+    locales = list(LOCALES)
+    weights = [LOCALES[locale][2] for locale in locales]
+    persons = []
+    for _ in range(scale.persons):
+        locale = rng.choices(locales, weights)[0]
+        family, given, places = pools[locale]
+        country, nationality, _weight = LOCALES[locale]
+        persons.append(
+            DemoPerson(
+                family_name=rng.choice(family),
+                given_names=rng.choice(given),
+                date_of_birth=date(1960, 1, 1) + timedelta(days=rng.randrange(365 * 45)),
+                nationality=nationality,
+                home_place=rng.choice(places),
+                home_country=country,
+                document_type=rng.choice(DOCUMENT_TYPES),
+            )
+        )
+    return persons
+
+
+def stays_generate(
+    rng: random.Random, *, scale: Scale, first_night: date, locations: list[DemoLocation]
+) -> list[DemoStay]:
+    """Most workers stay the whole period at one location; some arrive, leave or move."""
+    end = first_night + timedelta(days=scale.nights)
+    stays = []
+    location_count = len(locations)
+    for person_index in range(scale.persons):
+        location_index = person_index % location_count
+        check_in = first_night
+        check_out = end
+        draw = rng.random()
+        if draw < 0.15:
+            check_in = first_night + timedelta(days=rng.randrange(1, scale.nights))
+        elif draw < 0.25:
+            check_out = first_night + timedelta(days=rng.randrange(1, scale.nights))
+        elif draw < 0.30 and scale.nights > 2:
+            moved = first_night + timedelta(days=rng.randrange(1, scale.nights - 1))
+            stays.append(DemoStay(person_index, location_index, check_in, moved))
+            location_index = rng.randrange(location_count)
+            check_in = moved
+        stays.append(DemoStay(person_index, location_index, check_in, check_out))
+    return stays
+
+
+def nights_of(stay: DemoStay) -> Iterator[date]:
+    night = stay.check_in
+    while night < stay.check_out:
+        yield night
+        night += timedelta(days=1)

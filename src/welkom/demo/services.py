@@ -1,0 +1,192 @@
+"""Creates the demo organisations and accounts, and writes the demo night lists."""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from welkom.demo.population import (
+    SCALES,
+    locations_generate,
+    nights_of,
+    persons_generate,
+    stays_generate,
+)
+from welkom.organisations import rules
+from welkom.organisations.models import Membership, Organisation
+from welkom.places.models import Municipality
+
+DEMO_PASSWORD = "welkom-demo-2026"
+DEMO_DOMAIN = "demo.welkom.test"
+NIGHT_LIST_COLUMNS = [
+    "night", "location_code", "family_name", "given_names", "date_of_birth", "nationality",
+    "home_place", "home_country", "document_type", "document_number", "bsn", "room",
+    "registration_status", "expected_departure", "employer_kvk",
+]
+LOCATION_COLUMNS = [
+    "provider_kvk", "location_code", "street", "number", "postcode", "municipality_code",
+    "permitted_capacity",
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    organisation: str
+    role: str
+    superuser: bool = False
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    organisations: int
+    accounts: list[DemoAccount]
+    locations: int
+    persons: int
+    person_nights: int
+    files: Path
+
+
+# The two featured providers and municipalities let a visitor see the separation.
+FEATURED = [
+    ("Huisvesting Noord-Limburg B.V.", rules.HOUSING_PROVIDER, None, "huisvester-a", rules.MANAGER),
+    ("Flexwonen Maasdal B.V.", rules.HOUSING_PROVIDER, None, "huisvester-b", rules.MANAGER),
+    ("Tuinbouw Venlo B.V.", rules.EMPLOYER, None, "werkgever", rules.MANAGER),
+    ("Uitzendbureau Limes B.V.", rules.TEMP_AGENCY, None, "uitzendbureau", rules.MANAGER),
+    ("Gemeente Venlo", rules.MUNICIPALITY, "GM0983", "gemeente-venlo", rules.MEMBER),
+    ("Gemeente Horst aan de Maas", rules.MUNICIPALITY, "GM1507", "gemeente-horst", rules.MEMBER),
+    ("Provincie Limburg", rules.PROVINCE, None, "provincie", rules.MEMBER),
+    ("Nederlandse Arbeidsinspectie", rules.ENFORCEMENT_PARTNER, None, "inspectie", rules.MEMBER),
+]
+EXTRA_ACCOUNTS = [
+    ("huisvester-a-medewerker", "Huisvesting Noord-Limburg B.V.", rules.MEMBER),
+    ("privacy", "Provincie Limburg", rules.PRIVACY_OFFICER),
+]
+
+
+def _kvk_numbers(rng: random.Random, count: int) -> list[str]:
+    numbers: list[str] = []
+    seen: set[str] = set()
+    while len(numbers) < count:
+        number = f"{rng.randrange(10_000_000, 100_000_000)}"
+        if number not in seen:
+            seen.add(number)
+            numbers.append(number)
+    return numbers
+
+
+def _account(username: str, organisation: Organisation, role: str, *, superuser: bool = False):
+    User = get_user_model()
+    email = f"{username}@{DEMO_DOMAIN}"
+    user, created = User.objects.get_or_create(
+        username=email,
+        defaults={"email": email, "first_name": username.split("-")[0].capitalize(), "last_name": "Demo"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.is_superuser = user.is_staff = superuser
+        user.save()
+    if organisation is not None:
+        Membership.access_control.get_or_create(user=user, organisation=organisation, defaults={"role": role})
+    return DemoAccount(email, organisation.name if organisation else "—", role, superuser)
+
+
+@transaction.atomic
+def demo_create(*, scale: str, seed: int, first_night: date, out_dir: Path) -> DemoSummary:
+    """Organisations and accounts in the database; locations and night lists as files.
+
+    Locations and night lists are written in the import layouts, so that the housing and
+    night-register imports (and their benchmarks) read them as a provider would send them.
+    """
+    size = SCALES[scale]
+    rng = random.Random(seed)
+    municipalities = {m.code: m for m in Municipality.objects.select_related("region")}
+
+    organisations: dict[str, Organisation] = {}
+    kvk = iter(_kvk_numbers(rng, size.providers + 10))
+    for name, kind, municipality_code, _username, _role in FEATURED:
+        organisations[name], _ = Organisation.objects.get_or_create(
+            name=name,
+            kind=kind,
+            defaults={
+                "kvk_number": next(kvk) if kind in {rules.HOUSING_PROVIDER, rules.EMPLOYER, rules.TEMP_AGENCY} else "",
+                "municipality": municipalities.get(municipality_code),
+            },
+        )
+    for code, municipality in municipalities.items():
+        Organisation.objects.get_or_create(
+            kind=rules.MUNICIPALITY, municipality=municipality, defaults={"name": f"Gemeente {municipality.name}"}
+        )
+    providers = [organisations[FEATURED[0][0]], organisations[FEATURED[1][0]]]
+    for index in range(2, size.providers):
+        provider, _ = Organisation.objects.get_or_create(
+            name=f"Demo Huisvesting {index + 1:03d} B.V.",
+            kind=rules.HOUSING_PROVIDER,
+            defaults={"kvk_number": next(kvk)},
+        )
+        providers.append(provider)
+
+    accounts = [_account(username, organisations[name], role) for name, _k, _m, username, role in FEATURED]
+    accounts += [_account(username, organisations[name], role) for username, name, role in EXTRA_ACCOUNTS]
+    accounts.append(_account("beheer", None, "", superuser=True))
+
+    postcodes: dict[str, list[str]] = {}
+    for municipality in municipalities.values():
+        postcodes[municipality.code] = list(municipality.postcodes.values_list("pc4", flat=True))
+    region_of = {code: m.region.name for code, m in municipalities.items()}
+    locations = locations_generate(rng, scale=size, postcodes_by_municipality=postcodes, region_of=region_of)
+    persons = persons_generate(rng, scale=size)
+    stays = stays_generate(rng, scale=size, first_night=first_night, locations=locations)
+    person_nights = _files_write(out_dir, providers, locations, persons, stays)
+    return DemoSummary(
+        organisations=Organisation.objects.count(),
+        accounts=accounts,
+        locations=len(locations),
+        persons=len(persons),
+        person_nights=person_nights,
+        files=out_dir,
+    )
+
+
+def _files_write(out_dir: Path, providers, locations, persons, stays) -> int:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / "locations.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(LOCATION_COLUMNS)
+        for location in locations:
+            writer.writerow([
+                providers[location.provider_index].kvk_number, location.code, location.street,
+                location.number, location.postcode, location.municipality_code, location.capacity,
+            ])
+    nights_dir = out_dir / "night-lists"
+    nights_dir.mkdir(exist_ok=True)
+    handles = {}
+    writers = {}
+    count = 0
+    try:
+        for stay in sorted(stays, key=lambda s: (s.location_index, s.check_in, s.person_index)):
+            location = locations[stay.location_index]
+            kvk = providers[location.provider_index].kvk_number
+            if kvk not in writers:
+                handles[kvk] = (nights_dir / f"{kvk}.csv").open("w", encoding="utf-8", newline="")
+                writers[kvk] = csv.writer(handles[kvk])
+                writers[kvk].writerow(NIGHT_LIST_COLUMNS)
+            person = persons[stay.person_index]
+            fixed = [
+                location.code, person.family_name, person.given_names, person.date_of_birth.isoformat(),
+                person.nationality, person.home_place, person.home_country, person.document_type,
+                "", "", "", "", "", "",
+            ]
+            for night in nights_of(stay):
+                writers[kvk].writerow([night.isoformat(), *fixed])
+                count += 1
+    finally:
+        for handle in handles.values():
+            handle.close()
+    return count
