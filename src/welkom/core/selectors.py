@@ -62,7 +62,7 @@ def home_tasks(user) -> list[Task]:
                 reverse("organisations:api_tokens"),
             )
         )
-    if user.has_perm("processing_log.view_processinglogentry"):
+    if user.has_perm("processing_log.view_entry"):
         tasks.append(
             Task(
                 _("Search the processing log"),

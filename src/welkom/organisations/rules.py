@@ -39,7 +39,7 @@ def kvk_number_normalise(text: str) -> str:
 
 
 _TEAM = {"organisations.manage_members", "organisations.manage_api_tokens"}
-_PRIVACY = {"processing_log.view_processinglogentry"}
+_PRIVACY = {"processing_log.view_entry"}
 
 # (organisation kind, role) → permissions. A kind missing a role does not offer it.
 ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {

@@ -44,7 +44,7 @@ class EntryQuerySet(models.QuerySet):
             return self.none()
         if user.has_perm("processing_log.view_all_entries"):
             return self
-        own = organisations_where(user, "processing_log.view_processinglogentry")
+        own = organisations_where(user, "processing_log.view_entry")
         return self.filter(organisation__in=own)
 
     def update(self, **kwargs):

@@ -10,7 +10,7 @@ from welkom.processing_log.selectors import entries_search
 
 
 @login_required
-@permission_required("processing_log.view_processinglogentry", raise_exception=True)
+@permission_required("processing_log.view_entry", raise_exception=True)
 def search(request):
     form = EntrySearchForm(request.GET or None)
     page = None
@@ -29,7 +29,7 @@ def search(request):
 
 
 @login_required
-@permission_required("processing_log.view_processinglogentry", raise_exception=True)
+@permission_required("processing_log.view_entry", raise_exception=True)
 def activities(request):
     return render(
         request,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from welkom.demo.population import SCALES
-from welkom.demo.services import DEMO_PASSWORD, demo_create
+from welkom.demo.services import demo_create
 from welkom.organisations.models import Organisation
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, seed, first_night, out, if_empty, **options) -> None:
-        if not settings.DEMO_MODE and not options.get("force_outside_demo"):
+        if not settings.DEMO_MODE:
             raise CommandError("Demo data is only made with WELKOM_DEMO_MODE=true.")
         if if_empty and Organisation.objects.exists():
             self.stdout.write("The database has organisations already: no demo data added.")
@@ -46,7 +46,6 @@ class Command(BaseCommand):
             f"{summary.locations} locations, {summary.persons} persons, "
             f"{summary.person_nights} person-nights from {first_night} in {summary.files}."
         )
-        self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
-        for account in summary.accounts:
-            role = "platform administrator" if account.superuser else account.role
-            self.stdout.write(f"  {account.username:42} {account.organisation} ({role})")
+        self.stdout.write(
+            f"{len(summary.accounts)} demo accounts; `welkom demo_logins` lists them."
+        )

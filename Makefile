@@ -1,0 +1,50 @@
+# Welkom — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+# Development defaults for `make run`: demo mode (demo accounts, no 2FA, mail to console), plain HTTP.
+RUN_ENV := WELKOM_DEMO_MODE=true WELKOM_HTTPS=false
+
+.PHONY: help install run test lint check-migrations check-translations messages bench clean
+
+help:
+	@echo "make run    set up and serve Welkom with demo data on http://127.0.0.1:8000"
+	@echo "make test   run the test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)"
+	@echo "make lint | check-migrations | check-translations | messages | clean"
+
+$(INSTALLED): pyproject.toml requirements/lock.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+install: $(INSTALLED)
+
+run: $(INSTALLED)
+	$(BIN)/welkom compile_translations
+	$(RUN_ENV) $(BIN)/welkom migrate --noinput
+	$(RUN_ENV) $(BIN)/welkom collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/welkom demo --scale small --if-empty
+	$(RUN_ENV) $(BIN)/welkom demo_logins
+	$(RUN_ENV) $(BIN)/welkom runserver 127.0.0.1:8000
+
+test: $(INSTALLED)
+	$(BIN)/welkom compile_translations
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
+
+check-migrations: $(INSTALLED)
+	$(BIN)/welkom makemigrations --check --dry-run
+
+check-translations: $(INSTALLED)
+	$(BIN)/welkom check_translations
+
+messages: $(INSTALLED)
+	$(BIN)/welkom check_translations --update || true
+
+clean:
+	rm -rf $(VENV) var

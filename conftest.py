@@ -1,0 +1,19 @@
+"""pytest configuration: fast password hashing and plain static files for the test run."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_settings():
+    from django.conf import settings
+
+    # Set once, before any test class makes its users; the real hashers are slow by design.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.REQUIRE_2FA = False
+    yield

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import re
+
+from django.core import mail
+from django.test import override_settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from welkom.testing import PersonaTestCase
+
+PASSWORD = "a-long-test-password"
+
+
+class LoginTests(PersonaTestCase):
+    def test_it_signs_in_and_lands_on_the_home_page(self) -> None:
+        response = self.client.post("/en/account/login/", {"username": "providermanager", "password": PASSWORD})
+        self.assertRedirects(response, "/en/")
+        home = self.client.get("/en/")
+        self.assertContains(home, "You work for Provider A (housing provider) as manager.")
+
+    def test_it_refuses_a_wrong_password_with_a_clear_message(self) -> None:
+        response = self.client.post("/en/account/login/", {"username": "providermanager", "password": "wrong"})
+        self.assertContains(response, "is not known", status_code=200)
+
+    def test_it_locks_the_account_after_repeated_failures(self) -> None:
+        for _ in range(5):
+            self.client.post("/en/account/login/", {"username": "providermember", "password": "wrong"})
+        response = self.client.post("/en/account/login/", {"username": "providermember", "password": PASSWORD})
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "temporarily locked", status_code=429)
+
+    def test_it_signs_out_with_a_post(self) -> None:
+        self.client.force_login(self.provider_member)
+        self.client.post("/en/account/logout/")
+        self.assertContains(self.client.get("/en/"), "Sign in")
+
+
+class PasswordResetTests(PersonaTestCase):
+    def test_it_mails_a_link_that_sets_a_new_password(self) -> None:
+        self.client.post("/en/account/password-reset/", {"email": "providermember@example.test"})
+        self.assertEqual(len(mail.outbox), 1)
+        link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+        form_page = self.client.get(link, follow=True)
+        action = form_page.redirect_chain[-1][0]
+        new = "another-long-password-77"
+        self.client.post(action, {"new_password1": new, "new_password2": new})
+        self.provider_member.refresh_from_db()
+        self.assertTrue(self.provider_member.check_password(new))
+
+    def test_it_says_the_same_for_an_unknown_address(self) -> None:
+        response = self.client.post("/en/account/password-reset/", {"email": "nobody@example.test"}, follow=True)
+        self.assertContains(response, "If an account exists")
+        self.assertEqual(len(mail.outbox), 0)
+
+
+@override_settings(REQUIRE_2FA=True)
+class TwoFactorTests(PersonaTestCase):
+    def test_it_sends_a_municipality_user_to_two_factor_first(self) -> None:
+        self.client.force_login(self.venlo_member)
+        self.assertRedirects(self.client.get("/en/"), "/en/account/two-factor/", fetch_redirect_response=False)
+        self.assertEqual(self.client.get("/en/processing-log/").status_code, 302)
+
+    def test_it_lets_a_housing_provider_in_without_a_second_factor(self) -> None:
+        self.client.force_login(self.provider_manager)
+        self.assertEqual(self.client.get("/en/").status_code, 200)
+
+    def test_it_enrols_an_authenticator_and_then_lets_the_user_in(self) -> None:
+        self.client.force_login(self.province_privacy)
+        page = self.client.get("/en/account/two-factor/")
+        self.assertContains(page, "<svg")
+        device = TOTPDevice.objects.get(user=self.province_privacy)
+        wrong = self.client.post("/en/account/two-factor/", {"token": "000000"})
+        self.assertContains(wrong, "This code is not right")
+        device.refresh_from_db()
+        device.throttle_reset()  # a failure makes the next try wait a second (django-otp throttling)
+        code = f"{totp(device.bin_key):06d}"
+        self.assertRedirects(self.client.post("/en/account/two-factor/", {"token": code}), "/en/")
+        device.refresh_from_db()
+        self.assertTrue(device.confirmed)
+        self.assertEqual(self.client.get("/en/processing-log/").status_code, 200)

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django.test import TestCase
+
+from welkom.testing import PersonaTestCase
+
+
+class PublicHomeTests(TestCase):
+    def test_it_serves_every_language_with_alternates(self) -> None:
+        for prefix, lang in [("", "nl"), ("/en", "en"), ("/pl", "pl"), ("/ro", "ro"), ("/bg", "bg")]:
+            with self.subTest(lang=lang):
+                response = self.client.get(f"{prefix}/")
+                self.assertContains(response, f'<html lang="{lang}"')
+                for other in ["nl", "en", "pl", "ro", "bg", "x-default"]:
+                    self.assertContains(response, f'hreflang="{other}"')
+
+    def test_it_is_translated(self) -> None:
+        self.assertContains(self.client.get("/"), "Inloggen")
+        self.assertContains(self.client.get("/en/"), "Sign in")
+        for prefix in ["/pl/", "/ro/", "/bg/"]:
+            with self.subTest(prefix=prefix):
+                self.assertNotContains(self.client.get(prefix), "Who works with Welkom")
+
+    def test_it_sends_security_headers(self) -> None:
+        response = self.client.get("/")
+        self.assertIn("default-src 'self'", response["Content-Security-Policy"])
+        self.assertEqual(response["X-Frame-Options"], "DENY")
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+
+    def test_it_has_a_skip_link(self) -> None:
+        self.assertContains(self.client.get("/en/"), 'href="#main"')
+
+
+class RoleHomeTests(PersonaTestCase):
+    def _tasks(self, user) -> str:
+        self.client.force_login(user)
+        return self.client.get("/en/").content.decode()
+
+    def test_it_offers_a_manager_the_team_and_tokens(self) -> None:
+        page = self._tasks(self.provider_manager)
+        self.assertIn("Manage your team", page)
+        self.assertIn("Connect your own system", page)
+        self.assertIn("your own locations and your own residents only", page)
+
+    def test_it_offers_a_member_neither(self) -> None:
+        page = self._tasks(self.provider_member)
+        self.assertNotIn("Manage your team", page)
+        self.assertNotIn("Search the processing log", page)
+
+    def test_it_offers_the_privacy_officer_the_log(self) -> None:
+        self.assertIn("Search the processing log", self._tasks(self.province_privacy))
+
+    def test_it_tells_each_kind_what_it_sees(self) -> None:
+        self.assertIn("your own territory only", self._tasks(self.venlo_member))
+        self.assertIn("aggregates only, never a person", self._tasks(self.province_member))
+        self.assertIn("only the cases you are a member of", self._tasks(self.partner_member))
+        self.assertIn("your own workers only", self._tasks(self.employer_manager))
+
+    def test_it_tells_an_outsider_to_ask_for_an_invitation(self) -> None:
+        self.assertIn("does not belong to an organisation yet", self._tasks(self.outsider))

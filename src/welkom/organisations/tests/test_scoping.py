@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from welkom.organisations.models import ApiToken, Membership, Organisation
+from welkom.organisations.selectors import territory_of
+from welkom.organisations.services import USER_ADMINISTRATION, api_token_create
+from welkom.processing_log.services import Processing
+from welkom.testing import PersonaTestCase
+
+
+class OrganisationScopingTests(PersonaTestCase):
+    def test_it_shows_users_their_own_organisations_only(self) -> None:
+        self.assertEqual(list(Organisation.objects.visible_to(self.provider_member)), [self.provider])
+        self.assertEqual(list(Organisation.objects.visible_to(self.venlo_member)), [self.venlo])
+        self.assertEqual(list(Organisation.objects.visible_to(self.outsider)), [])
+        self.assertEqual(list(Organisation.objects.visible_to(AnonymousUser())), [])
+
+    def test_it_gives_municipality_users_their_territory(self) -> None:
+        self.assertEqual(territory_of(self.venlo_member), [self.venlo.municipality_id])
+        self.assertEqual(territory_of(self.provider_manager), [])
+        self.assertEqual(territory_of(self.province_member), [])
+
+
+class MembershipScopingTests(PersonaTestCase):
+    def _visible(self, user) -> set[str]:
+        processing = Processing.by(user, activity=USER_ADMINISTRATION)
+        memberships = Membership.objects.visible_to(user).select_related("user").for_processing(processing)
+        return {m.user.username for m in memberships}
+
+    def test_it_shows_a_manager_the_members_of_the_organisation(self) -> None:
+        self.assertEqual(self._visible(self.provider_manager), {"providermanager", "providermember"})
+
+    def test_it_shows_members_and_outsiders_nothing(self) -> None:
+        self.assertEqual(self._visible(self.provider_member), set())
+        self.assertEqual(self._visible(self.venlo_member), set())
+        self.assertEqual(self._visible(self.outsider), set())
+
+
+class ApiTokenScopingTests(PersonaTestCase):
+    def test_it_shows_tokens_to_managers_of_the_same_organisation_only(self) -> None:
+        token, _key = api_token_create(organisation=self.provider, name="planning", created_by=self.provider_manager)
+        self.assertEqual(list(ApiToken.objects.visible_to(self.provider_manager)), [token])
+        self.assertEqual(list(ApiToken.objects.visible_to(self.provider_member)), [])
+        self.assertEqual(list(ApiToken.objects.visible_to(self.other_provider_manager)), [])
+        self.assertEqual(list(ApiToken.objects.visible_to(self.outsider)), [])

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from django.db import DatabaseError, connection, transaction
+
+from welkom.organisations.models import Membership
+from welkom.organisations.services import USER_ADMINISTRATION
+from welkom.processing_log.context import trace_from_traceparent, traced
+from welkom.processing_log.models import AppendOnlyError, Entry
+from welkom.processing_log.querysets import PersonalDataReadWithoutProcessing
+from welkom.processing_log.services import (
+    Processing,
+    UnknownProcessingActivity,
+    data_subject_pseudonym,
+    processing_log_write,
+)
+from welkom.testing import PersonaTestCase
+
+
+class PersonalDataQuerySetTests(PersonaTestCase):
+    def test_it_refuses_to_read_personal_data_without_a_processing(self) -> None:
+        with self.assertRaises(PersonalDataReadWithoutProcessing):
+            list(Membership.objects.all())
+        with self.assertRaises(PersonalDataReadWithoutProcessing):
+            Membership.objects.first()
+        with self.assertRaises(PersonalDataReadWithoutProcessing):
+            list(Membership.objects.filter(organisation=self.provider).iterator())
+
+    def test_it_counts_without_a_processing(self) -> None:
+        self.assertEqual(Membership.objects.count(), 11)
+        self.assertEqual(Entry.objects.count(), 0)
+
+    def test_it_writes_one_entry_per_data_subject_read(self) -> None:
+        processing = Processing.by(self.provider_manager, activity=USER_ADMINISTRATION)
+        rows = list(Membership.objects.filter(organisation=self.provider).for_processing(processing))
+        entries = Entry.objects.order_by("pk")
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(entries.count(), 2)
+        expected = {data_subject_pseudonym(subject_type="user", subject_id=row.user_id) for row in rows}
+        self.assertEqual({e.data_subject_id for e in entries}, expected)
+        first = entries[0]
+        self.assertEqual((first.actor, first.organisation, first.action), (self.provider_manager, self.provider, "read"))
+        self.assertEqual(first.activity.code, USER_ADMINISTRATION)
+        self.assertEqual(len({e.span_id for e in entries}), 2)  # a child span per subject
+
+    def test_it_logs_rows_streamed_with_iterator(self) -> None:
+        processing = Processing.system(activity=USER_ADMINISTRATION)
+        rows = list(Membership.objects.for_processing(processing).iterator(chunk_size=3))
+        self.assertEqual(len(rows), 11)
+        self.assertEqual(Entry.objects.filter(actor_label="system").count(), 11)
+
+    def test_it_never_stores_the_subject_id_itself(self) -> None:
+        pseudonym = data_subject_pseudonym(subject_type="person", subject_id=123456782)
+        self.assertNotIn("123456782", pseudonym)
+        self.assertEqual(len(pseudonym), 64)
+        self.assertNotEqual(pseudonym, data_subject_pseudonym(subject_type="user", subject_id=123456782))
+
+    def test_it_refuses_an_unregistered_activity(self) -> None:
+        with self.assertRaises(UnknownProcessingActivity):
+            processing_log_write(
+                processing=Processing.system(activity="marketing"),
+                subject_type="person", subject_ids=[1], object_type="person",
+            )
+
+    def test_it_continues_a_callers_w3c_trace(self) -> None:
+        trace = trace_from_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        with traced(trace):
+            processing_log_write(
+                processing=Processing.system(activity=USER_ADMINISTRATION),
+                subject_type="user", subject_ids=[1], object_type="user",
+            )
+        entry = Entry.objects.get()
+        self.assertEqual(entry.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736")
+        self.assertEqual(entry.parent_span_id, trace.span_id)
+
+
+class AppendOnlyTests(PersonaTestCase):
+    def setUp(self) -> None:
+        processing_log_write(
+            processing=Processing.system(activity=USER_ADMINISTRATION),
+            subject_type="user", subject_ids=[self.outsider.pk], object_type="user",
+        )
+        self.entry = Entry.objects.get()
+
+    def test_it_refuses_changes_and_deletes_in_the_application(self) -> None:
+        self.entry.actor_label = "someone else"
+        with self.assertRaises(AppendOnlyError):
+            self.entry.save()
+        with self.assertRaises(AppendOnlyError):
+            self.entry.delete()
+        with self.assertRaises(AppendOnlyError):
+            Entry.objects.all().update(actor_label="x")
+        with self.assertRaises(AppendOnlyError):
+            Entry.objects.all().delete()
+
+    def test_it_refuses_changes_and_deletes_in_the_database(self) -> None:
+        table = Entry._meta.db_table
+        for statement in [f"UPDATE {table} SET actor_label = 'x'", f"DELETE FROM {table}"]:
+            with self.subTest(statement=statement):
+                with transaction.atomic(), self.assertRaises(DatabaseError), connection.cursor() as cursor:
+                    cursor.execute(statement)
+        self.assertEqual(Entry.objects.get().actor_label, "system")
+
+
+class EntryScopingTests(PersonaTestCase):
+    def setUp(self) -> None:
+        for user, organisation in [(self.venlo_member, self.venlo), (self.horst_member, self.horst)]:
+            processing_log_write(
+                processing=Processing.by(user, activity=USER_ADMINISTRATION, organisation=organisation),
+                subject_type="user", subject_ids=[user.pk], object_type="user",
+            )
+
+    def test_it_shows_the_province_privacy_officer_everything(self) -> None:
+        self.assertEqual(Entry.objects.visible_to(self.province_privacy).count(), 2)
+
+    def test_it_shows_a_municipality_privacy_officer_its_own_organisation(self) -> None:
+        self.assertEqual(
+            list(Entry.objects.visible_to(self.venlo_privacy).values_list("actor_label", flat=True)),
+            ["venlomember"],
+        )
+
+    def test_it_shows_others_nothing(self) -> None:
+        for user in [self.venlo_member, self.province_member, self.provider_manager, self.outsider]:
+            with self.subTest(user=user.username):
+                self.assertEqual(Entry.objects.visible_to(user).count(), 0)

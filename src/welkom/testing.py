@@ -1,0 +1,52 @@
+"""Test helpers shared by every app's tests: one persona per role, and an outsider."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.test import TestCase
+
+from welkom.organisations import rules
+from welkom.organisations.models import Membership, Organisation
+from welkom.places.models import Municipality
+
+
+def user_make(username: str, organisation: Organisation | None = None, role: str = rules.MEMBER):
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.test", password="a-long-test-password",
+        first_name=username.capitalize(), last_name="Test",
+    )
+    if organisation is not None:
+        Membership.access_control.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+class PersonaTestCase(TestCase):
+    """Two housing providers, an employer, a temp agency, two municipalities, the province,
+    an enforcement partner, and users in each role; `outsider` belongs to no organisation."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        venlo = Municipality.objects.get(code="GM0983")
+        horst = Municipality.objects.get(code="GM1507")
+        make = Organisation.objects.create
+        cls.provider = make(name="Provider A", kind=rules.HOUSING_PROVIDER, kvk_number="11111111")
+        cls.other_provider = make(name="Provider B", kind=rules.HOUSING_PROVIDER, kvk_number="22222222")
+        cls.employer = make(name="Employer", kind=rules.EMPLOYER, kvk_number="33333333")
+        cls.agency = make(name="Agency", kind=rules.TEMP_AGENCY, kvk_number="44444444")
+        cls.venlo = make(name="Gemeente Venlo", kind=rules.MUNICIPALITY, municipality=venlo)
+        cls.horst = make(name="Gemeente Horst", kind=rules.MUNICIPALITY, municipality=horst)
+        cls.province = make(name="Provincie Limburg", kind=rules.PROVINCE)
+        cls.partner = make(name="Arbeidsinspectie", kind=rules.ENFORCEMENT_PARTNER)
+
+        cls.provider_manager = user_make("providermanager", cls.provider, rules.MANAGER)
+        cls.provider_member = user_make("providermember", cls.provider, rules.MEMBER)
+        cls.other_provider_manager = user_make("othermanager", cls.other_provider, rules.MANAGER)
+        cls.employer_manager = user_make("employermanager", cls.employer, rules.MANAGER)
+        cls.agency_manager = user_make("agencymanager", cls.agency, rules.MANAGER)
+        cls.venlo_member = user_make("venlomember", cls.venlo, rules.MEMBER)
+        cls.horst_member = user_make("horstmember", cls.horst, rules.MEMBER)
+        cls.venlo_privacy = user_make("venloprivacy", cls.venlo, rules.PRIVACY_OFFICER)
+        cls.province_member = user_make("provincemember", cls.province, rules.MEMBER)
+        cls.province_privacy = user_make("provinceprivacy", cls.province, rules.PRIVACY_OFFICER)
+        cls.partner_member = user_make("partnermember", cls.partner, rules.MEMBER)
+        cls.outsider = user_make("outsider")
