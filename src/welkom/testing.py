@@ -12,8 +12,11 @@ from welkom.places.models import Municipality
 
 def user_make(username: str, organisation: Organisation | None = None, role: str = rules.MEMBER):
     user = get_user_model().objects.create_user(
-        username=username, email=f"{username}@example.test", password="a-long-test-password",
-        first_name=username.capitalize(), last_name="Test",
+        username=username,
+        email=f"{username}@example.test",
+        password="a-long-test-password",
+        first_name=username.capitalize(),
+        last_name="Test",
     )
     if organisation is not None:
         Membership.access_control.create(user=user, organisation=organisation, role=role)
@@ -30,7 +33,9 @@ class PersonaTestCase(TestCase):
         horst = Municipality.objects.get(code="GM1507")
         make = Organisation.objects.create
         cls.provider = make(name="Provider A", kind=rules.HOUSING_PROVIDER, kvk_number="11111111")
-        cls.other_provider = make(name="Provider B", kind=rules.HOUSING_PROVIDER, kvk_number="22222222")
+        cls.other_provider = make(
+            name="Provider B", kind=rules.HOUSING_PROVIDER, kvk_number="22222222"
+        )
         cls.employer = make(name="Employer", kind=rules.EMPLOYER, kvk_number="33333333")
         cls.agency = make(name="Agency", kind=rules.TEMP_AGENCY, kvk_number="44444444")
         cls.venlo = make(name="Gemeente Venlo", kind=rules.MUNICIPALITY, municipality=venlo)

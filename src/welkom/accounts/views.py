@@ -58,7 +58,10 @@ def two_factor(request):
         if totp_verify(request=request, token=form.cleaned_data["token"]):
             messages.success(request, _("Two-factor authentication succeeded."))
             return redirect("core:home")
-        form.add_error("token", _("This code is not right. Codes change every 30 seconds; try the current one."))
+        form.add_error(
+            "token",
+            _("This code is not right. Codes change every 30 seconds; try the current one."),
+        )
     context = {"form": form, "enrolled": enrolled}
     if not enrolled:
         device = totp_device_for_enrolment(user=request.user)

@@ -31,8 +31,20 @@ REGION_WEIGHTS = {"Noord-Limburg": 5, "Midden-Limburg": 4, "Zuid-Limburg": 1}
 # Maas, so that each featured municipality account sees housing in its own territory.
 FEATURED_MUNICIPALITIES = ["GM0983", "GM1507"]
 DOCUMENT_TYPES = ["identity card", "passport"]
-STREETS = ["Industrieweg", "Kerkstraat", "Stationsweg", "Molenweg", "Venloseweg", "Tuinbouwweg",
-           "Logistiekweg", "Parallelweg", "Hoofdstraat", "Dorpsstraat", "Maasweg", "Peelweg"]
+STREETS = [
+    "Industrieweg",
+    "Kerkstraat",
+    "Stationsweg",
+    "Molenweg",
+    "Venloseweg",
+    "Tuinbouwweg",
+    "Logistiekweg",
+    "Parallelweg",
+    "Hoofdstraat",
+    "Dorpsstraat",
+    "Maasweg",
+    "Peelweg",
+]
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,10 @@ def _name_pools(rng: random.Random, size: int) -> dict[str, tuple[list[str], lis
 
 
 def locations_generate(
-    rng: random.Random, *, scale: Scale, postcodes_by_municipality: dict[str, list[str]],
+    rng: random.Random,
+    *,
+    scale: Scale,
+    postcodes_by_municipality: dict[str, list[str]],
     region_of: dict[str, str],
 ) -> list[DemoLocation]:
     municipalities = sorted(postcodes_by_municipality)

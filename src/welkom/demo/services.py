@@ -25,12 +25,29 @@ from welkom.places.models import Municipality
 DEMO_PASSWORD = "welkom-demo-2026"
 DEMO_DOMAIN = "demo.welkom.test"
 NIGHT_LIST_COLUMNS = [
-    "night", "location_code", "family_name", "given_names", "date_of_birth", "nationality",
-    "home_place", "home_country", "document_type", "document_number", "bsn", "room",
-    "registration_status", "expected_departure", "employer_kvk",
+    "night",
+    "location_code",
+    "family_name",
+    "given_names",
+    "date_of_birth",
+    "nationality",
+    "home_place",
+    "home_country",
+    "document_type",
+    "document_number",
+    "bsn",
+    "room",
+    "registration_status",
+    "expected_departure",
+    "employer_kvk",
 ]
 LOCATION_COLUMNS = [
-    "provider_kvk", "location_code", "street", "number", "postcode", "municipality_code",
+    "provider_kvk",
+    "location_code",
+    "street",
+    "number",
+    "postcode",
+    "municipality_code",
     "permitted_capacity",
 ]
 
@@ -86,14 +103,20 @@ def _account(username: str, organisation: Organisation, role: str, *, superuser:
     email = f"{username}@{DEMO_DOMAIN}"
     user, created = User.objects.get_or_create(
         username=email,
-        defaults={"email": email, "first_name": username.split("-")[0].capitalize(), "last_name": "Demo"},
+        defaults={
+            "email": email,
+            "first_name": username.split("-")[0].capitalize(),
+            "last_name": "Demo",
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.is_superuser = user.is_staff = superuser
         user.save()
     if organisation is not None:
-        Membership.access_control.get_or_create(user=user, organisation=organisation, defaults={"role": role})
+        Membership.access_control.get_or_create(
+            user=user, organisation=organisation, defaults={"role": role}
+        )
     return DemoAccount(email, organisation.name if organisation else "—", role, superuser)
 
 
@@ -115,13 +138,17 @@ def demo_create(*, scale: str, seed: int, first_night: date, out_dir: Path) -> D
             name=name,
             kind=kind,
             defaults={
-                "kvk_number": next(kvk) if kind in {rules.HOUSING_PROVIDER, rules.EMPLOYER, rules.TEMP_AGENCY} else "",
+                "kvk_number": next(kvk)
+                if kind in {rules.HOUSING_PROVIDER, rules.EMPLOYER, rules.TEMP_AGENCY}
+                else "",
                 "municipality": municipalities.get(municipality_code),
             },
         )
-    for code, municipality in municipalities.items():
+    for municipality in municipalities.values():
         Organisation.objects.get_or_create(
-            kind=rules.MUNICIPALITY, municipality=municipality, defaults={"name": f"Gemeente {municipality.name}"}
+            kind=rules.MUNICIPALITY,
+            municipality=municipality,
+            defaults={"name": f"Gemeente {municipality.name}"},
         )
     providers = [organisations[FEATURED[0][0]], organisations[FEATURED[1][0]]]
     for index in range(2, size.providers):
@@ -132,15 +159,21 @@ def demo_create(*, scale: str, seed: int, first_night: date, out_dir: Path) -> D
         )
         providers.append(provider)
 
-    accounts = [_account(username, organisations[name], role) for name, _k, _m, username, role in FEATURED]
-    accounts += [_account(username, organisations[name], role) for username, name, role in EXTRA_ACCOUNTS]
+    accounts = [
+        _account(username, organisations[name], role) for name, _k, _m, username, role in FEATURED
+    ]
+    accounts += [
+        _account(username, organisations[name], role) for username, name, role in EXTRA_ACCOUNTS
+    ]
     accounts.append(_account("beheer", None, "", superuser=True))
 
     postcodes: dict[str, list[str]] = {}
     for municipality in municipalities.values():
         postcodes[municipality.code] = list(municipality.postcodes.values_list("pc4", flat=True))
     region_of = {code: m.region.name for code, m in municipalities.items()}
-    locations = locations_generate(rng, scale=size, postcodes_by_municipality=postcodes, region_of=region_of)
+    locations = locations_generate(
+        rng, scale=size, postcodes_by_municipality=postcodes, region_of=region_of
+    )
     persons = persons_generate(rng, scale=size)
     stays = stays_generate(rng, scale=size, first_night=first_night, locations=locations)
     person_nights = _files_write(out_dir, providers, locations, persons, stays)
@@ -160,10 +193,17 @@ def _files_write(out_dir: Path, providers, locations, persons, stays) -> int:
         writer = csv.writer(handle)
         writer.writerow(LOCATION_COLUMNS)
         for location in locations:
-            writer.writerow([
-                providers[location.provider_index].kvk_number, location.code, location.street,
-                location.number, location.postcode, location.municipality_code, location.capacity,
-            ])
+            writer.writerow(
+                [
+                    providers[location.provider_index].kvk_number,
+                    location.code,
+                    location.street,
+                    location.number,
+                    location.postcode,
+                    location.municipality_code,
+                    location.capacity,
+                ]
+            )
     nights_dir = out_dir / "night-lists"
     nights_dir.mkdir(exist_ok=True)
     handles = {}
@@ -179,9 +219,20 @@ def _files_write(out_dir: Path, providers, locations, persons, stays) -> int:
                 writers[kvk].writerow(NIGHT_LIST_COLUMNS)
             person = persons[stay.person_index]
             fixed = [
-                location.code, person.family_name, person.given_names, person.date_of_birth.isoformat(),
-                person.nationality, person.home_place, person.home_country, person.document_type,
-                "", "", "", "", "", "",
+                location.code,
+                person.family_name,
+                person.given_names,
+                person.date_of_birth.isoformat(),
+                person.nationality,
+                person.home_place,
+                person.home_country,
+                person.document_type,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
             ]
             for night in nights_of(stay):
                 writers[kvk].writerow([night.isoformat(), *fixed])

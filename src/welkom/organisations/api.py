@@ -9,7 +9,6 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 
-
 class OrganisationOutput(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -33,4 +32,3 @@ def organisation_me(request) -> Response:
         "municipality_code": organisation.municipality.code if organisation.municipality else None,
     }
     return Response(OrganisationOutput(data).data)
-

@@ -51,10 +51,15 @@ class OrganisationTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("Send the header as: Authorization: Token <key>."))
+            raise exceptions.AuthenticationFailed(
+                _("Send the header as: Authorization: Token <key>.")
+            )
         key = header[1].decode("ascii", errors="replace")
         token = (
-            ApiToken.objects.active().select_related("organisation").filter(key_hash=secret_hash(key)).first()
+            ApiToken.objects.active()
+            .select_related("organisation")
+            .filter(key_hash=secret_hash(key))
+            .first()
         )
         if token is None:
             raise exceptions.AuthenticationFailed(_("This API token is unknown or revoked."))

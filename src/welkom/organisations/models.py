@@ -120,9 +120,7 @@ class MembershipQuerySet(PersonalDataQuerySet):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     created_at = models.DateTimeField(_("member since"), default=timezone.now, editable=False)
@@ -130,7 +128,7 @@ class Membership(models.Model):
     # Reading one's own memberships to decide access is not processing someone else's data;
     # every other read goes through `objects`, which writes the processing log.
     objects = MembershipQuerySet.as_manager()
-    access_control = models.Manager()
+    access_control = models.Manager()  # noqa: DJ012 (the comment above says why)
 
     class Meta:
         verbose_name = _("membership")
@@ -162,10 +160,14 @@ class InvitationQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(organisation__in=organisations_where(user, "organisations.manage_members"))
+        return self.filter(
+            organisation__in=organisations_where(user, "organisations.manage_members")
+        )
 
     def open(self) -> InvitationQuerySet:
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
 
 class Invitation(models.Model):

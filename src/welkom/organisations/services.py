@@ -51,11 +51,13 @@ def invitation_create(
     email = get_user_model().objects.normalize_email(email).strip().lower()
     if role not in rules.roles_for_kind(organisation.kind):
         raise ValidationError({"role": _("This role does not exist in this kind of organisation.")})
-    if Membership.access_control.filter(organisation=organisation, user__email__iexact=email).exists():
+    if Membership.access_control.filter(
+        organisation=organisation, user__email__iexact=email
+    ).exists():
         raise ValidationError({"email": _("Someone with this e-mail address is already a member.")})
-    Invitation.objects.filter(organisation=organisation, email=email, accepted_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    Invitation.objects.filter(
+        organisation=organisation, email=email, accepted_at__isnull=True
+    ).update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -94,14 +96,21 @@ def invitation_by_token(token: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, user=None, first_name: str = "", last_name: str = "", password: str = ""
+    *,
+    invitation: Invitation,
+    user=None,
+    first_name: str = "",
+    last_name: str = "",
+    password: str = "",
 ) -> Membership:
     """Accept as the signed-in `user`, or create an account with the invited e-mail address."""
     User = get_user_model()
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(
-                _("An account with this e-mail address exists. Sign in first, then open the link again.")
+                _(
+                    "An account with this e-mail address exists. Sign in first, then open the link again."
+                )
             )
         user = User.objects.create_user(
             username=invitation.email,
@@ -118,7 +127,10 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     _log_membership_change(
-        actor=user, organisation=invitation.organisation, action=Entry.Action.CREATE, user_id=user.pk
+        actor=user,
+        organisation=invitation.organisation,
+        action=Entry.Action.CREATE,
+        user_id=user.pk,
     )
     return membership
 
@@ -126,7 +138,7 @@ def invitation_accept(
 @transaction.atomic
 def membership_remove(*, membership: Membership, removed_by) -> None:
     """Remove a user from an organisation; the last manager cannot be removed."""
-    if rules.MANAGER == membership.role:
+    if membership.role == rules.MANAGER:
         managers = Membership.access_control.filter(
             organisation=membership.organisation, role=rules.MANAGER
         )

@@ -83,10 +83,16 @@ def invite(request, organisation_id: int):
             _add_errors(form, error)
     if form.is_valid():
         messages.success(
-            request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            request,
+            _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
         )
         return redirect("organisations:team")
-    return render(request, "organisations/invite_failed.html", {"form": form, "organisation": organisation}, status=400)
+    return render(
+        request,
+        "organisations/invite_failed.html",
+        {"form": form, "organisation": organisation},
+        status=400,
+    )
 
 
 @login_required
@@ -95,7 +101,9 @@ def invite(request, organisation_id: int):
 def remove_member(request, membership_id: int):
     processing = Processing.by(request.user, activity=USER_ADMINISTRATION)
     membership = get_object_or_404(
-        Membership.objects.visible_to(request.user).select_related("user").for_processing(processing),
+        Membership.objects.visible_to(request.user)
+        .select_related("user")
+        .for_processing(processing),
         pk=membership_id,
     )
     try:
@@ -106,7 +114,10 @@ def remove_member(request, membership_id: int):
         messages.success(
             request,
             _("%(name)s no longer belongs to %(organisation)s.")
-            % {"name": membership.user.get_full_name() or membership.user.email, "organisation": membership.organisation},
+            % {
+                "name": membership.user.get_full_name() or membership.user.email,
+                "organisation": membership.organisation,
+            },
         )
     return redirect("organisations:team")
 
@@ -149,7 +160,7 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = get_object_or_404(organisations, pk=request.POST.get("organisation"))
-        token, new_key = api_token_create(
+        _token, new_key = api_token_create(
             organisation=organisation, name=form.cleaned_data["name"], created_by=request.user
         )
         form = ApiTokenForm()

@@ -59,4 +59,8 @@ def reference_load(*, region_model, municipality_model, postcode_model) -> dict[
         )
     listed = {row["pc4"] for row in postcodes}
     postcode_model.objects.exclude(pc4__in=listed).delete()
-    return {"regions": len(regions), "municipalities": len(municipalities), "postcodes": len(listed)}
+    return {
+        "regions": len(regions),
+        "municipalities": len(municipalities),
+        "postcodes": len(listed),
+    }

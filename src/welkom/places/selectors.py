@@ -32,8 +32,11 @@ def municipality_for_postcode(postcode: str) -> Municipality:
         parsed = postcode_parse(postcode)
     except PostcodeFormatError:
         raise InvalidPostcode(
-            _("“%(value)s” is not a Dutch postcode. Write four digits and two letters, "
-              "for example 5912 AB.") % {"value": postcode}
+            _(
+                "“%(value)s” is not a Dutch postcode. Write four digits and two letters, "
+                "for example 5912 AB."
+            )
+            % {"value": postcode}
         ) from None
     area = PostcodeArea.objects.select_related("municipality__region").filter(pc4=parsed.pc4)
     found = area.first()
@@ -41,12 +44,18 @@ def municipality_for_postcode(postcode: str) -> Municipality:
         return found.municipality
     if pc4_in_limburg_range(parsed.pc4):
         raise UnknownPostcode(
-            _("Postcode %(postcode)s has no known addresses in Limburg. Check the postcode, "
-              "or choose the municipality yourself.") % {"postcode": parsed}
+            _(
+                "Postcode %(postcode)s has no known addresses in Limburg. Check the postcode, "
+                "or choose the municipality yourself."
+            )
+            % {"postcode": parsed}
         )
     raise PostcodeOutsideLimburg(
-        _("Postcode %(postcode)s is outside the province of Limburg. Welkom covers the 31 "
-          "municipalities of Limburg only.") % {"postcode": parsed}
+        _(
+            "Postcode %(postcode)s is outside the province of Limburg. Welkom covers the 31 "
+            "municipalities of Limburg only."
+        )
+        % {"postcode": parsed}
     )
 
 

@@ -15,4 +15,6 @@ def postcode_lookup(request):
             municipality = municipality_for_postcode(form.cleaned_data["postcode"])
         except PostcodeLookupError as error:
             form.add_error("postcode", error.message)
-    return render(request, "places/postcode_lookup.html", {"form": form, "municipality": municipality})
+    return render(
+        request, "places/postcode_lookup.html", {"form": form, "municipality": municipality}
+    )

@@ -14,7 +14,14 @@ class ProcessingActivityAdmin(admin.ModelAdmin):
 class EntryAdmin(admin.ModelAdmin):
     """Read-only: the log is append-only."""
 
-    list_display = ["started_at", "actor_label", "organisation", "activity", "action", "object_type"]
+    list_display = [
+        "started_at",
+        "actor_label",
+        "organisation",
+        "activity",
+        "action",
+        "object_type",
+    ]
     list_filter = ["activity", "action", "status"]
 
     def has_add_permission(self, request) -> bool:

@@ -11,7 +11,9 @@ class EntrySearchForm(forms.Form):
         label=_("From (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_until = forms.DateField(
-        label=_("Until (date, inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until (date, inclusive)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     activity = forms.ModelChoiceField(
         label=_("Processing activity"),

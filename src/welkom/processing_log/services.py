@@ -48,7 +48,9 @@ class Processing:
 
 
 def _activity(code: str) -> ProcessingActivity:
-    activity = ProcessingActivity.objects.filter(code=code, active=True).order_by("-version").first()
+    activity = (
+        ProcessingActivity.objects.filter(code=code, active=True).order_by("-version").first()
+    )
     if activity is None:
         raise UnknownProcessingActivity(
             f"No active processing activity {code!r} in the register of processing activities."

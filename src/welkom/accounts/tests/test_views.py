@@ -14,19 +14,27 @@ PASSWORD = "a-long-test-password"
 
 class LoginTests(PersonaTestCase):
     def test_it_signs_in_and_lands_on_the_home_page(self) -> None:
-        response = self.client.post("/en/account/login/", {"username": "providermanager", "password": PASSWORD})
+        response = self.client.post(
+            "/en/account/login/", {"username": "providermanager", "password": PASSWORD}
+        )
         self.assertRedirects(response, "/en/")
         home = self.client.get("/en/")
         self.assertContains(home, "You work for Provider A (housing provider) as manager.")
 
     def test_it_refuses_a_wrong_password_with_a_clear_message(self) -> None:
-        response = self.client.post("/en/account/login/", {"username": "providermanager", "password": "wrong"})
+        response = self.client.post(
+            "/en/account/login/", {"username": "providermanager", "password": "wrong"}
+        )
         self.assertContains(response, "is not known", status_code=200)
 
     def test_it_locks_the_account_after_repeated_failures(self) -> None:
         for _ in range(5):
-            self.client.post("/en/account/login/", {"username": "providermember", "password": "wrong"})
-        response = self.client.post("/en/account/login/", {"username": "providermember", "password": PASSWORD})
+            self.client.post(
+                "/en/account/login/", {"username": "providermember", "password": "wrong"}
+            )
+        response = self.client.post(
+            "/en/account/login/", {"username": "providermember", "password": PASSWORD}
+        )
         self.assertEqual(response.status_code, 429)
         self.assertContains(response, "temporarily locked", status_code=429)
 
@@ -49,7 +57,9 @@ class PasswordResetTests(PersonaTestCase):
         self.assertTrue(self.provider_member.check_password(new))
 
     def test_it_says_the_same_for_an_unknown_address(self) -> None:
-        response = self.client.post("/en/account/password-reset/", {"email": "nobody@example.test"}, follow=True)
+        response = self.client.post(
+            "/en/account/password-reset/", {"email": "nobody@example.test"}, follow=True
+        )
         self.assertContains(response, "If an account exists")
         self.assertEqual(len(mail.outbox), 0)
 
@@ -58,7 +68,9 @@ class PasswordResetTests(PersonaTestCase):
 class TwoFactorTests(PersonaTestCase):
     def test_it_sends_a_municipality_user_to_two_factor_first(self) -> None:
         self.client.force_login(self.venlo_member)
-        self.assertRedirects(self.client.get("/en/"), "/en/account/two-factor/", fetch_redirect_response=False)
+        self.assertRedirects(
+            self.client.get("/en/"), "/en/account/two-factor/", fetch_redirect_response=False
+        )
         self.assertEqual(self.client.get("/en/processing-log/").status_code, 302)
 
     def test_it_lets_a_housing_provider_in_without_a_second_factor(self) -> None:

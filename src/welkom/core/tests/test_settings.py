@@ -13,5 +13,7 @@ class EnvironmentDocumentationTests(SimpleTestCase):
         example = (settings.REPOSITORY_DIR / ".env.example").read_text()
         documented = set(re.findall(r"^#?\s*([A-Z_]+)=", example, flags=re.MULTILINE))
         self.assertTrue(read)
-        self.assertEqual(read - documented, set(), "read from the environment but not in .env.example")
+        self.assertEqual(
+            read - documented, set(), "read from the environment but not in .env.example"
+        )
         self.assertEqual(documented - read, set(), "in .env.example but never read")

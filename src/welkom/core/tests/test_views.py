@@ -7,7 +7,13 @@ from welkom.testing import PersonaTestCase
 
 class PublicHomeTests(TestCase):
     def test_it_serves_every_language_with_alternates(self) -> None:
-        for prefix, lang in [("", "nl"), ("/en", "en"), ("/pl", "pl"), ("/ro", "ro"), ("/bg", "bg")]:
+        for prefix, lang in [
+            ("", "nl"),
+            ("/en", "en"),
+            ("/pl", "pl"),
+            ("/ro", "ro"),
+            ("/bg", "bg"),
+        ]:
             with self.subTest(lang=lang):
                 response = self.client.get(f"{prefix}/")
                 self.assertContains(response, f'<html lang="{lang}"')

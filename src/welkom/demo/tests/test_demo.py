@@ -20,7 +20,9 @@ def _digest(folder) -> str:
 class DemoTests(TestCase):
     def _demo(self, out, seed=7) -> str:
         output = StringIO()
-        call_command("demo", scale="small", seed=seed, first_night=date(2026, 10, 1), out=out, stdout=output)
+        call_command(
+            "demo", scale="small", seed=seed, first_night=date(2026, 10, 1), out=out, stdout=output
+        )
         return output.getvalue()
 
     def test_it_makes_an_account_per_role_and_two_of_providers_and_municipalities(self) -> None:
@@ -35,9 +37,13 @@ class DemoTests(TestCase):
                 if kind[0] in {rules.HOUSING_PROVIDER, rules.EMPLOYER, rules.TEMP_AGENCY}:
                     continue
                 self.assertIn(kind, kinds_roles)
-        providers_with_users = Organisation.objects.filter(kind=rules.HOUSING_PROVIDER, memberships__isnull=False)
+        providers_with_users = Organisation.objects.filter(
+            kind=rules.HOUSING_PROVIDER, memberships__isnull=False
+        )
         self.assertEqual(providers_with_users.distinct().count(), 2)
-        municipalities_with_users = Organisation.objects.filter(kind=rules.MUNICIPALITY, memberships__isnull=False)
+        municipalities_with_users = Organisation.objects.filter(
+            kind=rules.MUNICIPALITY, memberships__isnull=False
+        )
         self.assertEqual(municipalities_with_users.distinct().count(), 2)
         self.assertEqual(Organisation.objects.filter(kind=rules.MUNICIPALITY).count(), 31)
 

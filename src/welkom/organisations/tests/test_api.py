@@ -6,13 +6,17 @@ from welkom.testing import PersonaTestCase
 
 class OrganisationApiTests(PersonaTestCase):
     def test_it_answers_for_the_token_organisation(self) -> None:
-        _token, key = api_token_create(organisation=self.provider, name="x", created_by=self.provider_manager)
+        _token, key = api_token_create(
+            organisation=self.provider, name="x", created_by=self.provider_manager
+        )
         response = self.client.get("/api/v1/organisation", HTTP_AUTHORIZATION=f"Token {key}")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["kvk_number"], "11111111")
 
     def test_it_refuses_a_revoked_or_unknown_token(self) -> None:
-        token, key = api_token_create(organisation=self.provider, name="x", created_by=self.provider_manager)
+        token, key = api_token_create(
+            organisation=self.provider, name="x", created_by=self.provider_manager
+        )
         api_token_revoke(token=token)
         for header in [f"Token {key}", "Token wk_nonsense", "Token"]:
             with self.subTest(header=header):

@@ -21,11 +21,15 @@ class OrganisationTests(TestCase):
             Organisation.objects.create(name="Gemeente ?", kind=rules.MUNICIPALITY)
         venlo = Municipality.objects.get(code="GM0983")
         with transaction.atomic(), self.assertRaises(IntegrityError):
-            Organisation.objects.create(name="Provider", kind=rules.HOUSING_PROVIDER, municipality=venlo)
+            Organisation.objects.create(
+                name="Provider", kind=rules.HOUSING_PROVIDER, municipality=venlo
+            )
 
     def test_it_allows_one_organisation_per_municipality(self) -> None:
         venlo = Municipality.objects.get(code="GM0983")
-        Organisation.objects.create(name="Gemeente Venlo", kind=rules.MUNICIPALITY, municipality=venlo)
+        Organisation.objects.create(
+            name="Gemeente Venlo", kind=rules.MUNICIPALITY, municipality=venlo
+        )
         with transaction.atomic(), self.assertRaises(IntegrityError):
             Organisation.objects.create(name="Venlo 2", kind=rules.MUNICIPALITY, municipality=venlo)
 

@@ -22,7 +22,9 @@ class RolePermissionTests(TestCase):
     def test_it_grants_only_permissions_that_exist(self) -> None:
         existing = {
             f"{app}.{codename}"
-            for app, codename in Permission.objects.values_list("content_type__app_label", "codename")
+            for app, codename in Permission.objects.values_list(
+                "content_type__app_label", "codename"
+            )
         }
         for (kind, role), permissions in rules.ROLE_PERMISSIONS.items():
             with self.subTest(kind=kind, role=role):

@@ -11,7 +11,9 @@ from welkom.testing import PersonaTestCase
 
 class OrganisationScopingTests(PersonaTestCase):
     def test_it_shows_users_their_own_organisations_only(self) -> None:
-        self.assertEqual(list(Organisation.objects.visible_to(self.provider_member)), [self.provider])
+        self.assertEqual(
+            list(Organisation.objects.visible_to(self.provider_member)), [self.provider]
+        )
         self.assertEqual(list(Organisation.objects.visible_to(self.venlo_member)), [self.venlo])
         self.assertEqual(list(Organisation.objects.visible_to(self.outsider)), [])
         self.assertEqual(list(Organisation.objects.visible_to(AnonymousUser())), [])
@@ -25,11 +27,15 @@ class OrganisationScopingTests(PersonaTestCase):
 class MembershipScopingTests(PersonaTestCase):
     def _visible(self, user) -> set[str]:
         processing = Processing.by(user, activity=USER_ADMINISTRATION)
-        memberships = Membership.objects.visible_to(user).select_related("user").for_processing(processing)
+        memberships = (
+            Membership.objects.visible_to(user).select_related("user").for_processing(processing)
+        )
         return {m.user.username for m in memberships}
 
     def test_it_shows_a_manager_the_members_of_the_organisation(self) -> None:
-        self.assertEqual(self._visible(self.provider_manager), {"providermanager", "providermember"})
+        self.assertEqual(
+            self._visible(self.provider_manager), {"providermanager", "providermember"}
+        )
 
     def test_it_shows_members_and_outsiders_nothing(self) -> None:
         self.assertEqual(self._visible(self.provider_member), set())
@@ -39,7 +45,9 @@ class MembershipScopingTests(PersonaTestCase):
 
 class ApiTokenScopingTests(PersonaTestCase):
     def test_it_shows_tokens_to_managers_of_the_same_organisation_only(self) -> None:
-        token, _key = api_token_create(organisation=self.provider, name="planning", created_by=self.provider_manager)
+        token, _key = api_token_create(
+            organisation=self.provider, name="planning", created_by=self.provider_manager
+        )
         self.assertEqual(list(ApiToken.objects.visible_to(self.provider_manager)), [token])
         self.assertEqual(list(ApiToken.objects.visible_to(self.provider_member)), [])
         self.assertEqual(list(ApiToken.objects.visible_to(self.other_provider_manager)), [])

@@ -16,7 +16,9 @@ class TeamTests(PersonaTestCase):
         response = self.client.get("/en/organisation/team/")
         self.assertContains(response, "providermember@example.test")
         self.assertNotContains(response, "othermanager@example.test")
-        entries = Entry.objects.filter(actor=self.provider_manager, action="read", object_type="membership")
+        entries = Entry.objects.filter(
+            actor=self.provider_manager, action="read", object_type="membership"
+        )
         self.assertEqual(entries.count(), 2)
 
     def test_it_refuses_members_and_outsiders(self) -> None:
@@ -46,7 +48,8 @@ class InvitationTests(PersonaTestCase):
         link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
         self.client.logout()
         response = self.client.post(
-            link, {"first_name": "Nina", "last_name": "Nowak", "password": "a-good-long-password-42"}
+            link,
+            {"first_name": "Nina", "last_name": "Nowak", "password": "a-good-long-password-42"},
         )
         self.assertRedirects(response, "/en/account/login/")
         membership = Membership.access_control.get(user__email="new@example.test")
@@ -112,7 +115,9 @@ class RemoveMemberTests(PersonaTestCase):
 class ApiTokenViewTests(PersonaTestCase):
     def test_it_creates_a_token_shows_the_key_once_and_revokes_it(self) -> None:
         self.client.force_login(self.provider_manager)
-        response = self.client.post("/en/organisation/api-tokens/", {"organisation": self.provider.pk, "name": "planning"})
+        response = self.client.post(
+            "/en/organisation/api-tokens/", {"organisation": self.provider.pk, "name": "planning"}
+        )
         key = re.search(r"wk_[A-Za-z0-9_\-]{20,}", response.content.decode()).group(0)
         token = ApiToken.objects.get()
         self.assertNotIn(key, token.key_hash)
@@ -123,7 +128,9 @@ class ApiTokenViewTests(PersonaTestCase):
 
     def test_it_refuses_an_empty_name(self) -> None:
         self.client.force_login(self.provider_manager)
-        response = self.client.post("/en/organisation/api-tokens/", {"organisation": self.provider.pk, "name": ""})
+        response = self.client.post(
+            "/en/organisation/api-tokens/", {"organisation": self.provider.pk, "name": ""}
+        )
         self.assertEqual(response.status_code, 400)
         self.assertFalse(ApiToken.objects.exists())
 
@@ -131,6 +138,8 @@ class ApiTokenViewTests(PersonaTestCase):
         self.client.force_login(self.outsider)
         self.assertEqual(self.client.get("/en/organisation/api-tokens/").status_code, 403)
         self.client.force_login(self.provider_manager)
-        response = self.client.post("/en/organisation/api-tokens/", {"organisation": self.other_provider.pk, "name": "x"})
+        response = self.client.post(
+            "/en/organisation/api-tokens/", {"organisation": self.other_provider.pk, "name": "x"}
+        )
         self.assertEqual(response.status_code, 404)
         self.assertFalse(ApiToken.objects.exists())

@@ -21,7 +21,9 @@ class MunicipalityForPostcodeTests(TestCase):
         for row in rows:
             for spelling in (row["pc4"], f"{row['pc4']} AB", f"{row['pc4']}xz"):
                 with self.subTest(postcode=spelling):
-                    self.assertEqual(municipality_for_postcode(spelling).code, row["municipality_code"])
+                    self.assertEqual(
+                        municipality_for_postcode(spelling).code, row["municipality_code"]
+                    )
 
     def test_it_names_known_places(self) -> None:
         self.assertEqual(municipality_for_postcode("5912 AB").name, "Venlo")
@@ -30,7 +32,10 @@ class MunicipalityForPostcodeTests(TestCase):
 
     def test_it_says_when_a_postcode_is_outside_limburg(self) -> None:
         for postcode in ["1012 AB", "5611 AB", "6511 AB", "9999"]:
-            with self.subTest(postcode=postcode), self.assertRaises(PostcodeOutsideLimburg) as raised:
+            with (
+                self.subTest(postcode=postcode),
+                self.assertRaises(PostcodeOutsideLimburg) as raised,
+            ):
                 municipality_for_postcode(postcode)
             self.assertIn("outside the province of Limburg", str(raised.exception.message))
 

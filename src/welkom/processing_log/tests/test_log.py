@@ -31,14 +31,21 @@ class PersonalDataQuerySetTests(PersonaTestCase):
 
     def test_it_writes_one_entry_per_data_subject_read(self) -> None:
         processing = Processing.by(self.provider_manager, activity=USER_ADMINISTRATION)
-        rows = list(Membership.objects.filter(organisation=self.provider).for_processing(processing))
+        rows = list(
+            Membership.objects.filter(organisation=self.provider).for_processing(processing)
+        )
         entries = Entry.objects.order_by("pk")
         self.assertEqual(len(rows), 2)
         self.assertEqual(entries.count(), 2)
-        expected = {data_subject_pseudonym(subject_type="user", subject_id=row.user_id) for row in rows}
+        expected = {
+            data_subject_pseudonym(subject_type="user", subject_id=row.user_id) for row in rows
+        }
         self.assertEqual({e.data_subject_id for e in entries}, expected)
         first = entries[0]
-        self.assertEqual((first.actor, first.organisation, first.action), (self.provider_manager, self.provider, "read"))
+        self.assertEqual(
+            (first.actor, first.organisation, first.action),
+            (self.provider_manager, self.provider, "read"),
+        )
         self.assertEqual(first.activity.code, USER_ADMINISTRATION)
         self.assertEqual(len({e.span_id for e in entries}), 2)  # a child span per subject
 
@@ -52,13 +59,17 @@ class PersonalDataQuerySetTests(PersonaTestCase):
         pseudonym = data_subject_pseudonym(subject_type="person", subject_id=123456782)
         self.assertNotIn("123456782", pseudonym)
         self.assertEqual(len(pseudonym), 64)
-        self.assertNotEqual(pseudonym, data_subject_pseudonym(subject_type="user", subject_id=123456782))
+        self.assertNotEqual(
+            pseudonym, data_subject_pseudonym(subject_type="user", subject_id=123456782)
+        )
 
     def test_it_refuses_an_unregistered_activity(self) -> None:
         with self.assertRaises(UnknownProcessingActivity):
             processing_log_write(
                 processing=Processing.system(activity="marketing"),
-                subject_type="person", subject_ids=[1], object_type="person",
+                subject_type="person",
+                subject_ids=[1],
+                object_type="person",
             )
 
     def test_it_continues_a_callers_w3c_trace(self) -> None:
@@ -66,7 +77,9 @@ class PersonalDataQuerySetTests(PersonaTestCase):
         with traced(trace):
             processing_log_write(
                 processing=Processing.system(activity=USER_ADMINISTRATION),
-                subject_type="user", subject_ids=[1], object_type="user",
+                subject_type="user",
+                subject_ids=[1],
+                object_type="user",
             )
         entry = Entry.objects.get()
         self.assertEqual(entry.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736")
@@ -77,7 +90,9 @@ class AppendOnlyTests(PersonaTestCase):
     def setUp(self) -> None:
         processing_log_write(
             processing=Processing.system(activity=USER_ADMINISTRATION),
-            subject_type="user", subject_ids=[self.outsider.pk], object_type="user",
+            subject_type="user",
+            subject_ids=[self.outsider.pk],
+            object_type="user",
         )
         self.entry = Entry.objects.get()
 
@@ -95,18 +110,29 @@ class AppendOnlyTests(PersonaTestCase):
     def test_it_refuses_changes_and_deletes_in_the_database(self) -> None:
         table = Entry._meta.db_table
         for statement in [f"UPDATE {table} SET actor_label = 'x'", f"DELETE FROM {table}"]:
-            with self.subTest(statement=statement):
-                with transaction.atomic(), self.assertRaises(DatabaseError), connection.cursor() as cursor:
-                    cursor.execute(statement)
+            with (
+                self.subTest(statement=statement),
+                transaction.atomic(),
+                self.assertRaises(DatabaseError),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(statement)
         self.assertEqual(Entry.objects.get().actor_label, "system")
 
 
 class EntryScopingTests(PersonaTestCase):
     def setUp(self) -> None:
-        for user, organisation in [(self.venlo_member, self.venlo), (self.horst_member, self.horst)]:
+        for user, organisation in [
+            (self.venlo_member, self.venlo),
+            (self.horst_member, self.horst),
+        ]:
             processing_log_write(
-                processing=Processing.by(user, activity=USER_ADMINISTRATION, organisation=organisation),
-                subject_type="user", subject_ids=[user.pk], object_type="user",
+                processing=Processing.by(
+                    user, activity=USER_ADMINISTRATION, organisation=organisation
+                ),
+                subject_type="user",
+                subject_ids=[user.pk],
+                object_type="user",
             )
 
     def test_it_shows_the_province_privacy_officer_everything(self) -> None:
@@ -114,7 +140,9 @@ class EntryScopingTests(PersonaTestCase):
 
     def test_it_shows_a_municipality_privacy_officer_its_own_organisation(self) -> None:
         self.assertEqual(
-            list(Entry.objects.visible_to(self.venlo_privacy).values_list("actor_label", flat=True)),
+            list(
+                Entry.objects.visible_to(self.venlo_privacy).values_list("actor_label", flat=True)
+            ),
             ["venlomember"],
         )
 

@@ -8,8 +8,12 @@ from welkom.testing import PersonaTestCase
 class SearchTests(PersonaTestCase):
     def setUp(self) -> None:
         processing_log_write(
-            processing=Processing.by(self.venlo_member, activity=USER_ADMINISTRATION, organisation=self.venlo),
-            subject_type="user", subject_ids=[self.horst_member.pk], object_type="membership",
+            processing=Processing.by(
+                self.venlo_member, activity=USER_ADMINISTRATION, organisation=self.venlo
+            ),
+            subject_type="user",
+            subject_ids=[self.horst_member.pk],
+            object_type="membership",
         )
 
     def test_it_finds_entries_by_data_subject(self) -> None:
@@ -18,12 +22,16 @@ class SearchTests(PersonaTestCase):
             "/en/processing-log/", {"subject_type": "user", "subject_id": str(self.horst_member.pk)}
         )
         self.assertContains(found, "1 entry")
-        other = self.client.get("/en/processing-log/", {"subject_type": "user", "subject_id": "999999"})
+        other = self.client.get(
+            "/en/processing-log/", {"subject_type": "user", "subject_id": "999999"}
+        )
         self.assertContains(other, "0 entries")
 
     def test_it_refuses_dates_in_the_wrong_order(self) -> None:
         self.client.force_login(self.province_privacy)
-        response = self.client.get("/en/processing-log/", {"date_from": "2026-02-01", "date_until": "2026-01-01"})
+        response = self.client.get(
+            "/en/processing-log/", {"date_from": "2026-02-01", "date_until": "2026-01-01"}
+        )
         self.assertContains(response, "start date lies after the end date", status_code=400)
 
     def test_it_shows_the_register_of_processing_activities(self) -> None:

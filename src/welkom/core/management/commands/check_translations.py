@@ -17,17 +17,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--update", action="store_true", help="Keep what makemessages wrote instead of restoring."
+            "--update",
+            action="store_true",
+            help="Keep what makemessages wrote instead of restoring.",
         )
 
     def handle(self, *args, update: bool, **options) -> None:
-        before = {path: (path.read_text(encoding="utf-8"), catalogue_entries(path)) for path in catalogues()}
+        before = {
+            path: (path.read_text(encoding="utf-8"), catalogue_entries(path))
+            for path in catalogues()
+        }
         languages = [code for code, _name in settings.LANGUAGES]
         cwd = os.getcwd()
         os.chdir(settings.PACKAGE_DIR)  # makemessages reads the sources below the current folder
         try:
             call_command(
-            "makemessages",
+                "makemessages",
                 locale=languages,
                 no_location=True,
                 no_obsolete=True,
@@ -37,7 +42,9 @@ class Command(BaseCommand):
         finally:
             os.chdir(cwd)
         changed = [
-            path for path in catalogues() if path not in before or catalogue_entries(path) != before[path][1]
+            path
+            for path in catalogues()
+            if path not in before or catalogue_entries(path) != before[path][1]
         ]
         if not update:
             for path, (text, _entries) in before.items():

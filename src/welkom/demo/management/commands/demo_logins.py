@@ -15,7 +15,9 @@ class Command(BaseCommand):
         memberships = {
             m.user_id: m for m in Membership.access_control.select_related("organisation")
         }
-        self.stdout.write(f"\nDemo accounts on http://127.0.0.1:8000/account/login/ (password: {DEMO_PASSWORD})")
+        self.stdout.write(
+            f"\nDemo accounts on http://127.0.0.1:8000/account/login/ (password: {DEMO_PASSWORD})"
+        )
         for user in users:
             membership = memberships.get(user.pk)
             where = (
