@@ -112,8 +112,8 @@ class AppendOnlyTests(PersonaTestCase):
         for statement in [f"UPDATE {table} SET actor_label = 'x'", f"DELETE FROM {table}"]:
             with (
                 self.subTest(statement=statement),
+                self.assertRaises(DatabaseError),  # outside atomic(), so the savepoint rolls back
                 transaction.atomic(),
-                self.assertRaises(DatabaseError),
                 connection.cursor() as cursor,
             ):
                 cursor.execute(statement)
