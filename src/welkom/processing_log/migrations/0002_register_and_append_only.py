@@ -10,14 +10,25 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER processing_log_entry_no_update_or_delete
     BEFORE UPDATE OR DELETE ON processing_log_entry
     FOR EACH ROW EXECUTE FUNCTION processing_log_entry_append_only();
+-- TRUNCATE of a log that holds entries is refused too; truncating an empty log removes
+-- nothing, and Django's test runner does it between live-server tests.
+CREATE OR REPLACE FUNCTION processing_log_entry_no_truncate() RETURNS trigger AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM processing_log_entry) THEN
+        RAISE EXCEPTION 'processing log entries are append-only';
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
 CREATE TRIGGER processing_log_entry_no_truncate
     BEFORE TRUNCATE ON processing_log_entry
-    FOR EACH STATEMENT EXECUTE FUNCTION processing_log_entry_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION processing_log_entry_no_truncate();
 """
 POSTGRESQL_BACKWARD = """
 DROP TRIGGER IF EXISTS processing_log_entry_no_update_or_delete ON processing_log_entry;
 DROP TRIGGER IF EXISTS processing_log_entry_no_truncate ON processing_log_entry;
 DROP FUNCTION IF EXISTS processing_log_entry_append_only();
+DROP FUNCTION IF EXISTS processing_log_entry_no_truncate();
 """
 SQLITE_FORWARD = [
     """CREATE TRIGGER processing_log_entry_no_update BEFORE UPDATE ON processing_log_entry
