@@ -43,9 +43,5 @@ def territory_of(user) -> list[int]:
     ]
 
 
-def organisation_kinds_of(user) -> set[str]:
-    return {m.organisation.kind for m in memberships_of(user)}
-
-
 def user_requires_two_factor(user) -> bool:
     return any(m.requires_two_factor for m in memberships_of(user))

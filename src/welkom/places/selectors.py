@@ -58,10 +58,3 @@ def municipality_for_postcode(postcode: str) -> Municipality:
         % {"postcode": parsed}
     )
 
-
-def municipalities_by_region() -> list[tuple[str, list[Municipality]]]:
-    municipalities = Municipality.objects.select_related("region").order_by("region__code", "name")
-    grouped: dict[str, list[Municipality]] = {}
-    for municipality in municipalities:
-        grouped.setdefault(municipality.region.name, []).append(municipality)
-    return list(grouped.items())
