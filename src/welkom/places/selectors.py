@@ -57,4 +57,3 @@ def municipality_for_postcode(postcode: str) -> Municipality:
         )
         % {"postcode": parsed}
     )
-
