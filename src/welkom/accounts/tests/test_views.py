@@ -91,3 +91,14 @@ class TwoFactorTests(PersonaTestCase):
         device.refresh_from_db()
         self.assertTrue(device.confirmed)
         self.assertEqual(self.client.get("/en/processing-log/").status_code, 200)
+
+
+class AdminLoginTests(PersonaTestCase):
+    def test_it_sends_the_admin_through_welkoms_own_login(self) -> None:
+        response = self.client.get("/admin/", follow=True)
+        self.assertEqual(response.redirect_chain[-1][0].split("?")[0], "/account/login/")
+
+    def test_it_refuses_the_admin_to_an_organisation_user(self) -> None:
+        self.client.force_login(self.provider_manager)
+        response = self.client.get("/admin/")
+        self.assertNotEqual(response.status_code, 200)
