@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.test import SimpleTestCase
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from welkom.register.rules import (
+    ADDRESS_CHANGE,
+    BRP_REQUIRED,
+    DEPARTURE,
+    RNI_ADVISED,
+    PersonFacts,
+    Registration,
+    Stay,
+    brp_registration_required,
+    registration_findings,
+)
+
+START = date(2026, 1, 1)
+
+
+def stay(first: int, nights: int, location: str = "A", municipality: str = "GM0983") -> Stay:
+    return Stay(
+        location,
+        municipality,
+        START + timedelta(days=first),
+        START + timedelta(days=first + nights),
+    )
+
+
+def person(
+    *stays: Stay, registration: Registration = Registration.NONE, expected=None
+) -> PersonFacts:
+    return PersonFacts(registration=registration, stays=stays, expected_departure=expected)
+
+
+def rules_of(facts: PersonFacts, on: date) -> set[str]:
+    return {finding.rule for finding in registration_findings(facts, on=on)}
+
+
+class BrpRegistrationTests(SimpleTestCase):
+    def test_it_needs_more_than_122_nights(self) -> None:
+        on = START + timedelta(days=200)
+        self.assertIsNone(brp_registration_required(person(stay(0, 122)), on=on))
+        finding = brp_registration_required(person(stay(0, 123)), on=on)
+        self.assertEqual(finding.rule, BRP_REQUIRED)
+        self.assertEqual((finding.measured, finding.required), (123, 122))
+
+    def test_it_counts_only_nights_within_183_days(self) -> None:
+        on = START + timedelta(days=400)
+        # 62 + 61 = 123 nights, but the first and last lie 184 days apart: no window holds 123.
+        self.assertIsNone(brp_registration_required(person(stay(0, 62), stay(123, 61)), on=on))
+        # One day closer together and the 123 nights fit in 183 days.
+        self.assertIsNotNone(brp_registration_required(person(stay(0, 62), stay(122, 61)), on=on))
+
+    def test_it_counts_stays_at_different_providers_together(self) -> None:
+        facts = person(stay(0, 70, "A", "GM0983"), stay(70, 60, "B", "GM1507"))
+        finding = brp_registration_required(facts, on=START + timedelta(days=150))
+        self.assertEqual(finding.municipality_code, "GM1507")
+        self.assertEqual(len(finding.stays), 2)
+
+    def test_it_sets_the_deadline_five_days_after_arrival(self) -> None:
+        facts = person(stay(10, 130))
+        finding = brp_registration_required(facts, on=START + timedelta(days=140))
+        self.assertEqual(finding.since, START + timedelta(days=10))
+        self.assertEqual(finding.deadline, START + timedelta(days=15))
+        self.assertTrue(finding.overdue)
+
+    def test_it_uses_the_expected_stay_before_the_nights_are_there(self) -> None:
+        facts = person(stay(0, 3), expected=START + timedelta(days=200))
+        finding = brp_registration_required(facts, on=START + timedelta(days=2))
+        self.assertEqual(finding.deadline, START + timedelta(days=5))
+        self.assertFalse(finding.overdue)
+        short = person(stay(0, 3), expected=START + timedelta(days=100))
+        self.assertIsNone(brp_registration_required(short, on=START + timedelta(days=2)))
+
+    def test_it_ignores_nights_after_the_reference_date(self) -> None:
+        self.assertIsNone(
+            brp_registration_required(person(stay(0, 200)), on=START + timedelta(days=100))
+        )
+
+    def test_it_finds_nothing_for_a_brp_registered_person(self) -> None:
+        facts = person(stay(0, 200), registration=Registration.BRP)
+        self.assertIsNone(brp_registration_required(facts, on=START + timedelta(days=300)))
+
+
+class OtherRegistrationRuleTests(SimpleTestCase):
+    def test_it_advises_rni_when_neither_register_is_used(self) -> None:
+        on = START + timedelta(days=10)
+        self.assertEqual(rules_of(person(stay(0, 20)), on), {RNI_ADVISED})
+        self.assertEqual(rules_of(person(stay(0, 20), registration=Registration.RNI), on), set())
+        self.assertEqual(
+            rules_of(person(stay(0, 20), registration=Registration.UNKNOWN), on), set()
+        )
+
+    def test_it_replaces_rni_advice_by_the_brp_duty(self) -> None:
+        self.assertEqual(
+            rules_of(person(stay(0, 150)), START + timedelta(days=150)), {BRP_REQUIRED}
+        )
+
+    def test_it_reports_a_move_of_a_brp_registered_person_to_the_new_municipality(self) -> None:
+        facts = person(
+            stay(0, 30, "A", "GM0983"), stay(30, 30, "B", "GM1507"), registration=Registration.BRP
+        )
+        findings = registration_findings(facts, on=START + timedelta(days=36))
+        move = next(f for f in findings if f.rule == ADDRESS_CHANGE)
+        self.assertEqual(
+            (move.municipality_code, move.deadline), ("GM1507", START + timedelta(days=35))
+        )
+        self.assertTrue(move.overdue)
+        same = person(stay(0, 30, "A"), stay(30, 30, "A"), registration=Registration.BRP)
+        self.assertNotIn(ADDRESS_CHANGE, rules_of(same, START + timedelta(days=40)))
+
+    def test_it_reminds_of_departure_after_14_days_without_a_stay(self) -> None:
+        facts = person(stay(0, 30), registration=Registration.BRP)
+        self.assertNotIn(DEPARTURE, rules_of(facts, START + timedelta(days=43)))
+        self.assertIn(DEPARTURE, rules_of(facts, START + timedelta(days=44)))
+        still = person(Stay("A", "GM0983", START), registration=Registration.BRP)
+        self.assertNotIn(DEPARTURE, rules_of(still, START + timedelta(days=400)))
+
+
+@st.composite
+def stays_strategy(draw) -> list[Stay]:
+    """Non-overlapping stays within a year, at random addresses."""
+    stays, day = [], 0
+    for _ in range(draw(st.integers(min_value=1, max_value=6))):
+        day += draw(st.integers(min_value=0, max_value=60))
+        length = draw(st.integers(min_value=1, max_value=90))
+        stays.append(stay(day, length, draw(st.sampled_from("ABC"))))
+        day += length
+    return stays
+
+
+ON = START + timedelta(days=500)
+
+
+def duty(stays) -> bool:
+    return brp_registration_required(person(*stays), on=ON) is not None
+
+
+class BrpRulePropertyTests(SimpleTestCase):
+    @settings(max_examples=200, deadline=None)
+    @given(stays_strategy(), st.randoms(use_true_random=False))
+    def test_it_does_not_depend_on_the_order_of_stays(self, stays, random) -> None:
+        shuffled = list(stays)
+        random.shuffle(shuffled)
+        self.assertEqual(duty(stays), duty(shuffled))
+        self.assertEqual(
+            brp_registration_required(person(*stays), on=ON),
+            brp_registration_required(person(*shuffled), on=ON),
+        )
+
+    @settings(max_examples=200, deadline=None)
+    @given(stays_strategy(), st.data())
+    def test_it_does_not_change_when_a_stay_is_split(self, stays, data) -> None:
+        index = data.draw(st.integers(min_value=0, max_value=len(stays) - 1))
+        original = stays[index]
+        nights = (original.check_out - original.check_in).days
+        if nights < 2:
+            return
+        cut = original.check_in + timedelta(
+            days=data.draw(st.integers(min_value=1, max_value=nights - 1))
+        )
+        split = [
+            *stays[:index],
+            Stay(original.location, original.municipality_code, original.check_in, cut),
+            Stay(original.location, original.municipality_code, cut, original.check_out),
+            *stays[index + 1 :],
+        ]
+        before = brp_registration_required(person(*stays), on=ON)
+        after = brp_registration_required(person(*split), on=ON)
+        self.assertEqual(before is None, after is None)
+        if before is not None:
+            self.assertEqual(
+                (before.since, before.deadline, before.measured),
+                (after.since, after.deadline, after.measured),
+            )
+
+    @settings(max_examples=200, deadline=None)
+    @given(stays_strategy(), st.integers(min_value=0, max_value=450))
+    def test_it_never_loses_a_duty_when_a_night_is_added(self, stays, night) -> None:
+        self.assertLessEqual(duty(stays), duty([*stays, stay(night, 1, "C")]))
