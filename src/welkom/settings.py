@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "welkom.places",
     "welkom.organisations",
     "welkom.processing_log",
+    "welkom.housing",
+    "welkom.register",
     "welkom.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -200,6 +202,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Largest file accepted through the browser; the command line and the API stream larger ones.
+UPLOAD_MAX_MB = env_int("WELKOM_UPLOAD_MAX_MB", 50)
 WHITENOISE_USE_FINDERS = DEBUG
 
 REST_FRAMEWORK = {

@@ -29,6 +29,7 @@ urlpatterns = [
         path("organisation/", include("welkom.organisations.urls")),
         path("places/", include("welkom.places.urls")),
         path("processing-log/", include("welkom.processing_log.urls")),
+        path("register/", include("welkom.register.urls")),
         prefix_default_language=False,
     ),
 ]

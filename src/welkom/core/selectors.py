@@ -46,6 +46,22 @@ def home_tasks(user) -> list[Task]:
             reverse("places:postcode_lookup"),
         )
     ]
+    if user.has_perm("register.submit_night_list"):
+        tasks.append(
+            Task(
+                _("Send the night register"),
+                _("Upload a night list and see what it changed, or why it was refused."),
+                reverse("register:upload"),
+            )
+        )
+    if user.has_perm("register.view_stay"):
+        tasks.append(
+            Task(
+                _("Who stays where"),
+                _("Your addresses with last night's residents and their registration."),
+                reverse("register:overview"),
+            )
+        )
     if user.has_perm("organisations.manage_members"):
         tasks.append(
             Task(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -18,9 +18,12 @@ from welkom.demo.population import (
     persons_generate,
     stays_generate,
 )
+from welkom.housing.services import location_register
 from welkom.organisations import rules
 from welkom.organisations.models import Membership, Organisation
 from welkom.places.models import Municipality
+from welkom.register.models import NightListImport
+from welkom.register.services import night_list_import
 
 DEMO_PASSWORD = "welkom-demo-2026"
 DEMO_DOMAIN = "demo.welkom.test"
@@ -121,7 +124,9 @@ def _account(username: str, organisation: Organisation, role: str, *, superuser:
 
 
 @transaction.atomic
-def demo_create(*, scale: str, seed: int, first_night: date, out_dir: Path) -> DemoSummary:
+def demo_create(
+    *, scale: str, seed: int, first_night: date, out_dir: Path, load_nights: bool = True
+) -> DemoSummary:
     """Organisations and accounts in the database; locations and night lists as files.
 
     Locations and night lists are written in the import layouts, so that the housing and
@@ -177,6 +182,27 @@ def demo_create(*, scale: str, seed: int, first_night: date, out_dir: Path) -> D
     persons = persons_generate(rng, scale=size)
     stays = stays_generate(rng, scale=size, first_night=first_night, locations=locations)
     person_nights = _files_write(out_dir, providers, locations, persons, stays)
+    for location in locations:
+        location_register(
+            provider=providers[location.provider_index],
+            code=location.code,
+            street=location.street,
+            number=str(location.number),
+            postcode=location.postcode,
+            permitted_capacity=location.capacity,
+        )
+    if load_nights:
+        for path in sorted((out_dir / "night-lists").glob("*.csv")):
+            provider = next(p for p in providers if p.kvk_number == path.stem)
+            record, _summary = night_list_import(
+                provider=provider,
+                data=path.read_bytes(),
+                filename=path.name,
+                source=NightListImport.Source.CLI,
+                today=first_night + timedelta(days=size.nights),
+            )
+            if record.status == NightListImport.Status.REJECTED:
+                raise ValueError(f"Demo night list {path.name} was refused: {record.problems[:3]}")
     return DemoSummary(
         organisations=Organisation.objects.count(),
         accounts=accounts,

@@ -40,17 +40,19 @@ def kvk_number_normalise(text: str) -> str:
 
 _TEAM = {"organisations.manage_members", "organisations.manage_api_tokens"}
 _PRIVACY = {"processing_log.view_entry"}
+_NIGHT_LIST = {"register.submit_night_list", "register.view_stay"}
+_TERRITORY = {"register.view_stay"}
 
 # (organisation kind, role) → permissions. A kind missing a role does not offer it.
 ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
-    (HOUSING_PROVIDER, MEMBER): frozenset(),
-    (HOUSING_PROVIDER, MANAGER): frozenset(_TEAM),
+    (HOUSING_PROVIDER, MEMBER): frozenset(_NIGHT_LIST),
+    (HOUSING_PROVIDER, MANAGER): frozenset(_TEAM | _NIGHT_LIST),
     (EMPLOYER, MEMBER): frozenset(),
     (EMPLOYER, MANAGER): frozenset(_TEAM),
     (TEMP_AGENCY, MEMBER): frozenset(),
     (TEMP_AGENCY, MANAGER): frozenset(_TEAM),
-    (MUNICIPALITY, MEMBER): frozenset(),
-    (MUNICIPALITY, MANAGER): frozenset(_TEAM),
+    (MUNICIPALITY, MEMBER): frozenset(_TERRITORY),
+    (MUNICIPALITY, MANAGER): frozenset(_TEAM | _TERRITORY),
     (MUNICIPALITY, PRIVACY_OFFICER): frozenset(_PRIVACY),
     (PROVINCE, MEMBER): frozenset(),
     (PROVINCE, MANAGER): frozenset(_TEAM),

@@ -3,7 +3,7 @@
 A personal-data queryset refuses to fetch rows until it is told for which processing it
 reads (``.for_processing(Processing.by(user, activity=…))``); then every fetch writes one
 log entry per data subject. A list view, an export or an API endpoint cannot forget it.
-Counts and other aggregates fetch no personal rows and need no declaration.
+Counts, other aggregates and grouped counts fetch no personal rows and need no declaration.
 """
 
 from __future__ import annotations
@@ -40,8 +40,19 @@ class PersonalDataQuerySet(models.QuerySet):
                 f"you read it with .for_processing(...)."
             )
 
+    def _is_aggregate(self) -> bool:
+        """Grouped counts (``.values(...).annotate(Count(...))``) read no one's data."""
+        return (
+            self._fields is not None
+            and bool(self.query.group_by)
+            and bool(self.query.annotation_select)
+        )
+
     def _fetch_all(self) -> None:
         if self._result_cache is not None:
+            return
+        if self._is_aggregate():
+            super()._fetch_all()
             return
         self._require_processing()
         super()._fetch_all()

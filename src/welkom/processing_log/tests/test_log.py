@@ -153,3 +153,16 @@ class EntryScopingTests(PersonaTestCase):
         for user in [self.venlo_member, self.province_member, self.provider_manager, self.outsider]:
             with self.subTest(user=user.username):
                 self.assertEqual(Entry.objects.visible_to(user).count(), 0)
+
+
+class AggregateReadTests(PersonaTestCase):
+    def test_it_allows_grouped_counts_without_a_processing_and_logs_nothing(self) -> None:
+        from django.db.models import Count
+
+        rows = list(Membership.objects.values("role").annotate(n=Count("pk")).order_by("role"))
+        self.assertEqual(sum(row["n"] for row in rows), 11)
+        self.assertEqual(Entry.objects.count(), 0)
+
+    def test_it_still_refuses_plain_values_without_a_processing(self) -> None:
+        with self.assertRaises(PersonalDataReadWithoutProcessing):
+            list(Membership.objects.values("user__email"))

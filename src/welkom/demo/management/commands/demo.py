@@ -28,10 +28,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--out", type=Path, default=None, help="Folder for the files.")
         parser.add_argument(
+            "--no-nights",
+            action="store_true",
+            help="Write the night lists but do not import them (the benchmarks import them).",
+        )
+        parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when organisations exist already."
         )
 
-    def handle(self, *args, scale, seed, first_night, out, if_empty, **options) -> None:
+    def handle(self, *args, scale, seed, first_night, out, if_empty, no_nights, **options) -> None:
         if not settings.DEMO_MODE:
             raise CommandError("Demo data is only made with WELKOM_DEMO_MODE=true.")
         if if_empty and Organisation.objects.exists():
@@ -40,7 +45,9 @@ class Command(BaseCommand):
         size = SCALES[scale]
         first_night = first_night or date.today() - timedelta(days=size.nights)
         out = out or settings.VAR_DIR / "demo" / scale
-        summary = demo_create(scale=scale, seed=seed, first_night=first_night, out_dir=out)
+        summary = demo_create(
+            scale=scale, seed=seed, first_night=first_night, out_dir=out, load_nights=not no_nights
+        )
         self.stdout.write(
             f"Demo ({scale}, seed {seed}): {summary.organisations} organisations, "
             f"{summary.locations} locations, {summary.persons} persons, "

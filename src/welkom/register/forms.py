@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class NightListUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Night list (CSV or Excel)"),
+        help_text=_("One row per person per night. Download the template to see the columns."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.UPLOAD_MAX_MB * 1024 * 1024
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _(
+                    "This file is %(size)d MB; the upload page takes at most %(limit)d MB. "
+                    "Split the file by month, or send it through the API or the command line."
+                ),
+                params={"size": upload.size // (1024 * 1024), "limit": settings.UPLOAD_MAX_MB},
+            )
+        return upload
+
+
+class NightForm(forms.Form):
+    night = forms.DateField(
+        label=_("Night"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

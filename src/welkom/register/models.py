@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from welkom.processing_log.querysets import PersonalDataQuerySet
+
+
+def _scoped_by_location(queryset, user, *, location_path: str):
+    """Providers see what happens at their own locations, a municipality what happens in
+    its territory. The province and partners see no persons (aggregates only)."""
+    from welkom.organisations import rules
+    from welkom.organisations.selectors import memberships_of, territory_of
+
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    providers = [
+        m.organisation_id
+        for m in memberships_of(user)
+        if m.organisation.kind == rules.HOUSING_PROVIDER
+    ]
+    territory = territory_of(user)
+    if not providers and not territory:
+        return queryset.none()
+    return queryset.filter(
+        Q(**{f"{location_path}__provider_id__in": providers})
+        | Q(**{f"{location_path}__municipality_id__in": territory})
+    )
+
+
+class Registration(models.TextChoices):
+    BRP = "brp", _("registered in the BRP")
+    RNI = "rni", _("registered in the RNI")
+    NONE = "none", _("not registered")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class PersonQuerySet(PersonalDataQuerySet):
+    subject_type = "person"
+
+    def visible_to(self, user) -> PersonQuerySet:
+        return _scoped_by_location(self, user, location_path="stays__location").distinct()
+
+
+class Person(models.Model):
+    """A worker as the night register knows them: the fields the law asks, nothing more."""
+
+    family_name = models.CharField(_("family name"), max_length=200)
+    given_names = models.CharField(_("given names"), max_length=200)
+    date_of_birth = models.DateField(_("date of birth"))
+    nationality = models.CharField(_("nationality"), max_length=3)
+    home_place = models.CharField(_("home place"), max_length=200)
+    home_country = models.CharField(_("home country"), max_length=2)
+    document_type = models.CharField(_("ID document type"), max_length=20)
+    document_number = models.CharField(_("ID document number"), max_length=40, blank=True)
+    bsn = models.CharField(_("BSN"), max_length=9, blank=True)
+    registration = models.CharField(
+        _("registration"), max_length=10, choices=Registration.choices, default=Registration.UNKNOWN
+    )
+    registration_municipality = models.ForeignKey(
+        "places.Municipality", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    match_key = models.CharField(max_length=500, db_index=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PersonQuerySet.as_manager()
+    internal = models.Manager()  # noqa: DJ012 -- for the import's set-based writes and retention only
+
+    class Meta:
+        ordering = ["family_name", "given_names"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        base_manager_name = "internal"
+        constraints = [
+            models.UniqueConstraint(fields=["bsn"], condition=~Q(bsn=""), name="person_unique_bsn")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name}, {self.given_names}"
+
+    @property
+    def bsn_masked(self) -> str:
+        return f"******{self.bsn[-3:]}" if self.bsn else ""
+
+
+class StayQuerySet(PersonalDataQuerySet):
+    subject_type = "person"
+    subject_field = "person_id"
+
+    def visible_to(self, user) -> StayQuerySet:
+        return _scoped_by_location(self, user, location_path="location")
+
+    def on_night(self, night) -> StayQuerySet:
+        return self.filter(check_in__lte=night, check_out__gt=night)
+
+
+class Stay(models.Model):
+    """One person at one location for the nights [check_in, check_out): never a row per night.
+
+    On PostgreSQL an exclusion constraint refuses two stays of one person on the same night
+    (see migration 0002); on SQLite the import checks it.
+    """
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="stays")
+    location = models.ForeignKey("housing.Location", models.PROTECT, related_name="stays")
+    check_in = models.DateField(_("first night"))
+    check_out = models.DateField(_("day of departure"))
+    room = models.CharField(_("room"), max_length=40, blank=True)
+    employer_kvk = models.CharField(_("employer KvK number"), max_length=8, blank=True)
+    expected_departure = models.DateField(_("expected departure"), null=True, blank=True)
+    source = models.ForeignKey(
+        "register.NightListImport", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = StayQuerySet.as_manager()
+    internal = models.Manager()  # noqa: DJ012 -- for the import's set-based writes and retention only
+
+    class Meta:
+        ordering = ["check_in"]
+        verbose_name = _("stay")
+        verbose_name_plural = _("stays")
+        base_manager_name = "internal"
+        indexes = [
+            models.Index(fields=["location", "check_in", "check_out"]),
+            models.Index(fields=["person", "check_in"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(check_out__gt=models.F("check_in")), name="stay_at_least_one_night"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.location_id} [{self.check_in}, {self.check_out})"
+
+
+class OccupancyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OccupancyQuerySet:
+        return _scoped_by_location(self, user, location_path="location")
+
+
+class Occupancy(models.Model):
+    """How many persons slept at a location on a night: kept at import, read by dashboards."""
+
+    location = models.ForeignKey("housing.Location", models.CASCADE, related_name="occupancy")
+    night = models.DateField(_("night"))
+    persons = models.PositiveIntegerField(_("persons"))
+
+    objects = OccupancyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["night"]
+        verbose_name = _("occupancy")
+        verbose_name_plural = _("occupancy")
+        constraints = [
+            models.UniqueConstraint(fields=["location", "night"], name="occupancy_one_per_night")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.night}: {self.persons}"
+
+
+class NightListImportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NightListImportQuerySet:
+        from welkom.organisations import rules
+        from welkom.organisations.selectors import memberships_of
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        providers = [
+            m.organisation_id
+            for m in memberships_of(user)
+            if m.organisation.kind == rules.HOUSING_PROVIDER
+        ]
+        return self.filter(provider_id__in=providers)
+
+
+class NightListImport(models.Model):
+    """One submitted night list: what came in, what it changed, and every problem found."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("applied")
+        UNCHANGED = "unchanged", _("applied: nothing changed")
+        REJECTED = "rejected", _("rejected")
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("upload")
+        API = "api", _("API")
+        FORM = "form", _("web form")
+        CLI = "cli", _("command line")
+
+    provider = models.ForeignKey(
+        "organisations.Organisation", models.PROTECT, related_name="night_list_imports"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(_("way in"), max_length=10, choices=Source.choices)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    raw = models.FileField(_("file as received"), upload_to="night-lists/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    counts = models.JSONField(_("counts"), default=dict)
+    problems = models.JSONField(_("problems"), default=list)
+    created_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
+
+    objects = NightListImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("night-list import")
+        verbose_name_plural = _("night-list imports")
+        permissions = [("submit_night_list", _("Can submit night lists for the organisation"))]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"

@@ -1,0 +1,851 @@
+"""Reads a housing provider's night list ("who slept where, which night") from CSV or XLSX.
+
+Pure: bytes in, typed rows and every problem out; nothing here touches the database, so a
+view, the API and a command read a list the same way. Problems are English msgids with
+parameters, translated where they are shown (``gettext(problem.message) % problem.params``);
+the parameters are plain strings and integers, so they can be stored as JSON.
+
+A night list has one row per person per night, so a month for a whole province runs to
+millions of rows in which each person's details repeat every night. The reader therefore
+checks each distinct combination of a row's values once and reuses the result (and its
+strings) for the rows that repeat it; only the night is checked per row.
+
+Background: the night register (art. 438 Sr, municipal APV) and the BRP/RNI registration
+status, see the shared domain facts §1.5 and §4.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import operator
+import re
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import NamedTuple
+from xml.etree.ElementTree import ParseError
+
+from welkom.register.countries import ALPHA2_TO_ALPHA3
+from welkom.register.matching import name_normalise
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a msgid for makemessages without importing Django."""
+    return message
+
+
+NIGHT_LIST_COLUMNS = [
+    "night",
+    "location_code",
+    "family_name",
+    "given_names",
+    "date_of_birth",
+    "nationality",
+    "home_place",
+    "home_country",
+    "document_type",
+    "document_number",
+    "bsn",
+    "room",
+    "registration_status",
+    "expected_departure",
+    "employer_kvk",
+]
+REQUIRED_COLUMNS = [c for c in NIGHT_LIST_COLUMNS[:10] if c != "document_number"]
+
+DOCUMENT_TYPES = ["identity_card", "passport", "residence_permit", "driving_licence", "other"]
+REGISTRATIONS = ["brp", "rni", "none", "unknown"]
+
+# The database columns' lengths (register.Person, register.Stay, housing.Location).
+MAX_LENGTHS = {
+    "location_code": 40,
+    "family_name": 200,
+    "given_names": 200,
+    "home_place": 200,
+    "document_number": 40,
+    "room": 40,
+}
+EARLIEST_NIGHT = date(2000, 1, 1)
+EARLIEST_BIRTH = date(1900, 1, 1)
+MAX_PROBLEMS = 1000
+VALUE_SHOWN = 100
+
+_SPACING = re.compile(r"[\s_\-‐‑–]+")
+
+
+def _normalise(text: str) -> str:
+    """Lower case, no accents, runs of spaces, dashes and underscores as one space."""
+    text = text.replace("\ufeff", "").replace("’", "'")
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACING.sub(" ", text.casefold()).strip()
+
+
+def _aliases(table: dict[str, str]) -> dict[str, str]:
+    """{canonical: "alias|alias"} → {normalised alias: canonical}; the canonical name included."""
+    return {
+        _normalise(alias): canonical
+        for canonical, aliases in table.items()
+        for alias in [canonical, *filter(None, aliases.split("|"))]
+    }
+
+
+HEADER_ALIASES: dict[str, str] = _aliases(
+    {
+        "night": "nacht|datum|date",
+        "location_code": "locatiecode|location|locatie",
+        "family_name": "surname|last name|achternaam|geslachtsnaam",
+        "given_names": "first name(s)|first names|first name|given name|voornamen|voornaam",
+        "date_of_birth": "birth date|geboortedatum",
+        "nationality": "nationaliteit",
+        "home_place": "place of residence|woonplaats",
+        "home_country": "country|land|woonland",
+        "document_type": "id document|soort document|soort identiteitsbewijs|legitimatie",
+        "document_number": "documentnummer",
+        "bsn": "citizen service number|burgerservicenummer",
+        "room": "kamer",
+        "registration_status": "registration|inschrijving|inschrijvingsstatus",
+        "expected_departure": "verwachte vertrekdatum|vertrekdatum",
+        "employer_kvk": "kvk werkgever|kvk-nummer werkgever|werkgever kvk",
+    }
+)
+_DOCUMENT_TYPE_ALIASES = _aliases(
+    {
+        "identity_card": "id card|identiteitskaart|id-kaart",
+        "passport": "paspoort",
+        "residence_permit": "verblijfsdocument|verblijfsvergunning",
+        "driving_licence": "driving license|driver's license|driver's licence|rijbewijs",
+        "other": "anders|overig",
+    }
+)
+_REGISTRATION_ALIASES = _aliases(
+    {
+        "brp": "",
+        "rni": "",
+        "none": "geen|not registered|niet ingeschreven",
+        "unknown": "onbekend",
+    }
+)
+# Upper-case alpha-2 or alpha-3 code → (alpha-2, alpha-3).
+_COUNTRIES: dict[str, tuple[str, str]] = {
+    code: (a2, a3) for a2, a3 in ALPHA2_TO_ALPHA3.items() for code in (a2, a3)
+}
+
+# Messages: English msgids; the parameters each takes are named in them.
+NOT_READABLE = gettext_noop(
+    "The file %(filename)s is neither a CSV file nor an Excel workbook (.xlsx). Save it as "
+    "one of those and send it again."
+)
+CSV_BROKEN = gettext_noop(
+    "The file cannot be read as CSV after line %(line)d, for example because a quotation "
+    "mark is never closed."
+)
+EMPTY = gettext_noop("The file contains no night rows.")
+XLSX_FORMULAS = gettext_noop(
+    "The workbook contains %(count)d formulas (%(cells)s). Save a copy with values only and "
+    "send that."
+)
+XLSX_MERGED = gettext_noop(
+    "The workbook contains merged cells (%(cells)s). Unmerge them and send the file again."
+)
+COLUMNS_MISSING = gettext_noop("Required columns are missing: %(columns)s.")
+COLUMNS_UNKNOWN = gettext_noop("Unknown columns: %(columns)s. The known columns are: %(accepted)s.")
+COLUMN_TWICE = gettext_noop("The column %(column)s appears more than once: %(names)s.")
+COLUMN_WITHOUT_NAME = gettext_noop(
+    "Column %(position)d has values but no name in the header row (first in this row)."
+)
+REQUIRED = gettext_noop("A value is required.")
+TOO_LONG = gettext_noop("Too long: at most %(max)d characters.")
+CONTROL_CHARACTERS = gettext_noop("Contains control characters, such as a tab or a line break.")
+NOT_A_DATE = gettext_noop("Not a date. Write dates as yyyy-mm-dd or dd-mm-yyyy.")
+NIGHT_IN_FUTURE = gettext_noop("The night lies in the future (after %(today)s).")
+NIGHT_TOO_EARLY = gettext_noop("The night lies before %(earliest)s.")
+BIRTH_IN_FUTURE = gettext_noop("The date of birth lies in the future (after %(today)s).")
+BIRTH_TOO_EARLY = gettext_noop("The date of birth lies before %(earliest)s.")
+DEPARTURE_BEFORE_NIGHT = gettext_noop("The expected departure lies before the night (%(night)s).")
+UNKNOWN_COUNTRY = gettext_noop(
+    "Unknown country code. Use an ISO 3166 code of two or three letters, such as PL or POL."
+)
+UNKNOWN_DOCUMENT_TYPE = gettext_noop("Unknown document type. Known types: %(accepted)s.")
+UNKNOWN_REGISTRATION = gettext_noop("Unknown registration status. Known values: %(accepted)s.")
+BSN_INVALID = gettext_noop(
+    "Not a valid citizen service number (BSN): it has 9 digits and passes the eleven test."
+)
+BSN_EIGHT_DIGITS = gettext_noop(
+    "The citizen service number (BSN) has 8 digits: a leading zero may have been lost, for "
+    "example when the file was opened in a spreadsheet. Add it."
+)
+KVK_INVALID = gettext_noop("Not a valid KvK number: it has 8 digits.")
+PERSON_TWICE = gettext_noop(
+    "%(name)s is listed twice for the night of %(night)s: in row %(first_row)d (location "
+    "%(first_location)s) and in this row (location %(location)s)."
+)
+MORE_PROBLEMS = gettext_noop("And %(count)d more problems.")
+
+
+@dataclass(frozen=True, slots=True)  # slots: millions of rows, no per-row __dict__
+class NightRow:
+    row: int  # the row number as the user sees it (spreadsheet/CSV row, header = 1)
+    night: date
+    location_code: str
+    family_name: str
+    given_names: str
+    date_of_birth: date
+    nationality: str  # ISO 3166-1 alpha-3
+    home_place: str
+    home_country: str  # ISO 3166-1 alpha-2
+    document_type: str  # one of DOCUMENT_TYPES
+    document_number: str
+    bsn: str  # 9 digits, elfproef-valid, or ""
+    room: str
+    registration: str  # one of REGISTRATIONS, or "" when absent
+    expected_departure: date | None
+    employer_kvk: str  # 8 digits or ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # None for file-level problems
+    column: str | None  # the canonical column name
+    value: str  # what the file had, at most VALUE_SHOWN characters; a BSN masked
+    message: str  # English msgid
+    params: dict
+
+
+@dataclass(frozen=True)
+class NightList:
+    rows: list[NightRow]
+    problems: list[Problem]
+    columns: list[str]  # canonical columns found, in the file's order
+
+
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def bsn_is_valid(text: str) -> bool:
+    """The elfproef: 9 digits weighted 9..2 and -1 sum to a multiple of 11; not all zeros."""
+    if len(text) != 9 or not (text.isascii() and text.isdigit()) or text == "000000000":
+        return False
+    return (
+        sum(int(digit) * weight for digit, weight in zip(text, _BSN_WEIGHTS, strict=True)) % 11 == 0
+    )
+
+
+_TEMPLATE_EXAMPLE = (
+    "2026-01-31,L001,Kowalska,Anna Maria,1990-05-17,POL,Kraków,PL,identity card,ABC123456,"
+    "123456782,12,rni,2026-03-31,12345678"
+)
+
+
+def night_list_template_csv() -> bytes:
+    # The byte-order mark makes Excel open the file as UTF-8 (Kraków, not KrakÃ³w).
+    text = ",".join(NIGHT_LIST_COLUMNS) + "\r\n" + _TEMPLATE_EXAMPLE + "\r\n"
+    return codecs.BOM_UTF8 + text.encode("utf-8")
+
+
+def _date_parse(text: str) -> date | None:
+    """ISO first (what systems write), then the day-first forms Dutch spreadsheets write."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    for separator in "-/.":
+        if separator in text:
+            parts = text.split(separator)
+            break
+    else:
+        return None
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    first, second, third = parts
+    # Day first, never month first: 01-02-2026 is 1 February. Years have four digits,
+    # because a two-digit year of birth cannot tell 1926 from 2026.
+    if len(third) == 4 and len(first) <= 2 and len(second) <= 2:
+        day, month, year = first, second, third
+    elif len(first) == 4 and len(second) <= 2 and len(third) <= 2:
+        year, month, day = first, second, third
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    if not text.isprintable():
+        # A NUL cannot be stored in PostgreSQL JSON, where the import keeps its problems.
+        text = _CONTROL.sub("\ufffd", text)
+    return text[:VALUE_SHOWN]
+
+
+def _masked(text: str) -> str:
+    """A BSN is personal data: a problem shows only its last three characters."""
+    return "*" * (len(text) - 3) + text[-3:] if len(text) > 3 else "*" * len(text)
+
+
+class _Seen(NamedTuple):
+    """The first row of a person-night that did not become a NightRow (it had problems)."""
+
+    row: int
+    location_code: str
+
+
+# A tail is a row without its night: (values, problems, person id). The values are in
+# NightRow order from location_code on; the problems are (column, value, message, params).
+_Tail = tuple[tuple, list[tuple[str, str, str, dict]], int | None]
+_CACHE_LIMIT = 200_000  # distinct tails kept; a night list repeats them per night
+# Person-night keys are person * _NIGHT_SLOTS + night ordinal: one int, not a tuple, per row.
+# Nights are never after today, whose ordinal stays below a million until the year 2738.
+_NIGHT_SLOTS = 1_000_000
+
+
+class _Builder:
+    """Turns records (row number, cells as text) into rows and problems."""
+
+    def __init__(self, *, today: date) -> None:
+        self.today = today
+        self.rows: list[NightRow] = []
+        self.problems: list[Problem] = []
+        self.more = 0
+        self.columns: list[str] = []
+        self.index: dict[str, int] = {}
+        self.width = 0
+        self.nameless: set[int] = set()
+        self.nameless_reported: set[int] = set()
+        self.data_rows = 0
+        self.persons: dict[tuple, int] = {}
+        self.document_types = dict(_DOCUMENT_TYPE_ALIASES)
+        self.registrations = dict(_REGISTRATION_ALIASES)
+
+    def report(
+        self, row: int | None, column: str | None, value: str, message: str, params: dict
+    ) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(row, column, _shown(value), message, params))
+        else:
+            self.more += 1
+
+    def header_read(self, cells: list[str]) -> bool:
+        """Maps the header; False when rows cannot be read (columns missing or doubled)."""
+        self.width = len(cells)
+        names: dict[str, list[str]] = {}
+        unknown = []
+        for position, cell in enumerate(cells):
+            name = cell.strip()
+            key = _normalise(name)
+            if not key:
+                self.nameless.add(position)
+            elif key in HEADER_ALIASES:
+                canonical = HEADER_ALIASES[key]
+                names.setdefault(canonical, []).append(name)
+                if canonical not in self.index:
+                    self.index[canonical] = position
+                    self.columns.append(canonical)
+            else:
+                unknown.append(name)
+        missing = [c for c in REQUIRED_COLUMNS if c not in self.index]
+        if missing:
+            self.report(None, None, "", COLUMNS_MISSING, {"columns": ", ".join(missing)})
+        if unknown:
+            self.report(
+                None,
+                None,
+                ", ".join(unknown),
+                COLUMNS_UNKNOWN,
+                {"columns": ", ".join(unknown), "accepted": ", ".join(NIGHT_LIST_COLUMNS)},
+            )
+        doubled = [c for c in NIGHT_LIST_COLUMNS if len(names.get(c, ())) > 1]
+        for column in doubled:
+            listed = ", ".join(names[column])
+            self.report(None, column, listed, COLUMN_TWICE, {"column": column, "names": listed})
+        return not missing and not doubled
+
+    def rows_read(self, records: Iterable[tuple[int, list[str]]]) -> None:
+        width = self.width
+        pad = [""] * width
+        tail_columns = NIGHT_LIST_COLUMNS[1:]
+        # An absent optional column reads the empty cell appended at position `width`.
+        absent = any(c not in self.index for c in tail_columns)
+        tail_of = operator.itemgetter(*(self.index.get(c, width) for c in tail_columns))
+        night_at = self.index["night"]
+        nameless = sorted(self.nameless)
+        nights: dict[str, tuple[date | None, str | None, dict]] = {}
+        tails: dict[tuple, _Tail] = {}
+        seen: dict[int, NightRow | _Seen] = {}
+        rows = self.rows
+        report = self.report
+        data_rows = 0
+
+        for number, cells in records:
+            length = len(cells)
+            if length < width:
+                cells.extend(pad[length:])
+            night_text = cells[night_at]
+            if (not night_text or night_text.isspace()) and _blank(cells):
+                continue  # an empty row: spreadsheets leave them, they mean nothing
+            if length > width:
+                self._nameless_report(number, cells, range(width, length))
+                del cells[width:]
+            if nameless:
+                self._nameless_report(number, cells, nameless)
+            if absent:
+                cells.append("")
+            data_rows += 1
+
+            checked = nights.get(night_text)
+            if checked is None:
+                if len(nights) >= _CACHE_LIMIT:
+                    nights.clear()
+                checked = nights[night_text] = self._night_check(night_text)
+            night, night_problem, night_params = checked
+            key = tail_of(cells)
+            tail = tails.get(key)
+            if tail is None:
+                if len(tails) >= _CACHE_LIMIT:
+                    tails.clear()
+                tail = tails[key] = self._tail_check(key)
+            values, problems, person = tail
+
+            valid = night_problem is None and not problems
+            if night_problem is not None:
+                report(number, "night", night_text, night_problem, night_params)
+            for column, value, message, params in problems:
+                report(number, column, value, message, params)
+            if night is None:
+                continue
+            departure = values[12]
+            if departure is not None and departure < night:
+                valid = False
+                report(
+                    number,
+                    "expected_departure",
+                    key[12],
+                    DEPARTURE_BEFORE_NIGHT,
+                    {"night": night.isoformat()},
+                )
+            if person is None:
+                if valid:
+                    rows.append(NightRow(number, night, *values))
+                continue
+            person_night = person * _NIGHT_SLOTS + night.toordinal()
+            first = seen.get(person_night)
+            if first is not None:
+                name = f"{values[2]} {values[1]}"
+                report(
+                    number,
+                    None,
+                    name,
+                    PERSON_TWICE,
+                    {
+                        "name": name,
+                        "night": night.isoformat(),
+                        "first_row": first.row,
+                        "first_location": first.location_code,
+                        "location": values[0],
+                    },
+                )
+            elif valid:
+                row = NightRow(number, night, *values)
+                rows.append(row)
+                seen[person_night] = row  # the row itself: no second object per row
+            else:
+                seen[person_night] = _Seen(number, values[0])
+        self.data_rows += data_rows
+
+    def _nameless_report(self, number: int, cells: list[str], positions: Iterable[int]) -> None:
+        """A value under no column name: reported once per column, at its first row."""
+        for position in positions:
+            if position not in self.nameless_reported and cells[position].strip():
+                self.nameless_reported.add(position)
+                self.report(
+                    number, None, cells[position], COLUMN_WITHOUT_NAME, {"position": position + 1}
+                )
+
+    def _night_check(self, text: str) -> tuple[date | None, str | None, dict]:
+        text = text.strip()
+        if not text:
+            return None, REQUIRED, {}
+        night = _date_parse(text)
+        if night is None:
+            return None, NOT_A_DATE, {}
+        if night > self.today:
+            return None, NIGHT_IN_FUTURE, {"today": self.today.isoformat()}
+        if night < EARLIEST_NIGHT:
+            return None, NIGHT_TOO_EARLY, {"earliest": EARLIEST_NIGHT.isoformat()}
+        return night, None, {}
+
+    def _tail_check(self, raw: tuple[str, ...]) -> _Tail:
+        """Checks everything in a row but its night; runs once per distinct combination."""
+        problems: list[tuple[str, str, str, dict]] = []
+
+        def problem(column: str, value: str, message: str, params: dict | None = None) -> None:
+            problems.append((column, value, message, params or {}))
+
+        def text(column: str, value: str, required: bool) -> str:
+            value = value.strip()
+            if not value:
+                if required:
+                    problem(column, value, REQUIRED)
+                return ""
+            if not value.isprintable() and _CONTROL.search(value):
+                problem(column, value, CONTROL_CHARACTERS)
+                return ""
+            if not value.isascii():
+                # Files from macOS may carry decomposed accents; store one spelling.
+                value = unicodedata.normalize("NFC", value)
+            limit = MAX_LENGTHS.get(column)
+            if limit is not None and len(value) > limit:
+                problem(column, value, TOO_LONG, {"max": limit})
+                return ""
+            return value
+
+        def day(column: str, value: str, required: bool) -> date | None:
+            value = value.strip()
+            if not value:
+                if required:
+                    problem(column, value, REQUIRED)
+                return None
+            parsed = _date_parse(value)
+            if parsed is None:
+                problem(column, value, NOT_A_DATE)
+            return parsed
+
+        def country(column: str, value: str) -> tuple[str, str] | None:
+            value = value.strip()
+            if not value:
+                problem(column, value, REQUIRED)
+                return None
+            codes = _COUNTRIES.get(value.upper())
+            if codes is None:
+                problem(column, value, UNKNOWN_COUNTRY)
+            return codes
+
+        (
+            location_raw,
+            family_raw,
+            given_raw,
+            born_raw,
+            nationality_raw,
+            home_place_raw,
+            home_country_raw,
+            document_type_raw,
+            document_number_raw,
+            bsn_raw,
+            room_raw,
+            registration_raw,
+            departure_raw,
+            kvk_raw,
+        ) = raw
+        location_code = text("location_code", location_raw, True)
+        family_name = text("family_name", family_raw, True)
+        given_names = text("given_names", given_raw, True)
+        born = day("date_of_birth", born_raw, True)
+        if born is not None and born > self.today:
+            problem("date_of_birth", born_raw, BIRTH_IN_FUTURE, {"today": self.today.isoformat()})
+            born = None
+        elif born is not None and born < EARLIEST_BIRTH:
+            problem("date_of_birth", born_raw, BIRTH_TOO_EARLY, {"earliest": "1900-01-01"})
+            born = None
+        nationality = country("nationality", nationality_raw)
+        home_place = text("home_place", home_place_raw, True)
+        home_country = country("home_country", home_country_raw)
+
+        document_type = document_type_raw.strip()
+        if not document_type:
+            problem("document_type", document_type, REQUIRED)
+        else:
+            known = self.document_types.get(document_type)
+            if known is None:
+                known = self.document_types.get(_normalise(document_type))
+            if known is None:
+                problem(
+                    "document_type",
+                    document_type,
+                    UNKNOWN_DOCUMENT_TYPE,
+                    {"accepted": ", ".join(DOCUMENT_TYPES)},
+                )
+            else:
+                self.document_types[document_type] = known
+                document_type = known
+
+        document_number = text("document_number", document_number_raw, False)
+        bsn = bsn_raw.strip()
+        if bsn:
+            digits = bsn.replace(" ", "").replace(".", "").replace("-", "")
+            if len(digits) == 8 and digits.isascii() and digits.isdigit():
+                problem("bsn", _masked(digits), BSN_EIGHT_DIGITS)
+            elif not bsn_is_valid(digits):
+                problem("bsn", _masked(digits), BSN_INVALID)
+            bsn = digits
+        room = text("room", room_raw, False)
+
+        registration = registration_raw.strip()
+        if registration:
+            known = self.registrations.get(registration)
+            if known is None:
+                known = self.registrations.get(_normalise(registration))
+            if known is None:
+                problem(
+                    "registration_status",
+                    registration,
+                    UNKNOWN_REGISTRATION,
+                    {"accepted": ", ".join(REGISTRATIONS)},
+                )
+            else:
+                self.registrations[registration] = known
+                registration = known
+
+        departure = day("expected_departure", departure_raw, False)
+        kvk = kvk_raw.strip()
+        if kvk and not (len(kvk) == 8 and kvk.isascii() and kvk.isdigit()):
+            problem("employer_kvk", kvk, KVK_INVALID)
+
+        person = None
+        if family_name and given_names and born is not None and nationality is not None:
+            identity = (
+                name_normalise(family_name),
+                name_normalise(given_names),
+                born,
+                nationality[1],
+            )
+            person = self.persons.setdefault(identity, len(self.persons))
+        values = (
+            location_code,
+            family_name,
+            given_names,
+            born,
+            nationality[1] if nationality else "",
+            home_place,
+            home_country[0] if home_country else "",
+            document_type,
+            document_number,
+            bsn,
+            room,
+            registration,
+            departure,
+            kvk,
+        )
+        return values, problems, person
+
+    def result(self, *, file_problems_only: bool = False) -> NightList:
+        problems = self.problems
+        more = self.more
+        if file_problems_only:
+            problems = [p for p in problems if p.row is None]
+            more = 0
+        if more:
+            problems.append(Problem(None, None, "", MORE_PROBLEMS, {"count": more}))
+        rows = [] if file_problems_only else self.rows
+        return NightList(rows=rows, problems=problems, columns=self.columns)
+
+
+def _blank(cells: list[str]) -> bool:
+    return not any(cell and not cell.isspace() for cell in cells)
+
+
+def _records_read(builder: _Builder, records: Iterator[tuple[int, list[str]]]) -> None:
+    for _number, cells in records:
+        if not _blank(cells):
+            if builder.header_read(cells):
+                builder.rows_read(records)
+                if not builder.data_rows:
+                    builder.report(None, None, "", EMPTY, {})
+            return
+    builder.report(None, None, "", EMPTY, {})
+
+
+# Bytes a text file has; anything else in quantity means a binary file.
+_TEXT_BYTES = bytes(range(0x20, 0x100)) + b"\t\n\r\f\v\x1a"
+
+
+def _is_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if b"\x00" in sample or sample.startswith(b"%PDF"):
+        return True
+    return len(sample.translate(None, _TEXT_BYTES)) > len(sample) // 100
+
+
+def _is_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return True
+    # Decoded in slices and thrown away: a second copy of a 400 MB file is not needed.
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(view[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _csv_read(data: bytes, *, filename: str, today: date) -> NightList:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"  # Excel's "Unicode text"
+    elif _is_binary(data):
+        return _unreadable(filename)
+    elif _is_utf8(data):
+        encoding = "utf-8-sig"
+    else:
+        encoding = "cp1252"  # what Excel on Windows writes as "CSV" in Western Europe
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    first_line = ""
+    try:
+        for line in text:
+            if line.strip(" \t\r\n,;\ufeff"):
+                first_line = line
+                break
+        text.seek(0)
+    except UnicodeDecodeError:
+        return _unreadable(filename)
+    builder = _Builder(today=today)
+    if not first_line:
+        builder.report(None, None, "", EMPTY, {})
+        return builder.result()
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=counts.__getitem__) if any(counts.values()) else ","
+    # skipinitialspace: `a, "b, c"` is two fields, as a person typing it means.
+    reader = csv.reader(text, delimiter=delimiter, skipinitialspace=True)
+    try:
+        _records_read(builder, enumerate(reader, 1))
+    except UnicodeDecodeError:
+        # Windows-1252 leaves five byte values undefined: not a text file after all.
+        return _unreadable(filename)
+    except csv.Error:
+        builder.report(None, None, "", CSV_BROKEN, {"line": reader.line_num})
+    return builder.result()
+
+
+def _unreadable(filename: str) -> NightList:
+    problem = Problem(None, None, "", NOT_READABLE, {"filename": filename})
+    return NightList(rows=[], problems=[problem], columns=[])
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([A-Z0-9:$]+)[\"']")
+
+
+def _merged_cells(worksheet) -> list[str]:
+    """The merged ranges of a read-only worksheet, from its XML.
+
+    openpyxl lists merged cells only in normal mode, which holds every cell in memory (about
+    7 kB a row: 7 GB for a full sheet). The sheet's XML is scanned instead; text in cells
+    cannot contain "<mergeCell", as XML escapes "<".
+    """
+    found: list[str] = []
+    rest = b""
+    # Private to openpyxl (pinned): the open zip member of this worksheet's XML.
+    with worksheet._get_source() as source:
+        while chunk := source.read(1 << 20):
+            buffer = rest + chunk
+            end = 0
+            for match in _MERGE_CELL.finditer(buffer):
+                found.append(match.group(1).decode("ascii"))
+                end = match.end()
+            rest = buffer[max(end, len(buffer) - 1024) :]
+    return found
+
+
+def _listed(cells: list[str], count: int) -> str:
+    return ", ".join(cells) + (", …" if count > len(cells) else "")
+
+
+def _xlsx_read(data: bytes, *, filename: str, today: date) -> NightList:
+    import openpyxl  # only workbooks need it; reading CSV does not pay its import time
+
+    try:
+        # Read-only streams the sheet; formulas stay visible (data_only=False) so that a
+        # formula is refused rather than read as its last cached value, or as nothing.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:
+        # A zip that is no workbook (.docx, .ods, damaged): openpyxl raises many kinds.
+        return _unreadable(filename)
+    builder = _Builder(today=today)
+    formulas = _Formulas()
+    try:
+        worksheet = workbook.worksheets[0]
+        # Some writers record a wrong sheet size, which would cut rows short in read-only mode.
+        worksheet.reset_dimensions()
+        merged = _merged_cells(worksheet)
+        _records_read(builder, _xlsx_records(worksheet, builder, formulas))
+    except (IndexError, KeyError, ValueError, EOFError, zlib.error, zipfile.BadZipFile, ParseError):
+        # A damaged sheet, found while streaming it: no worksheet, a broken zip or broken XML.
+        return _unreadable(filename)
+    finally:
+        workbook.close()
+    if merged:
+        cells = _listed(merged[:10], len(merged))
+        builder.report(None, None, "", XLSX_MERGED, {"cells": cells})
+    if formulas.count:
+        cells = _listed(formulas.cells, formulas.count)
+        builder.report(None, None, "", XLSX_FORMULAS, {"count": formulas.count, "cells": cells})
+    # Merged and formula cells make the rows' values meaningless; then only the file-level
+    # problems say what to fix.
+    return builder.result(file_problems_only=bool(merged or formulas.count))
+
+
+@dataclass
+class _Formulas:
+    count: int = 0
+    cells: list[str] = field(default_factory=list)  # the first ten, to name in the problem
+
+
+def _xlsx_records(
+    worksheet, builder: _Builder, formulas: _Formulas
+) -> Iterator[tuple[int, list[str]]]:
+    leading_zeros: dict[int, int] | None = None  # column position → digits, once the header is read
+    for number, row in enumerate(worksheet.iter_rows(), 1):
+        if leading_zeros is None and builder.index:
+            leading_zeros = {
+                builder.index.get("bsn", -1): 9,
+                builder.index.get("employer_kvk", -1): 8,
+            }
+        cells = []
+        for position, cell in enumerate(row):
+            if cell.data_type == "f":
+                formulas.count += 1
+                if len(formulas.cells) < 10:
+                    formulas.cells.append(cell.coordinate)
+                cells.append("")
+                continue
+            value = cell.value
+            text = _cell_text(value)
+            if leading_zeros and isinstance(value, int | float) and not isinstance(value, bool):
+                # A number cell drops leading zeros: a BSN of 8 digits has lost the leading 0
+                # of its 9, a KvK number of 7 digits the leading 0 of its 8.
+                digits = leading_zeros.get(position)
+                if digits and len(text) == digits - 1:
+                    text = "0" + text
+            cells.append(text)
+        yield number, cells
+
+
+def night_list_read(data: bytes, *, filename: str, today: date) -> NightList:
+    # The content decides, not the name: a "nights.csv" may well be a workbook.
+    if data.startswith(b"PK\x03\x04"):
+        return _xlsx_read(data, filename=filename, today=today)
+    return _csv_read(data, filename=filename, today=today)

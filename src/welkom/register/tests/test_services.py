@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from welkom.housing.services import location_register
+from welkom.processing_log.models import Entry
+from welkom.register.models import NightListImport, Occupancy, Person, Stay
+from welkom.register.services import night_list_import
+from welkom.testing import PersonaTestCase
+
+HEADER = (
+    "night,location_code,family_name,given_names,date_of_birth,nationality,home_place,"
+    "home_country,document_type\n"
+)
+TODAY = date(2026, 11, 28)
+FIRST = date(2026, 11, 1)
+
+
+def line(night: date, code: str, family: str, given: str = "Jan", born: str = "1990-01-01") -> str:
+    return f"{night.isoformat()},{code},{family},{given},{born},POL,Opole,PL,passport\n"
+
+
+def night_list(entries: list[tuple[int, str, str]]) -> bytes:
+    """(day offset from FIRST, location code, family name) per person-night."""
+    return (
+        HEADER + "".join(line(FIRST + timedelta(days=d), code, name) for d, code, name in entries)
+    ).encode()
+
+
+class NightListImportTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.venlo_location = location_register(
+            provider=cls.provider,
+            code="V1",
+            street="Industrieweg",
+            number="1",
+            postcode="5912 AB",
+            permitted_capacity=10,
+        )
+        cls.horst_location = location_register(
+            provider=cls.provider, code="H1", street="Kerkstraat", number="2", postcode="5961 AA"
+        )
+        cls.other_location = location_register(
+            provider=cls.other_provider, code="V1", street="Maasweg", number="3", postcode="5913 AA"
+        )
+
+    def _import(self, data: bytes, provider=None):
+        return night_list_import(
+            provider=provider or self.provider,
+            data=data,
+            filename="nights.csv",
+            source=NightListImport.Source.UPLOAD,
+            submitted_by=self.provider_manager,
+            today=TODAY,
+        )
+
+    def _stays(self) -> set[tuple[str, str, date, date]]:
+        return {
+            (s.person.family_name, s.location.code, s.check_in, s.check_out)
+            for s in Stay.internal.select_related("person", "location")
+        }
+
+    def test_it_collapses_nights_into_stays_and_counts_occupancy(self) -> None:
+        record, summary = self._import(
+            night_list(
+                [(d, "V1", "Nowak") for d in range(5)] + [(d, "V1", "Popescu") for d in range(2, 4)]
+            )
+        )
+        self.assertEqual(record.status, "applied", record.problems)
+        self.assertEqual(
+            self._stays(),
+            {
+                ("Nowak", "V1", FIRST, FIRST + timedelta(days=5)),
+                ("Popescu", "V1", FIRST + timedelta(days=2), FIRST + timedelta(days=4)),
+            },
+        )
+        self.assertEqual(
+            (summary.rows, summary.nights, summary.persons, summary.stays_opened), (7, 5, 2, 2)
+        )
+        occupancy = dict(Occupancy.objects.values_list("night", "persons"))
+        self.assertEqual(occupancy[FIRST], 1)
+        self.assertEqual(occupancy[FIRST + timedelta(days=2)], 2)
+
+    def test_it_changes_nothing_when_the_same_file_comes_again(self) -> None:
+        data = night_list([(d, "V1", "Nowak") for d in range(5)])
+        self._import(data)
+        before = self._stays()
+        record, summary = self._import(data)
+        self.assertEqual(record.status, "unchanged")
+        self.assertEqual(self._stays(), before)
+        self.assertEqual(
+            (summary.stays_opened, summary.stays_changed, summary.stays_closed), (0, 0, 0)
+        )
+
+    def test_it_replaces_a_corrected_night_and_leaves_other_nights_alone(self) -> None:
+        self._import(night_list([(d, "V1", "Nowak") for d in range(5)]))
+        # Night 2 corrected: Nowak was not there, Kowalski was.
+        record, _summary = self._import(night_list([(2, "V1", "Kowalski")]))
+        self.assertEqual(record.status, "applied")
+        self.assertEqual(
+            self._stays(),
+            {
+                ("Nowak", "V1", FIRST, FIRST + timedelta(days=2)),
+                ("Nowak", "V1", FIRST + timedelta(days=3), FIRST + timedelta(days=5)),
+                ("Kowalski", "V1", FIRST + timedelta(days=2), FIRST + timedelta(days=3)),
+            },
+        )
+        self.assertEqual(Occupancy.objects.get(night=FIRST + timedelta(days=2)).persons, 1)
+
+    def test_it_extends_a_stay_with_the_next_day(self) -> None:
+        self._import(night_list([(d, "V1", "Nowak") for d in range(3)]))
+        self._import(night_list([(3, "V1", "Nowak")]))
+        self.assertEqual(self._stays(), {("Nowak", "V1", FIRST, FIRST + timedelta(days=4))})
+
+    def test_it_recognises_a_person_across_spellings(self) -> None:
+        data = (
+            HEADER
+            + line(FIRST, "V1", "Wiśniewska", "Anna Maria")
+            + line(FIRST + timedelta(days=1), "V1", "WISNIEWSKA ", "anna  maria")
+        ).encode()
+        self._import(data)
+        self.assertEqual(Person.internal.count(), 1)
+        self.assertEqual(self._stays(), {("Wiśniewska", "V1", FIRST, FIRST + timedelta(days=2))})
+
+    def test_it_refuses_a_person_in_two_places_against_another_providers_list(self) -> None:
+        self._import(night_list([(0, "V1", "Nowak")]), provider=self.other_provider)
+        before = self._stays()
+        record, summary = self._import(night_list([(0, "H1", "Nowak"), (1, "H1", "Nowak")]))
+        self.assertEqual(record.status, "rejected")
+        self.assertEqual(self._stays(), before)
+        problem = summary.problems[0]
+        self.assertEqual((problem.row, problem.column), (2, "location_code"))
+        self.assertIn("Maasweg 3", problem.params["there"])
+        self.assertEqual(problem.params["here"], "H1")
+
+    def test_it_refuses_a_location_that_is_not_the_providers(self) -> None:
+        record, summary = self._import(night_list([(0, "X9", "Nowak")]))
+        self.assertEqual(record.status, "rejected")
+        self.assertEqual((summary.problems[0].row, summary.problems[0].value), (2, "X9"))
+        self.assertFalse(Stay.internal.exists())
+        self.assertFalse(Person.internal.exists())
+
+    def test_it_keeps_the_raw_file_and_the_report_of_a_refused_list(self) -> None:
+        record, _summary = self._import(night_list([(0, "X9", "Nowak")]))
+        record.refresh_from_db()
+        self.assertEqual(record.raw.read(), night_list([(0, "X9", "Nowak")]))
+        self.assertEqual(record.problems[0]["value"], "X9")
+
+    def test_it_writes_the_processing_log_for_every_person(self) -> None:
+        self._import(night_list([(0, "V1", "Nowak"), (0, "V1", "Popescu")]))
+        entries = Entry.objects.filter(activity__code="night-register", action="update")
+        self.assertEqual(entries.count(), 2)
+        self.assertEqual({e.actor for e in entries}, {self.provider_manager})
+
+
+class StayExclusionTests(PersonaTestCase):
+    def test_it_refuses_two_stays_of_one_person_on_one_night_in_postgresql(self) -> None:
+
+        from django.db import IntegrityError, connection, transaction
+
+        if connection.vendor != "postgresql":
+            self.skipTest("SQLite has no exclusion constraints; the import checks this in code.")
+        a = location_register(
+            provider=self.provider, code="A", street="S", number="1", postcode="5912AB"
+        )
+        b = location_register(
+            provider=self.provider, code="B", street="S", number="2", postcode="5912AB"
+        )
+        person = Person.internal.create(
+            family_name="N",
+            given_names="J",
+            date_of_birth=date(1990, 1, 1),
+            nationality="POL",
+            home_place="O",
+            home_country="PL",
+            document_type="passport",
+            match_key="n|j|1990-01-01|POL",
+        )
+        Stay.internal.create(
+            person=person, location=a, check_in=FIRST, check_out=FIRST + timedelta(days=3)
+        )
+        Stay.internal.create(
+            person=person,
+            location=b,
+            check_in=FIRST + timedelta(days=3),
+            check_out=FIRST + timedelta(days=4),
+        )
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Stay.internal.create(
+                person=person,
+                location=b,
+                check_in=FIRST + timedelta(days=2),
+                check_out=FIRST + timedelta(days=4),
+            )

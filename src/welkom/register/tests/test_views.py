@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from welkom.housing.services import location_register
+from welkom.processing_log.models import Entry
+from welkom.register.models import NightListImport, Stay
+from welkom.testing import PersonaTestCase
+
+HEADER = (
+    "night,location_code,family_name,given_names,date_of_birth,nationality,home_place,"
+    "home_country,document_type\n"
+)
+LAST_NIGHT = date.today() - timedelta(days=1)
+
+
+def night_list(*rows: tuple[str, str]) -> bytes:
+    return (
+        HEADER
+        + "".join(
+            f"{LAST_NIGHT.isoformat()},{code},{name},Jan,1990-01-01,POL,Opole,PL,passport\n"
+            for code, name in rows
+        )
+    ).encode()
+
+
+class RegisterViewTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.venlo_location = location_register(
+            provider=cls.provider,
+            code="V1",
+            street="Industrieweg",
+            number="1",
+            postcode="5912 AB",
+            permitted_capacity=1,
+        )
+        cls.horst_location = location_register(
+            provider=cls.other_provider,
+            code="H1",
+            street="Kerkstraat",
+            number="2",
+            postcode="5961 AA",
+        )
+
+    def _upload(self, data: bytes, user=None, name: str = "nights.csv"):
+        self.client.force_login(user or self.provider_member)
+        return self.client.post("/en/register/upload/", {"file": SimpleUploadedFile(name, data)})
+
+    def test_it_applies_an_upload_and_reports_the_counts(self) -> None:
+        response = self._upload(night_list(("V1", "Nowak"), ("V1", "Popescu")))
+        self.assertContains(response, "The night list was applied.")
+        self.assertEqual(Stay.internal.count(), 2)
+        again = self._upload(night_list(("V1", "Nowak"), ("V1", "Popescu")))
+        self.assertContains(again, "It changes nothing")
+
+    def test_it_refuses_a_wrong_file_with_a_report_and_changes_nothing(self) -> None:
+        response = self._upload(night_list(("H1", "Nowak")))
+        self.assertContains(response, "is not one of your locations", status_code=400)
+        self.assertContains(response, "<code>H1</code>", status_code=400)
+        self.assertFalse(Stay.internal.exists())
+        self.assertEqual(NightListImport.objects.get().status, "rejected")
+
+    @override_settings(UPLOAD_MAX_MB=0)
+    def test_it_refuses_a_file_above_the_size_limit(self) -> None:
+        response = self._upload(night_list(("V1", "Nowak")))
+        self.assertContains(response, "the upload page takes at most 0 MB", status_code=400)
+        self.assertFalse(NightListImport.objects.exists())
+
+    def test_it_refuses_upload_to_users_without_the_permission(self) -> None:
+        for user in [self.venlo_member, self.province_member, self.outsider, self.employer_manager]:
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                self.assertEqual(self.client.get("/en/register/upload/").status_code, 403)
+
+    def test_it_shows_the_municipality_its_addresses_and_not_the_other_municipalitys(self) -> None:
+        self._upload(night_list(("V1", "Nowak"), ("V1", "Popescu")))
+        self._upload(night_list(("H1", "Ivanov")), user=self.other_provider_manager)
+        self.client.force_login(self.venlo_member)
+        page = self.client.get("/en/register/")
+        self.assertContains(page, "Industrieweg 1")
+        self.assertNotContains(page, "Kerkstraat 2")
+        self.assertContains(page, "over capacity")
+        residents = self.client.get(f"/en/register/location/{self.venlo_location.pk}/")
+        self.assertContains(residents, "Nowak, Jan")
+        self.assertEqual(
+            self.client.get(f"/en/register/location/{self.horst_location.pk}/").status_code, 404
+        )
+        self.client.force_login(self.horst_member)
+        self.assertNotContains(self.client.get("/en/register/"), "Industrieweg 1")
+
+    def test_it_logs_every_person_read_on_the_residents_page(self) -> None:
+        self._upload(night_list(("V1", "Nowak"), ("V1", "Popescu")))
+        self.client.force_login(self.venlo_member)
+        self.client.get(f"/en/register/location/{self.venlo_location.pk}/")
+        reads = Entry.objects.filter(
+            actor=self.venlo_member, action="read", activity__code="night-register"
+        )
+        self.assertEqual(reads.count(), 2)
+
+    def test_it_shows_no_persons_to_the_province_partners_and_outsiders(self) -> None:
+        for user in [self.province_member, self.partner_member, self.outsider]:
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                self.assertEqual(self.client.get("/en/register/").status_code, 403)
+                response = self.client.get(f"/en/register/location/{self.venlo_location.pk}/")
+                self.assertEqual(response.status_code, 403)
+
+    def test_it_offers_the_template(self) -> None:
+        response = self.client.get("/en/register/night-list-template.csv")
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.decode("utf-8-sig").startswith("night,location_code"))

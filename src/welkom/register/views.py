@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from welkom.housing.models import Location
+from welkom.organisations import rules
+from welkom.organisations.selectors import organisations_where
+from welkom.register.forms import NightForm, NightListUploadForm
+from welkom.register.models import NightListImport
+from welkom.register.night_lists import night_list_template_csv
+from welkom.register.selectors import (
+    imports_of,
+    locations_with_occupancy,
+    registration_counts,
+    residents_on,
+)
+from welkom.register.services import night_list_import
+
+
+def _night(request) -> date:
+    """The night shown: chosen, or last night (lists come in the morning after)."""
+    form = NightForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["night"]:
+        return form.cleaned_data["night"]
+    return date.today() - timedelta(days=1)
+
+
+def _problems_translated(record: NightListImport) -> list[dict]:
+    return [
+        {**p, "text": _(p["message"]) % p["params"] if p["params"] else _(p["message"])}
+        for p in record.problems
+    ]
+
+
+@login_required
+@permission_required("register.view_stay", raise_exception=True)
+def overview(request):
+    """Every visible location with the persons of a night and their registration."""
+    night = _night(request)
+    locations = list(locations_with_occupancy(user=request.user, night=night))
+    counts = registration_counts(user=request.user, night=night)
+    for location in locations:
+        location.registrations = counts.get(location.pk, {})
+    return render(
+        request,
+        "register/overview.html",
+        {"locations": locations, "night": night, "form": NightForm(initial={"night": night})},
+    )
+
+
+@login_required
+@permission_required("register.view_stay", raise_exception=True)
+def location_residents(request, location_id: int):
+    location = get_object_or_404(Location.objects.visible_to(request.user), pk=location_id)
+    night = _night(request)
+    stays = list(residents_on(user=request.user, location=location, night=night))
+    return render(
+        request,
+        "register/location.html",
+        {
+            "location": location,
+            "night": night,
+            "stays": stays,
+            "form": NightForm(initial={"night": night}),
+        },
+    )
+
+
+@login_required
+@permission_required("register.submit_night_list", raise_exception=True)
+def upload(request):
+    providers = organisations_where(request.user, "register.submit_night_list").filter(
+        kind=rules.HOUSING_PROVIDER
+    )
+    form = NightListUploadForm(request.POST or None, request.FILES or None)
+    record = None
+    if request.method == "POST" and form.is_valid():
+        provider = providers.first()
+        upload = form.cleaned_data["file"]
+        record, _summary = night_list_import(
+            provider=provider,
+            data=upload.read(),
+            filename=upload.name,
+            source=NightListImport.Source.UPLOAD,
+            submitted_by=request.user,
+        )
+    status = 400 if form.errors or (record and record.status == "rejected") else 200
+    return render(
+        request,
+        "register/upload.html",
+        {
+            "form": form,
+            "record": record,
+            "problems": _problems_translated(record) if record else [],
+            "imports": imports_of(user=request.user)[:10],
+        },
+        status=status,
+    )
+
+
+@login_required
+@permission_required("register.submit_night_list", raise_exception=True)
+def import_detail(request, import_id: int):
+    record = get_object_or_404(imports_of(user=request.user), pk=import_id)
+    return render(
+        request,
+        "register/upload.html",
+        {"record": record, "problems": _problems_translated(record), "imports": []},
+    )
+
+
+def template_csv(request) -> HttpResponse:
+    response = HttpResponse(night_list_template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="welkom-night-list-template.csv"'
+    return response
