@@ -8,7 +8,10 @@ from django.db.models import Count, Q, Sum
 
 from welkom.housing.models import Location
 from welkom.processing_log.services import Processing
-from welkom.register.models import NightListImport, Occupancy, Stay
+from welkom.register.models import NightListImport, Occupancy, Person, Stay
+from welkom.register.rules import PersonFacts
+from welkom.register.rules import Registration as RuleRegistration
+from welkom.register.rules import Stay as RuleStay
 
 NIGHT_REGISTER = "night-register"
 
@@ -58,3 +61,43 @@ def registration_counts(*, user, night: date) -> dict[int, dict[str, int]]:
 
 def imports_of(*, user):
     return NightListImport.objects.visible_to(user).select_related("submitted_by")
+
+
+def person_facts(*, on: date, person_ids: list[int] | None = None) -> dict[int, PersonFacts]:
+    """What the registration rules need per person, read set-wise: registration and stays.
+
+    Reads personal data for the activity "brp-registration-signalling"; the caller logs the
+    persons for whom it produces findings.
+    """
+    stays = Stay.internal.filter(check_in__lte=on)
+    persons = Person.internal.all()
+    if person_ids is not None:
+        stays = stays.filter(person_id__in=person_ids)
+        persons = persons.filter(pk__in=person_ids)
+    registration = dict(persons.values_list("pk", "registration"))
+    grouped: dict[int, list] = {}
+    expected: dict[int, date | None] = {}
+    rows = stays.order_by("person_id", "check_in").values_list(
+        "person_id",
+        "location_id",
+        "location__municipality__code",
+        "check_in",
+        "check_out",
+        "expected_departure",
+    )
+    for person_id, location_id, municipality, check_in, check_out, departure in rows.iterator(
+        chunk_size=20_000
+    ):
+        grouped.setdefault(person_id, []).append(
+            RuleStay(str(location_id), municipality, check_in, check_out)
+        )
+        if departure is not None:
+            expected[person_id] = departure
+    return {
+        person_id: PersonFacts(
+            registration=RuleRegistration(registration.get(person_id, "unknown")),
+            stays=tuple(person_stays),
+            expected_departure=expected.get(person_id),
+        )
+        for person_id, person_stays in grouped.items()
+    }

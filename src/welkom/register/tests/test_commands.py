@@ -52,3 +52,57 @@ class ImportNightsCommandTests(PersonaTestCase):
         with self.assertRaises(CommandError) as raised:
             self._run(night_list(("V1", "Nowak")), "--provider", "99999999")
         self.assertIn("No housing provider", str(raised.exception))
+
+
+class RegistrationSignalsCommandTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        location_register(
+            provider=cls.provider, code="V1", street="A", number="1", postcode="5912AB"
+        )
+
+    def test_it_finds_the_brp_duty_from_imported_stays_and_logs_the_persons(self) -> None:
+        from datetime import date, timedelta
+
+        from welkom.processing_log.models import Entry
+        from welkom.register.models import NightListImport
+        from welkom.register.services import night_list_import
+
+        first = date(2026, 1, 1)
+        header = (
+            "night,location_code,family_name,given_names,date_of_birth,nationality,home_place,"
+            "home_country,document_type,registration_status\n"
+        )
+        # Two persons for 130 nights (BRP duty), one unregistered person for 10 nights (RNI).
+        rows = "".join(
+            f"{(first + timedelta(days=d)).isoformat()},V1,Nowak,Jan,1990-01-01,POL,Opole,PL,passport,\n"
+            f"{(first + timedelta(days=d)).isoformat()},V1,Popescu,Ion,1985-05-05,ROU,Iasi,RO,passport,none\n"
+            for d in range(130)
+        )
+        short = "".join(
+            f"{(first + timedelta(days=d)).isoformat()},V1,Ivanov,Petar,1980-02-02,BGR,Varna,BG,passport,none\n"
+            for d in range(10)
+        )
+        record, _ = night_list_import(
+            provider=self.provider,
+            data=(header + rows + short).encode(),
+            filename="n.csv",
+            source=NightListImport.Source.CLI,
+            today=date(2026, 6, 1),
+        )
+        self.assertEqual(record.status, "applied", record.problems)
+        output = StringIO()
+        call_command("registration_signals", "--on", "2026-05-20", "--json", stdout=output)
+        findings = json.loads(output.getvalue())["findings"]
+        rules = sorted(f["rule"] for f in findings)
+        self.assertEqual(
+            rules,
+            ["brp-registration-required", "brp-registration-required", "rni-registration-advised"],
+        )
+        self.assertTrue(
+            all(f["overdue"] for f in findings if f["rule"] == "brp-registration-required")
+        )
+        self.assertEqual(
+            Entry.objects.filter(activity__code="brp-registration-signalling").count(), 3
+        )

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+
+from django.core.management.base import BaseCommand
+
+from welkom.processing_log.services import Processing, processing_log_write
+from welkom.register.rules import registration_findings
+from welkom.register.selectors import person_facts
+
+ACTIVITY = "brp-registration-signalling"
+
+
+class Command(BaseCommand):
+    help = (
+        "Evaluate the registration rules (BRP, RNI, address change, departure) for every "
+        "person on a date and print the findings, by internal person number."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--on", type=date.fromisoformat, default=None, help="YYYY-MM-DD; default today."
+        )
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, on: date | None, json: bool, **options) -> None:
+        on = on or date.today()
+        findings = []
+        for person_id, facts in person_facts(on=on).items():
+            for finding in registration_findings(facts, on=on):
+                findings.append(
+                    {
+                        "person": person_id,
+                        "rule": finding.rule,
+                        "source": finding.source,
+                        "since": finding.since,
+                        "deadline": finding.deadline,
+                        "overdue": finding.overdue,
+                        "municipality": finding.municipality_code,
+                        "measured": finding.measured,
+                        "required": finding.required,
+                    }
+                )
+        processing_log_write(
+            processing=Processing.system(activity=ACTIVITY),
+            subject_type="person",
+            subject_ids=sorted({f["person"] for f in findings}),
+            object_type="person",
+        )
+        if json:
+            self.stdout.write(_dumps({"on": on, "findings": findings}))
+            return
+        by_rule = Counter((f["rule"], f["overdue"]) for f in findings)
+        self.stdout.write(f"Registration findings on {on}: {len(findings)}")
+        for (rule, overdue), count in sorted(by_rule.items()):
+            self.stdout.write(f"  {rule}{' (overdue)' if overdue else ''}: {count}")
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, indent=2, default=str)
