@@ -204,6 +204,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 # Largest file accepted through the browser; the command line and the API stream larger ones.
 UPLOAD_MAX_MB = env_int("WELKOM_UPLOAD_MAX_MB", 50)
+# Months after a person's last stay (and after a file's receipt) that personal data is kept.
+RETENTION_MONTHS = env_int("WELKOM_RETENTION_MONTHS", 12)
 WHITENOISE_USE_FINDERS = DEBUG
 
 REST_FRAMEWORK = {

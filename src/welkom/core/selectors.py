@@ -62,6 +62,16 @@ def home_tasks(user) -> list[Task]:
                 reverse("register:overview"),
             )
         )
+    if user.has_perm("register.view_signal"):
+        tasks.append(
+            Task(
+                _("Signals"),
+                _(
+                    "Who must register in the BRP or RNI, who moved or left, and overcrowded addresses."
+                ),
+                reverse("register:signals"),
+            )
+        )
     if user.has_perm("organisations.manage_members"):
         tasks.append(
             Task(

@@ -40,17 +40,18 @@ def kvk_number_normalise(text: str) -> str:
 
 _TEAM = {"organisations.manage_members", "organisations.manage_api_tokens"}
 _PRIVACY = {"processing_log.view_entry"}
-_NIGHT_LIST = {"register.submit_night_list", "register.view_stay"}
-_TERRITORY = {"register.view_stay"}
+_SIGNALS = {"register.view_signal", "register.change_signal"}
+_NIGHT_LIST = {"register.submit_night_list", "register.view_stay"} | _SIGNALS
+_TERRITORY = {"register.view_stay"} | _SIGNALS
 
 # (organisation kind, role) → permissions. A kind missing a role does not offer it.
 ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     (HOUSING_PROVIDER, MEMBER): frozenset(_NIGHT_LIST),
     (HOUSING_PROVIDER, MANAGER): frozenset(_TEAM | _NIGHT_LIST),
-    (EMPLOYER, MEMBER): frozenset(),
-    (EMPLOYER, MANAGER): frozenset(_TEAM),
-    (TEMP_AGENCY, MEMBER): frozenset(),
-    (TEMP_AGENCY, MANAGER): frozenset(_TEAM),
+    (EMPLOYER, MEMBER): frozenset(_SIGNALS),
+    (EMPLOYER, MANAGER): frozenset(_TEAM | _SIGNALS),
+    (TEMP_AGENCY, MEMBER): frozenset(_SIGNALS),
+    (TEMP_AGENCY, MANAGER): frozenset(_TEAM | _SIGNALS),
     (MUNICIPALITY, MEMBER): frozenset(_TERRITORY),
     (MUNICIPALITY, MANAGER): frozenset(_TEAM | _TERRITORY),
     (MUNICIPALITY, PRIVACY_OFFICER): frozenset(_PRIVACY),

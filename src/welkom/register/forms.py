@@ -29,3 +29,30 @@ class NightForm(forms.Form):
     night = forms.DateField(
         label=_("Night"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class SignalFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("open", _("open")),
+            ("done", _("done")),
+            ("dismissed", _("dismissed")),
+        ],
+    )
+    rule = forms.ChoiceField(label=_("Kind"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from welkom.register.models import Signal
+
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = [("", _("All")), *Signal.RULE_LABELS.items()]
+
+
+class SignalStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("open", "open"), ("done", "done"), ("dismissed", "dismissed")]
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)

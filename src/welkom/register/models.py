@@ -222,3 +222,128 @@ class NightListImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class SignalQuerySet(PersonalDataQuerySet):
+    subject_type = "person"
+    subject_field = "person_id"
+
+    def visible_to(self, user) -> SignalQuerySet:
+        """Providers: signals at their locations; a municipality: in its territory; an
+        employer or temp agency: about its own workers (by KvK number on the stay)."""
+        from welkom.organisations import rules
+        from welkom.organisations.selectors import memberships_of, territory_of
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        memberships = memberships_of(user)
+        providers = [
+            m.organisation_id for m in memberships if m.organisation.kind == rules.HOUSING_PROVIDER
+        ]
+        employers = [
+            m.organisation.kvk_number
+            for m in memberships
+            if m.organisation.kind in {rules.EMPLOYER, rules.TEMP_AGENCY}
+            and m.organisation.kvk_number
+        ]
+        territory = territory_of(user)
+        if not (providers or employers or territory):
+            return self.none()
+        return self.filter(
+            Q(location__provider_id__in=providers)
+            | Q(municipality_id__in=territory)
+            | Q(employer_kvk__in=employers)
+        )
+
+
+class Signal(models.Model):
+    """Something someone must act on: a registration duty, a move, a departure, overcrowding.
+
+    Made and kept up to date by `signals_refresh`; people close it as done or dismiss it
+    with a reason. Allowed status changes are `TRANSITIONS`."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        DISMISSED = "dismissed", _("dismissed")
+
+    RULE_LABELS = {
+        "brp-registration-required": _("BRP registration required"),
+        "rni-registration-advised": _("RNI registration advised"),
+        "address-change": _("Report the move"),
+        "departure": _("Departure to report"),
+        "over-capacity": _("More persons than permitted"),
+    }
+
+    TRANSITIONS = {
+        Status.OPEN: {Status.DONE, Status.DISMISSED},
+        Status.DONE: {Status.OPEN},
+        Status.DISMISSED: {Status.OPEN},
+    }
+
+    key = models.CharField(max_length=120, unique=True, editable=False)
+    rule = models.CharField(_("rule"), max_length=40)
+    source = models.CharField(_("legal source"), max_length=120)
+    person = models.ForeignKey(
+        Person, models.CASCADE, null=True, blank=True, related_name="signals"
+    )
+    location = models.ForeignKey(
+        "housing.Location", models.CASCADE, null=True, blank=True, related_name="signals"
+    )
+    municipality = models.ForeignKey(
+        "places.Municipality", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    employer_kvk = models.CharField(max_length=8, blank=True)
+    since = models.DateField(_("since"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    overdue = models.BooleanField(_("overdue"), default=False)
+    explanation = models.TextField()
+    parameters = models.JSONField(default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    status_reason = models.TextField(_("reason"), blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    first_seen = models.DateField()
+    last_seen = models.DateField()
+
+    objects = SignalQuerySet.as_manager()
+    internal = models.Manager()  # noqa: DJ012 -- for the refresh's set-based writes only
+
+    class Meta:
+        ordering = ["deadline", "since"]
+        verbose_name = _("signal")
+        verbose_name_plural = _("signals")
+        base_manager_name = "internal"
+        indexes = [models.Index(fields=["status", "rule"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def rule_label(self) -> str:
+        return self.RULE_LABELS.get(self.rule, self.rule)
+
+
+class DeletionRecord(models.Model):
+    """What a retention run removed: kinds and numbers only, never personal data."""
+
+    run_at = models.DateTimeField(default=timezone.now, editable=False)
+    cutoff = models.DateField()
+    persons = models.PositiveIntegerField(default=0)
+    stays = models.PositiveIntegerField(default=0)
+    signals = models.PositiveIntegerField(default=0)
+    raw_files = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-run_at"]
+        verbose_name = _("deletion record")
+        verbose_name_plural = _("deletion records")
+
+    def __str__(self) -> str:
+        return f"{self.run_at:%Y-%m-%d}: {self.persons} persons"

@@ -12,4 +12,6 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("import/<int:import_id>/", views.import_detail, name="import"),
     path("night-list-template.csv", views.template_csv, name="template"),
+    path("signals/", views.signals, name="signals"),
+    path("signals/<int:signal_id>/status/", views.signal_status, name="signal_status"),
 ]

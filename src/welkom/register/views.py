@@ -2,16 +2,21 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from welkom.housing.models import Location
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where
-from welkom.register.forms import NightForm, NightListUploadForm
-from welkom.register.models import NightListImport
+from welkom.processing_log.services import Processing
+from welkom.register.forms import NightForm, NightListUploadForm, SignalFilterForm, SignalStatusForm
+from welkom.register.models import NightListImport, Signal
 from welkom.register.night_lists import night_list_template_csv
 from welkom.register.selectors import (
     imports_of,
@@ -19,7 +24,8 @@ from welkom.register.selectors import (
     registration_counts,
     residents_on,
 )
-from welkom.register.services import night_list_import
+from welkom.register.services import night_list_import, signal_status_change
+from welkom.register.services.signals import SIGNALLING
 
 
 def _night(request) -> date:
@@ -118,3 +124,62 @@ def template_csv(request) -> HttpResponse:
     response = HttpResponse(night_list_template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="welkom-night-list-template.csv"'
     return response
+
+
+@login_required
+@permission_required("register.view_signal", raise_exception=True)
+def signals(request):
+    """Open and closed signals the user may see, with who they are about (logged)."""
+    form = SignalFilterForm(request.GET or None)
+    queryset = Signal.objects.visible_to(request.user).select_related(
+        "person", "location", "municipality"
+    )
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            queryset = queryset.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["rule"]:
+            queryset = queryset.filter(rule=form.cleaned_data["rule"])
+    else:
+        queryset = queryset.filter(status=Signal.Status.OPEN)
+    page = Paginator(
+        queryset.order_by("status", "deadline", "since", "pk").for_processing(
+            Processing.by(request.user, activity=SIGNALLING)
+        ),
+        50,
+    ).get_page(request.GET.get("page"))
+    for signal in page:
+        signal.text = (
+            _(signal.explanation) % signal.parameters
+            if signal.parameters
+            else _(signal.explanation)
+        )
+    return render(request, "register/signals.html", {"form": form, "page": page})
+
+
+@login_required
+@permission_required("register.change_signal", raise_exception=True)
+@require_POST
+def signal_status(request, signal_id: int):
+    signal = get_object_or_404(
+        Signal.objects.visible_to(request.user).for_processing(
+            Processing.by(request.user, activity=SIGNALLING)
+        ),
+        pk=signal_id,
+    )
+    form = SignalStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            signal_status_change(
+                signal=signal,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The signal is now %(status)s.") % {"status": signal.get_status_display()},
+            )
+    return redirect("register:signals")

@@ -1,0 +1,188 @@
+"""Signals: the registration findings and overcrowding, kept as things people act on."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from welkom.places.models import Municipality
+from welkom.processing_log.models import Entry
+from welkom.processing_log.services import Processing, processing_log_write
+from welkom.register.models import Occupancy, Signal, Stay
+from welkom.register.rules import gettext_noop, registration_findings
+from welkom.register.selectors import person_facts
+
+SIGNALLING = "brp-registration-signalling"
+OVER_CAPACITY = "over-capacity"
+OVER_CAPACITY_LOOKBACK_DAYS = 30
+
+
+@dataclass
+class RefreshSummary:
+    opened: int = 0
+    updated: int = 0
+    resolved: int = 0
+
+
+@transaction.atomic
+def signals_refresh(*, on: date) -> RefreshSummary:
+    """Make the open signals match today's findings; safe to run as often as wanted.
+
+    A new finding opens a signal; a finding that no longer holds closes its open signal as
+    done; a signal that people closed or dismissed stays as they left it.
+    """
+    municipality_ids = dict(Municipality.objects.values_list("code", "pk"))
+    found: dict[str, Signal] = {}
+    facts = person_facts(on=on)
+    employer_of = _latest_employer(list(facts))
+    for person_id, person in facts.items():
+        for finding in registration_findings(person, on=on):
+            key = f"{finding.rule}:P{person_id}:{finding.since.isoformat()}"
+            location_id = int(finding.stays[-1].location) if finding.stays else None
+            found[key] = Signal(
+                key=key,
+                rule=finding.rule,
+                source=finding.source,
+                person_id=person_id,
+                location_id=location_id,
+                municipality_id=municipality_ids.get(finding.municipality_code),
+                employer_kvk=employer_of.get(person_id, ""),
+                since=finding.since,
+                deadline=finding.deadline,
+                overdue=finding.overdue,
+                explanation=finding.explanation,
+                parameters=finding.parameters,
+                first_seen=on,
+                last_seen=on,
+            )
+    for signal in _over_capacity(on):
+        found[signal.key] = signal
+
+    existing = {s.key: s for s in Signal.internal.filter(key__in=list(found))}
+    summary = RefreshSummary()
+    new = [signal for key, signal in found.items() if key not in existing]
+    Signal.internal.bulk_create(new, batch_size=5000)
+    summary.opened = len(new)
+    changed = []
+    for key, signal in existing.items():
+        fresh = found[key]
+        if (signal.deadline, signal.overdue, signal.parameters) != (
+            fresh.deadline,
+            fresh.overdue,
+            fresh.parameters,
+        ) or signal.last_seen != on:
+            signal.deadline, signal.overdue, signal.parameters = (
+                fresh.deadline,
+                fresh.overdue,
+                fresh.parameters,
+            )
+            signal.last_seen = on
+            changed.append(signal)
+    Signal.internal.bulk_update(
+        changed, ["deadline", "overdue", "parameters", "last_seen"], batch_size=5000
+    )
+    summary.updated = len(changed)
+    gone = Signal.internal.filter(status=Signal.Status.OPEN).exclude(key__in=list(found))
+    summary.resolved = gone.update(
+        status=Signal.Status.DONE,
+        status_reason=gettext_noop("No longer applies."),
+        status_changed_at=timezone.now(),
+    )
+    processing_log_write(
+        processing=Processing.system(activity=SIGNALLING, action=Entry.Action.UPDATE),
+        subject_type="person",
+        subject_ids=sorted({s.person_id for s in new + changed if s.person_id}),
+        object_type="signal",
+    )
+    return summary
+
+
+def _latest_employer(person_ids: list[int]) -> dict[int, str]:
+    rows = (
+        Stay.internal.filter(person_id__in=person_ids)
+        .exclude(employer_kvk="")
+        .order_by("person_id", "check_in")
+        .values_list("person_id", "employer_kvk")
+    )
+    return dict(rows)
+
+
+def _over_capacity(on: date) -> list[Signal]:
+    """One signal per run of consecutive nights on which a location held more than its
+    permitted capacity (the norm capacity of the housing rules will take its place)."""
+    start = on - timedelta(days=OVER_CAPACITY_LOOKBACK_DAYS)
+    rows = (
+        Occupancy.objects.filter(
+            night__gte=start, night__lt=on, location__permitted_capacity__isnull=False
+        )
+        .select_related("location")
+        .order_by("location_id", "night")
+    )
+    runs: dict[int, list[list]] = defaultdict(list)
+    for row in rows:
+        if row.persons <= row.location.permitted_capacity:
+            continue
+        location_runs = runs[row.location_id]
+        if location_runs and location_runs[-1][1] == row.night - timedelta(days=1):
+            location_runs[-1][1] = row.night
+            location_runs[-1][2] = max(location_runs[-1][2], row.persons)
+        else:
+            location_runs.append([row.night, row.night, row.persons, row.location])
+    signals = []
+    for location_id, location_runs in runs.items():
+        for first, last, most, location in location_runs:
+            signals.append(
+                Signal(
+                    key=f"{OVER_CAPACITY}:L{location_id}:{first.isoformat()}",
+                    rule=OVER_CAPACITY,
+                    source="municipal permit",
+                    location_id=location_id,
+                    municipality_id=location.municipality_id,
+                    since=first,
+                    explanation=gettext_noop(
+                        "%(most)d persons on one night at a location with a permitted capacity of "
+                        "%(capacity)d (nights %(first)s to %(last)s)."
+                    ),
+                    parameters={
+                        "most": most,
+                        "capacity": location.permitted_capacity,
+                        "first": first.isoformat(),
+                        "last": last.isoformat(),
+                    },
+                    first_seen=on,
+                    last_seen=on,
+                )
+            )
+    return signals
+
+
+@transaction.atomic
+def signal_status_change(*, signal: Signal, status: str, reason: str, user) -> Signal:
+    """Close a signal as done, dismiss it with a reason, or open it again."""
+    allowed = Signal.TRANSITIONS.get(signal.status, set())
+    if status not in allowed:
+        raise ValidationError(
+            _("A signal that is %(status)s cannot become %(new)s.")
+            % {"status": signal.get_status_display(), "new": status}
+        )
+    if status == Signal.Status.DISMISSED and not reason.strip():
+        raise ValidationError({"reason": _("Say why you dismiss this signal.")})
+    signal.status = status
+    signal.status_reason = reason.strip()
+    signal.status_changed_by = user
+    signal.status_changed_at = timezone.now()
+    signal.save(update_fields=["status", "status_reason", "status_changed_by", "status_changed_at"])
+    if signal.person_id:
+        processing_log_write(
+            processing=Processing.by(user, activity=SIGNALLING, action=Entry.Action.UPDATE),
+            subject_type="person",
+            subject_ids=[signal.person_id],
+            object_type="signal",
+        )
+    return signal

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from io import StringIO
+
+from django.core import mail
+from django.core.management import call_command
+
+from welkom.housing.services import location_register
+from welkom.register.models import NightListImport, Person, Signal
+from welkom.register.services import night_list_import, signals_refresh
+from welkom.testing import PersonaTestCase
+
+FIRST = date(2026, 1, 1)
+HEADER = (
+    "night,location_code,family_name,given_names,date_of_birth,nationality,home_place,"
+    "home_country,document_type,registration_status,employer_kvk\n"
+)
+
+
+def rows(
+    code: str, name: str, nights: range, registration: str = "none", employer: str = ""
+) -> str:
+    return "".join(
+        f"{(FIRST + timedelta(days=d)).isoformat()},{code},{name},Jan,1990-01-01,POL,Opole,PL,"
+        f"passport,{registration},{employer}\n"
+        for d in nights
+    )
+
+
+class SignalsTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        location_register(
+            provider=cls.provider,
+            code="V1",
+            street="Industrieweg",
+            number="1",
+            postcode="5912AB",
+            permitted_capacity=1,
+        )
+        location_register(
+            provider=cls.other_provider,
+            code="H1",
+            street="Kerkstraat",
+            number="2",
+            postcode="5961AA",
+        )
+
+    def _import(self, data: str, provider=None) -> None:
+        record, _summary = night_list_import(
+            provider=provider or self.provider,
+            data=(HEADER + data).encode(),
+            filename="n.csv",
+            source=NightListImport.Source.CLI,
+            today=date(2026, 12, 31),
+        )
+        self.assertEqual(record.status, "applied", record.problems)
+
+    def test_it_opens_signals_once_and_closes_them_when_they_no_longer_apply(self) -> None:
+        self._import(
+            rows("V1", "Nowak", range(130), employer="33333333")
+            + rows("V1", "Kowalski", range(120, 125))
+        )
+        on = FIRST + timedelta(days=130)
+        first = signals_refresh(on=on)
+        kinds = sorted(Signal.internal.values_list("rule", flat=True))
+        self.assertEqual(
+            kinds, ["brp-registration-required", "over-capacity", "rni-registration-advised"]
+        )
+        self.assertEqual(first.opened, 3)
+        again = signals_refresh(on=on)
+        self.assertEqual((again.opened, again.resolved), (0, 0))
+        Person.internal.filter(family_name="Nowak").update(registration="brp")
+        later = signals_refresh(on=on)
+        brp = Signal.internal.get(rule="brp-registration-required")
+        self.assertEqual((later.resolved, brp.status), (1, "done"))
+
+    def test_it_leaves_a_dismissed_signal_dismissed(self) -> None:
+        self._import(rows("V1", "Kowalski", range(5)))
+        signals_refresh(on=FIRST + timedelta(days=6))
+        signal = Signal.internal.get(rule="rni-registration-advised")
+        self.client.force_login(self.provider_member)
+        self.client.post(
+            f"/en/register/signals/{signal.pk}/status/",
+            {"status": "dismissed", "reason": "Left for Poland"},
+        )
+        signals_refresh(on=FIRST + timedelta(days=7))
+        signal.refresh_from_db()
+        self.assertEqual((signal.status, signal.status_reason), ("dismissed", "Left for Poland"))
+
+    def test_it_requires_a_reason_to_dismiss(self) -> None:
+        self._import(rows("V1", "Kowalski", range(5)))
+        signals_refresh(on=FIRST + timedelta(days=6))
+        signal = Signal.internal.get()
+        self.client.force_login(self.provider_member)
+        response = self.client.post(
+            f"/en/register/signals/{signal.pk}/status/", {"status": "dismissed"}, follow=True
+        )
+        self.assertContains(response, "Say why you dismiss this signal.")
+        signal.refresh_from_db()
+        self.assertEqual(signal.status, "open")
+
+    def test_it_shows_signals_to_provider_municipality_and_employer_only(self) -> None:
+        self._import(rows("V1", "Nowak", range(3), employer="33333333"))
+        self._import(rows("H1", "Ivanov", range(3)), provider=self.other_provider)
+        signals_refresh(on=FIRST + timedelta(days=3))
+        seen = {}
+        for user in [
+            self.provider_member,
+            self.venlo_member,
+            self.employer_manager,
+            self.horst_member,
+            self.other_provider_manager,
+            self.agency_manager,
+        ]:
+            self.client.force_login(user)
+            page = self.client.get("/en/register/signals/").content.decode()
+            seen[user.username] = ("Nowak" in page, "Ivanov" in page)
+        self.assertEqual(
+            seen,
+            {
+                "providermember": (True, False),
+                "venlomember": (True, False),
+                "employermanager": (True, False),
+                "horstmember": (False, True),
+                "othermanager": (False, True),
+                "agencymanager": (False, False),
+            },
+        )
+
+    def test_it_refuses_the_province_partners_and_outsiders(self) -> None:
+        for user in [self.province_member, self.partner_member, self.outsider]:
+            self.client.force_login(user)
+            self.assertEqual(self.client.get("/en/register/signals/").status_code, 403)
+
+    def test_it_mails_a_digest_with_numbers_and_no_names(self) -> None:
+        self._import(rows("V1", "Nowak", range(3)))
+        signals_refresh(on=FIRST + timedelta(days=3))
+        call_command("send_digests", stdout=StringIO())
+        to = sorted(message.to[0] for message in mail.outbox)
+        self.assertIn("providermember@example.test", to)
+        self.assertIn("venlomember@example.test", to)
+        self.assertNotIn("horstmember@example.test", to)
+        self.assertTrue(all("Nowak" not in message.body for message in mail.outbox))
