@@ -42,7 +42,7 @@ _TEAM = {"organisations.manage_members", "organisations.manage_api_tokens"}
 _PRIVACY = {"processing_log.view_entry"}
 _SIGNALS = {"register.view_signal", "register.change_signal"}
 _NIGHT_LIST = {"register.submit_night_list", "register.view_stay"} | _SIGNALS
-_TERRITORY = {"register.view_stay"} | _SIGNALS
+_TERRITORY = {"register.view_stay", "register.change_person"} | _SIGNALS
 
 # (organisation kind, role) → permissions. A kind missing a role does not offer it.
 ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {

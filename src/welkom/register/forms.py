@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from welkom.register.models import Registration
+
 
 class NightListUploadForm(forms.Form):
     file = forms.FileField(
@@ -56,3 +58,10 @@ class SignalStatusForm(forms.Form):
         choices=[("open", "open"), ("done", "done"), ("dismissed", "dismissed")]
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
+
+
+class RegistrationForm(forms.Form):
+    registration = forms.ChoiceField(label=_("Registration"), choices=Registration.choices)
+    registered_on = forms.DateField(
+        label=_("Registered on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

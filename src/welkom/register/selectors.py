@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, Sum
 
 from welkom.housing.models import Location
 from welkom.processing_log.services import Processing
-from welkom.register.models import NightListImport, Occupancy, Person, Stay
+from welkom.register.models import NightListImport, Person, Signal, Stay
 from welkom.register.rules import PersonFacts
 from welkom.register.rules import Registration as RuleRegistration
 from welkom.register.rules import Stay as RuleStay
@@ -18,12 +19,11 @@ NIGHT_REGISTER = "night-register"
 
 def locations_with_occupancy(*, user, night: date):
     """The user's locations (own or in territory) with the persons counted on `night`."""
-    occupancy = Occupancy.objects.filter(night=night)
     return (
         Location.objects.visible_to(user)
         .select_related("municipality", "provider")
         .annotate(
-            persons=Sum("occupancy__persons", filter=Q(occupancy__in=occupancy)),
+            persons=Sum("occupancy__persons", filter=Q(occupancy__night=night)),
         )
         .order_by("municipality__name", "street", "number")
     )
@@ -57,6 +57,56 @@ def registration_counts(*, user, night: date) -> dict[int, dict[str, int]]:
     for row in rows:
         counts.setdefault(row["location_id"], {})[row["person__registration"]] = row["persons"]
     return counts
+
+
+def overdue_signal_counts(*, user) -> dict[int, int]:
+    """Per location: open registration signals past their deadline (grouped counts only)."""
+    rows = (
+        Signal.objects.visible_to(user)
+        .filter(status=Signal.Status.OPEN, overdue=True, location__isnull=False)
+        .values("location_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["location_id"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class AddressRow:
+    location: Location
+    persons: int
+    brp: int
+    rni: int
+    none: int
+    unknown: int
+    overdue: int
+
+    @property
+    def over_capacity(self) -> bool:
+        capacity = self.location.permitted_capacity
+        return capacity is not None and self.persons > capacity
+
+
+def address_rows(*, user, night: date) -> list[AddressRow]:
+    """The addresses a user may see with a night's persons, registrations and overdue
+    signals: the one read behind the overview page and its exports. Counts only."""
+    counts = registration_counts(user=user, night=night)
+    overdue = overdue_signal_counts(user=user)
+    rows = []
+    for location in locations_with_occupancy(user=user, night=night):
+        registrations = counts.get(location.pk, {})
+        rows.append(
+            AddressRow(
+                location=location,
+                persons=location.persons or 0,
+                brp=registrations.get("brp", 0),
+                rni=registrations.get("rni", 0),
+                none=registrations.get("none", 0),
+                unknown=registrations.get("unknown", 0),
+                overdue=overdue.get(location.pk, 0),
+            )
+        )
+    return rows
 
 
 def imports_of(*, user):

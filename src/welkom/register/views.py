@@ -8,23 +8,31 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from welkom.housing.models import Location
 from welkom.organisations import rules
-from welkom.organisations.selectors import organisations_where
+from welkom.organisations.selectors import organisations_where, territory_of
 from welkom.processing_log.services import Processing
-from welkom.register.forms import NightForm, NightListUploadForm, SignalFilterForm, SignalStatusForm
-from welkom.register.models import NightListImport, Signal
-from welkom.register.night_lists import night_list_template_csv
-from welkom.register.selectors import (
-    imports_of,
-    locations_with_occupancy,
-    registration_counts,
-    residents_on,
+from welkom.register.exports import table_csv, table_xlsx
+from welkom.register.forms import (
+    NightForm,
+    NightListUploadForm,
+    RegistrationForm,
+    SignalFilterForm,
+    SignalStatusForm,
 )
-from welkom.register.services import night_list_import, signal_status_change
+from welkom.register.models import NightListImport, Signal, Stay
+from welkom.register.night_lists import night_list_template_csv
+from welkom.register.selectors import address_rows, imports_of, residents_on
+from welkom.register.services import (
+    NIGHT_REGISTER,
+    night_list_import,
+    person_registration_set,
+    signal_status_change,
+)
 from welkom.register.services.signals import SIGNALLING
 
 
@@ -48,15 +56,64 @@ def _problems_translated(record: NightListImport) -> list[dict]:
 def overview(request):
     """Every visible location with the persons of a night and their registration."""
     night = _night(request)
-    locations = list(locations_with_occupancy(user=request.user, night=night))
-    counts = registration_counts(user=request.user, night=night)
-    for location in locations:
-        location.registrations = counts.get(location.pk, {})
     return render(
         request,
         "register/overview.html",
-        {"locations": locations, "night": night, "form": NightForm(initial={"night": night})},
+        {
+            "rows": address_rows(user=request.user, night=night),
+            "night": night,
+            "form": NightForm(initial={"night": night}),
+        },
     )
+
+
+@login_required
+@permission_required("register.view_stay", raise_exception=True)
+def overview_export(request, extension: str):
+    """The overview's table as CSV or XLSX: counts per address, no persons."""
+    night = _night(request)
+    header = [
+        _("Location code"),
+        _("Address"),
+        _("Municipality"),
+        _("Housing provider"),
+        _("Night"),
+        _("Persons"),
+        _("Capacity in permit"),
+        _("BRP"),
+        _("RNI"),
+        _("Neither"),
+        _("Unknown"),
+        _("Overdue registrations"),
+    ]
+    rows = [
+        [
+            row.location.code,
+            row.location.address,
+            row.location.municipality.name,
+            row.location.provider.name,
+            night.isoformat(),
+            row.persons,
+            row.location.permitted_capacity,
+            row.brp,
+            row.rni,
+            row.none,
+            row.unknown,
+            row.overdue,
+        ]
+        for row in address_rows(user=request.user, night=night)
+    ]
+    name = f"welkom-addresses-{night.isoformat()}.{extension}"
+    if extension == "xlsx":
+        content = table_xlsx(header, rows, title=night.isoformat())
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(table_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -183,3 +240,37 @@ def signal_status(request, signal_id: int):
                 _("The signal is now %(status)s.") % {"status": signal.get_status_display()},
             )
     return redirect("register:signals")
+
+
+@login_required
+@permission_required("register.change_person", raise_exception=True)
+@require_POST
+def person_registration(request, stay_id: int):
+    """A municipality records a resident's registration, from the residents page."""
+    processing = Processing.by(request.user, activity=NIGHT_REGISTER)
+    stay = get_object_or_404(
+        Stay.objects.visible_to(request.user)
+        .filter(location__municipality_id__in=territory_of(request.user))
+        .select_related("person", "location")
+        .for_processing(processing),
+        pk=stay_id,
+    )
+    form = RegistrationForm(request.POST)
+    if form.is_valid():
+        try:
+            person_registration_set(
+                person=stay.person,
+                registration=form.cleaned_data["registration"],
+                registered_on=form.cleaned_data["registered_on"],
+                municipality=stay.location.municipality,
+                user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The registration is saved."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(
+        f"{reverse('register:location', args=[stay.location_id])}?night={request.POST.get('night', '')}"
+    )

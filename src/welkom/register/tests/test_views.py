@@ -114,3 +114,106 @@ class RegisterViewTests(PersonaTestCase):
         response = self.client.get("/en/register/night-list-template.csv")
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.content.decode("utf-8-sig").startswith("night,location_code"))
+
+
+class OverviewExportTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        location_register(
+            provider=cls.provider, code="V1", street="Industrieweg", number="1", postcode="5912 AB"
+        )
+        location_register(
+            provider=cls.other_provider,
+            code="H1",
+            street="Kerkstraat",
+            number="2",
+            postcode="5961 AA",
+        )
+
+    def setUp(self) -> None:
+        self.client.force_login(self.provider_member)
+        self.client.post(
+            "/en/register/upload/",
+            {"file": SimpleUploadedFile("n.csv", night_list(("V1", "Nowak")))},
+        )
+
+    def test_it_exports_the_addresses_of_the_territory_as_csv(self) -> None:
+        self.client.force_login(self.venlo_member)
+        response = self.client.get("/en/register/addresses.csv", {"night": LAST_NIGHT.isoformat()})
+        text = response.content.decode("utf-8-sig")
+        self.assertIn("Industrieweg 1", text)
+        self.assertNotIn("Kerkstraat", text)
+        self.assertNotIn("Nowak", text)
+        self.assertIn(";1;", text)
+
+    def test_it_exports_xlsx(self) -> None:
+        import io
+
+        from openpyxl import load_workbook
+
+        self.client.force_login(self.venlo_member)
+        response = self.client.get("/en/register/addresses.xlsx", {"night": LAST_NIGHT.isoformat()})
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        values = [cell.value for cell in sheet[2]]
+        self.assertEqual((values[0], values[5]), ("V1", 1))
+
+    def test_it_refuses_outsiders(self) -> None:
+        self.client.force_login(self.outsider)
+        self.assertEqual(self.client.get("/en/register/addresses.csv").status_code, 403)
+
+
+class PersonRegistrationTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.location = location_register(
+            provider=cls.provider, code="V1", street="A", number="1", postcode="5912 AB"
+        )
+
+    def setUp(self) -> None:
+        self.client.force_login(self.provider_member)
+        self.client.post(
+            "/en/register/upload/",
+            {"file": SimpleUploadedFile("n.csv", night_list(("V1", "Nowak")))},
+        )
+        self.stay = Stay.internal.get()
+
+    def test_it_lets_the_municipality_record_a_brp_registration(self) -> None:
+        self.client.force_login(self.venlo_member)
+        self.client.post(
+            f"/en/register/stay/{self.stay.pk}/registration/",
+            {"registration": "brp", "registered_on": "2026-11-02"},
+        )
+        person = self.stay.person
+        person.refresh_from_db()
+        self.assertEqual(
+            (person.registration, person.registration_municipality.code), ("brp", "GM0983")
+        )
+        self.assertTrue(Entry.objects.filter(actor=self.venlo_member, action="update").exists())
+
+    def test_it_refuses_a_registration_date_in_the_future(self) -> None:
+        self.client.force_login(self.venlo_member)
+        response = self.client.post(
+            f"/en/register/stay/{self.stay.pk}/registration/",
+            {"registration": "brp", "registered_on": "2999-01-01"},
+            follow=True,
+        )
+        self.assertContains(response, "cannot be in the future")
+        self.stay.person.refresh_from_db()
+        self.assertEqual(self.stay.person.registration, "unknown")
+
+    def test_it_refuses_providers_other_municipalities_and_outsiders(self) -> None:
+        for user, status in [
+            (self.provider_member, 403),
+            (self.horst_member, 404),
+            (self.outsider, 403),
+        ]:
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                response = self.client.post(
+                    f"/en/register/stay/{self.stay.pk}/registration/", {"registration": "brp"}
+                )
+                self.assertEqual(response.status_code, status)
+        self.stay.person.refresh_from_db()
+        self.assertEqual(self.stay.person.registration, "unknown")
