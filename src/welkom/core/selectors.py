@@ -62,6 +62,14 @@ def home_tasks(user) -> list[Task]:
                 reverse("register:overview"),
             )
         )
+    if user.has_perm("register.change_person"):
+        tasks.append(
+            Task(
+                _("Possible double records"),
+                _("Persons who may be listed twice, for you to merge."),
+                reverse("register:duplicates"),
+            )
+        )
     if user.has_perm("register.view_signal"):
         tasks.append(
             Task(

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 
 from welkom.housing.models import Location
 from welkom.processing_log.services import Processing
+from welkom.register.matching import name_normalise
 from welkom.register.models import NightListImport, Person, Signal, Stay
 from welkom.register.rules import PersonFacts
 from welkom.register.rules import Registration as RuleRegistration
@@ -151,3 +152,27 @@ def person_facts(*, on: date, person_ids: list[int] | None = None) -> dict[int, 
         )
         for person_id, person_stays in grouped.items()
     }
+
+
+def possible_duplicates(*, user) -> list[tuple[Person, Person]]:
+    """Pairs of persons at addresses the user may see who might be one person: the same date
+    of birth and the same family name or the same given names (after normalising), yet kept
+    apart by the matching. Shown for a person to decide; never merged by themselves."""
+    processing = Processing.by(user, activity=NIGHT_REGISTER)
+    persons = list(
+        Person.objects.visible_to(user).order_by("date_of_birth", "pk").for_processing(processing)
+    )
+    by_birth: dict[date, list[Person]] = {}
+    for person in persons:
+        by_birth.setdefault(person.date_of_birth, []).append(person)
+    pairs = []
+    for group in by_birth.values():
+        for index, first in enumerate(group):
+            for second in group[index + 1 :]:
+                same_family = name_normalise(first.family_name) == name_normalise(
+                    second.family_name
+                )
+                same_given = name_normalise(first.given_names) == name_normalise(second.given_names)
+                if same_family or same_given:
+                    pairs.append((first, second))
+    return pairs

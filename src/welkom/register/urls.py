@@ -15,6 +15,8 @@ urlpatterns = [
     path("import/<int:import_id>/", views.import_detail, name="import"),
     path("night-list-template.csv", views.template_csv, name="template"),
     path("signals/", views.signals, name="signals"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/merge/", views.merge, name="merge"),
     path("stay/<int:stay_id>/registration/", views.person_registration, name="person_registration"),
     path("signals/<int:signal_id>/status/", views.signal_status, name="signal_status"),
 ]

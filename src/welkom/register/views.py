@@ -24,13 +24,19 @@ from welkom.register.forms import (
     SignalFilterForm,
     SignalStatusForm,
 )
-from welkom.register.models import NightListImport, Signal, Stay
+from welkom.register.models import NightListImport, Person, Signal, Stay
 from welkom.register.night_lists import night_list_template_csv
-from welkom.register.selectors import address_rows, imports_of, residents_on
+from welkom.register.selectors import (
+    address_rows,
+    imports_of,
+    possible_duplicates,
+    residents_on,
+)
 from welkom.register.services import (
     NIGHT_REGISTER,
     night_list_import,
     person_registration_set,
+    persons_merge,
     signal_status_change,
 )
 from welkom.register.services.signals import SIGNALLING
@@ -274,3 +280,28 @@ def person_registration(request, stay_id: int):
     return redirect(
         f"{reverse('register:location', args=[stay.location_id])}?night={request.POST.get('night', '')}"
     )
+
+
+@login_required
+@permission_required("register.change_person", raise_exception=True)
+def duplicates(request):
+    """Possible double records of one person in the territory, for a person to merge."""
+    pairs = possible_duplicates(user=request.user)
+    return render(request, "register/duplicates.html", {"pairs": pairs})
+
+
+@login_required
+@permission_required("register.change_person", raise_exception=True)
+@require_POST
+def merge(request):
+    processing = Processing.by(request.user, activity=NIGHT_REGISTER)
+    visible = Person.objects.visible_to(request.user).for_processing(processing)
+    keep = get_object_or_404(visible, pk=request.POST.get("keep"))
+    other = get_object_or_404(visible, pk=request.POST.get("merge"))
+    try:
+        persons_merge(keep=keep, merge=other, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The two records are now one."))
+    return redirect("register:duplicates")

@@ -5,7 +5,7 @@ from welkom.register.services.night_lists import (
     ImportSummary,
     night_list_import,
 )
-from welkom.register.services.persons import person_registration_set
+from welkom.register.services.persons import person_registration_set, persons_merge
 from welkom.register.services.retention import purge
 from welkom.register.services.signals import signal_status_change, signals_refresh
 
@@ -14,6 +14,7 @@ __all__ = [
     "ImportSummary",
     "night_list_import",
     "person_registration_set",
+    "persons_merge",
     "purge",
     "signal_status_change",
     "signals_refresh",

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
-from welkom.register.models import Person, Registration
+from welkom.register.models import Person, Registration, Signal, Stay
 
 SIGNALLING = "brp-registration-signalling"
+NIGHT_REGISTER = "night-register"
 
 
 @transaction.atomic
@@ -37,3 +38,72 @@ def person_registration_set(
         object_type="person",
     )
     return person
+
+
+@transaction.atomic
+def persons_merge(*, keep: Person, merge: Person, user) -> Person:
+    """Make two records of one person one: `merge`'s stays move to `keep`, then `merge` goes.
+
+    Refused when the two were in different places on the same night (then they are two
+    people, or a list is wrong and must be corrected first)."""
+    if keep.pk == merge.pk:
+        raise ValidationError(_("Choose two different persons."))
+    if keep.bsn and merge.bsn and keep.bsn != merge.bsn:
+        raise ValidationError(_("These persons have different BSNs: they are not the same person."))
+    kept = list(Stay.internal.filter(person=keep))
+    for stay in Stay.internal.filter(person=merge):
+        for other in kept:
+            overlaps = stay.check_in < other.check_out and other.check_in < stay.check_out
+            if overlaps and stay.location_id != other.location_id:
+                raise ValidationError(
+                    _("They stayed at two addresses on the same night (%(night)s): not merged.")
+                    % {"night": max(stay.check_in, other.check_in).isoformat()}
+                )
+    moved = list(Stay.internal.filter(person=merge))
+    Stay.internal.filter(person=merge).delete()
+    by_location: dict[int, list[tuple[date, date, Stay]]] = {}
+    for stay in kept + moved:
+        by_location.setdefault(stay.location_id, []).append((stay.check_in, stay.check_out, stay))
+    Stay.internal.filter(person=keep).delete()
+    merged = []
+    for location_id, intervals in by_location.items():
+        intervals.sort(key=lambda item: item[0])
+        current_in, current_out, template = intervals[0]
+        for check_in, check_out, stay in intervals[1:]:
+            if check_in <= current_out:
+                current_out = max(current_out, check_out)
+            else:
+                merged.append(_stay_like(template, keep, location_id, current_in, current_out))
+                current_in, current_out, template = check_in, check_out, stay
+        merged.append(_stay_like(template, keep, location_id, current_in, current_out))
+    Stay.internal.bulk_create(merged)
+    if not keep.bsn and merge.bsn:
+        keep.bsn = merge.bsn
+    if keep.registration == Registration.UNKNOWN:
+        keep.registration = merge.registration
+    Signal.internal.filter(person=merge).delete()  # the next refresh makes keep's signals
+    merge_id = merge.pk
+    Person.internal.filter(pk=merge_id).delete()
+    keep.save(update_fields=["bsn", "registration"])
+    processing_log_write(
+        processing=Processing.by(user, activity=NIGHT_REGISTER, action=Entry.Action.UPDATE),
+        subject_type="person",
+        subject_ids=[keep.pk, merge_id],
+        object_type="person",
+    )
+    return keep
+
+
+def _stay_like(
+    template: Stay, person: Person, location_id: int, check_in: date, check_out: date
+) -> Stay:
+    return Stay(
+        person=person,
+        location_id=location_id,
+        check_in=check_in,
+        check_out=check_out,
+        room=template.room,
+        employer_kvk=template.employer_kvk,
+        expected_departure=template.expected_departure,
+        source=template.source,
+    )

@@ -194,3 +194,43 @@ class StayExclusionTests(PersonaTestCase):
                 check_in=FIRST + timedelta(days=2),
                 check_out=FIRST + timedelta(days=4),
             )
+
+
+class PersonsMergeTests(PersonaTestCase):
+    def test_it_refuses_to_merge_two_people_who_were_in_two_places_on_one_night(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from welkom.register.services import persons_merge
+
+        a = location_register(
+            provider=self.provider, code="A", street="S", number="1", postcode="5912AB"
+        )
+        b = location_register(
+            provider=self.provider, code="B", street="S", number="2", postcode="5912AB"
+        )
+        fields = dict(
+            date_of_birth=date(1990, 1, 1),
+            nationality="POL",
+            home_place="O",
+            home_country="PL",
+            document_type="passport",
+        )
+        one = Person.internal.create(
+            family_name="Nowak", given_names="Jan", match_key="1", **fields
+        )
+        two = Person.internal.create(
+            family_name="Nowak", given_names="Jan P", match_key="2", **fields
+        )
+        Stay.internal.create(
+            person=one, location=a, check_in=FIRST, check_out=FIRST + timedelta(days=3)
+        )
+        Stay.internal.create(
+            person=two,
+            location=b,
+            check_in=FIRST + timedelta(days=2),
+            check_out=FIRST + timedelta(days=4),
+        )
+        with self.assertRaises(ValidationError):
+            persons_merge(keep=one, merge=two, user=self.venlo_member)
+        self.assertEqual(Person.internal.count(), 2)
+        self.assertEqual(Stay.internal.count(), 2)

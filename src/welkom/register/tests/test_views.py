@@ -217,3 +217,43 @@ class PersonRegistrationTests(PersonaTestCase):
                 self.assertEqual(response.status_code, status)
         self.stay.person.refresh_from_db()
         self.assertEqual(self.stay.person.registration, "unknown")
+
+
+class DuplicatesTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        location_register(
+            provider=cls.provider, code="V1", street="A", number="1", postcode="5912 AB"
+        )
+
+    def setUp(self) -> None:
+        data = (
+            HEADER
+            + f"{(LAST_NIGHT - timedelta(days=1)).isoformat()},V1,Nowak,Jan,1990-01-01,POL,Opole,PL,passport\n"
+            + f"{LAST_NIGHT.isoformat()},V1,Nowak,Jan Piotr,1990-01-01,POL,Opole,PL,passport\n"
+        ).encode()
+        self.client.force_login(self.provider_member)
+        self.client.post("/en/register/upload/", {"file": SimpleUploadedFile("n.csv", data)})
+
+    def test_it_shows_possible_doubles_and_merges_them_on_request(self) -> None:
+        from welkom.register.models import Person
+
+        self.assertEqual(Person.internal.count(), 2)
+        self.client.force_login(self.venlo_member)
+        self.assertContains(self.client.get("/en/register/duplicates/"), "Nowak, Jan Piotr")
+        keep, other = Person.internal.order_by("pk")
+        self.client.post("/en/register/duplicates/merge/", {"keep": keep.pk, "merge": other.pk})
+        self.assertEqual(list(Person.internal.values_list("pk", flat=True)), [keep.pk])
+        stay = Stay.internal.get()
+        self.assertEqual(
+            (stay.check_in, stay.check_out),
+            (LAST_NIGHT - timedelta(days=1), LAST_NIGHT + timedelta(days=1)),
+        )
+
+    def test_it_refuses_others(self) -> None:
+        for user in [self.provider_member, self.province_member, self.outsider]:
+            self.client.force_login(user)
+            self.assertEqual(self.client.get("/en/register/duplicates/").status_code, 403)
+        self.client.force_login(self.horst_member)
+        self.assertNotContains(self.client.get("/en/register/duplicates/"), "Nowak")
