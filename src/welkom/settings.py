@@ -206,6 +206,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 UPLOAD_MAX_MB = env_int("WELKOM_UPLOAD_MAX_MB", 50)
 # Months after a person's last stay (and after a file's receipt) that personal data is kept.
 RETENTION_MONTHS = env_int("WELKOM_RETENTION_MONTHS", 12)
+# Where registration facts come from besides night lists and municipality users (a class
+# implementing welkom.register.brp.BrpConnection).
+BRP_CONNECTION = env_str("WELKOM_BRP_CONNECTION", "welkom.register.brp.NoBrpConnection")
 WHITENOISE_USE_FINDERS = DEBUG
 
 REST_FRAMEWORK = {

@@ -5,7 +5,11 @@ from welkom.register.services.night_lists import (
     ImportSummary,
     night_list_import,
 )
-from welkom.register.services.persons import person_registration_set, persons_merge
+from welkom.register.services.persons import (
+    person_registration_set,
+    persons_merge,
+    registrations_update_from_brp,
+)
 from welkom.register.services.retention import purge
 from welkom.register.services.signals import signal_status_change, signals_refresh
 
@@ -16,6 +20,7 @@ __all__ = [
     "person_registration_set",
     "persons_merge",
     "purge",
+    "registrations_update_from_brp",
     "signal_status_change",
     "signals_refresh",
 ]

@@ -107,3 +107,30 @@ def _stay_like(
         expected_departure=template.expected_departure,
         source=template.source,
     )
+
+
+@transaction.atomic
+def registrations_update_from_brp(*, connection) -> int:
+    """Ask the BRP connection about every person with a BSN and record what it says."""
+    from welkom.places.models import Municipality
+
+    persons = {p.bsn: p for p in Person.internal.exclude(bsn="")}
+    municipalities = {m.code: m for m in Municipality.objects.all()}
+    changed = 0
+    for fact in connection.facts_for(sorted(persons)):
+        person = persons.get(fact.bsn)
+        if person is None or fact.registration not in {"brp", "rni"}:
+            continue
+        person.registration = fact.registration
+        person.registered_on = fact.registered_on
+        person.registration_municipality = municipalities.get(fact.municipality_code)
+        person.save(update_fields=["registration", "registered_on", "registration_municipality"])
+        changed += 1
+    if changed:
+        processing_log_write(
+            processing=Processing.system(activity=SIGNALLING, action=Entry.Action.UPDATE),
+            subject_type="person",
+            subject_ids=[p.pk for p in persons.values()],
+            object_type="person",
+        )
+    return changed

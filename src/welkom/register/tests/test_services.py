@@ -208,13 +208,13 @@ class PersonsMergeTests(PersonaTestCase):
         b = location_register(
             provider=self.provider, code="B", street="S", number="2", postcode="5912AB"
         )
-        fields = dict(
-            date_of_birth=date(1990, 1, 1),
-            nationality="POL",
-            home_place="O",
-            home_country="PL",
-            document_type="passport",
-        )
+        fields = {
+            "date_of_birth": date(1990, 1, 1),
+            "nationality": "POL",
+            "home_place": "O",
+            "home_country": "PL",
+            "document_type": "passport",
+        }
         one = Person.internal.create(
             family_name="Nowak", given_names="Jan", match_key="1", **fields
         )

@@ -1,0 +1,655 @@
+"""Benchmarks of the night register: figures against the targets of the night-register issue.
+
+Run from the repository root (`make bench` runs the province month on both engines):
+
+    .venv/bin/python bench/night_register.py [--scale province|small]
+        [--engine postgresql|sqlite|both] [--repeat 3] [--providers N]
+
+Per engine, a worker process (this script with `--worker ENGINE`) gets a throw-away var
+directory and database, migrates, writes the demo data (`welkom demo --no-nights`) and
+measures, in this order:
+
+- month: every provider's night-list file through `night_list_import`, one after another,
+  as the command line does today (wall time, end to end);
+- day: one further night for everyone present on the last night, one file per provider;
+- rules: `person_facts` and `registration_findings` for every person;
+- baseline: polars reads the same CSV files and collapses person-nights into stays.
+
+It prints a table of figure against target. Benchmarks measure; they do not fail: the exit
+status is 0 when every measurement ran (whether or not a target is met), 1 when a worker
+or a database step failed, 2 when polars (a bench-only dependency) is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+RESULT_MARK = "BENCH-RESULT "
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
+ENGINES = ("postgresql", "sqlite")
+
+# The issue's targets. The ratio targets compare the end-to-end import with the columnar
+# baseline measured in the same worker; the others are absolute.
+IMPORT_RATIO_TARGET = {"postgresql": 3.0, "sqlite": 6.0}
+DAY_TARGET_SECONDS = {"postgresql": 1.0}  # set for PostgreSQL only
+RULES_TARGET_SECONDS = 2.0
+PEAK_RSS_TARGET_MIB = 1.5 * 1024
+DEFAULT_REPEAT = 3
+
+
+# --- the parent: starts one worker per engine and run, prints the table -----------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    if args.worker:
+        return _worker(args)
+    try:
+        import polars
+    except ImportError:
+        print(
+            "polars is not installed. It is a bench-only dependency (not in pyproject.toml):\n"
+            "    .venv/bin/pip install polars\n"
+            "and run the benchmark again.",
+            file=sys.stderr,
+        )
+        return 2
+    repeat = args.repeat if args.repeat is not None else DEFAULT_REPEAT
+    # The month import is expensive: it repeats only when --repeat is given explicitly.
+    month_runs = args.repeat if args.repeat is not None else 1
+    engines = list(ENGINES) if args.engine == "both" else [args.engine]
+    print(
+        f"Night-register benchmark: scale {args.scale}, engines {', '.join(engines)}, "
+        f"{repeat} runs of the cheap measurements, {month_runs} run(s) of the month import"
+        + (f", first {args.providers} provider files only" if args.providers else "")
+        + f"; polars {polars.__version__}.",
+        file=sys.stderr,
+    )
+    results: list[dict] = []
+    failures: list[str] = []
+    for engine in engines:
+        for run in range(month_runs):
+            try:
+                results.append(_worker_run(engine, run=run, args=args, repeat=repeat))
+            except BenchError as error:
+                failures.append(f"{engine} run {run + 1}: {error}")
+                print(f"FAILED: {engine} run {run + 1}: {error}", file=sys.stderr)
+    print(_report(results, engines=engines, failures=failures, args=args))
+    return 1 if failures else 0
+
+
+class BenchError(Exception):
+    """A worker or a database step failed: no figure for that run."""
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=["province", "small"], default="province")
+    parser.add_argument("--engine", choices=[*ENGINES, "both"], default="both")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help=f"runs of each cheap measurement (default {DEFAULT_REPEAT}); given explicitly, "
+        "also the number of month imports, each on a new database",
+    )
+    parser.add_argument(
+        "--providers",
+        type=int,
+        default=None,
+        help="use only the first N provider files (sorted by name): a partial, quicker run",
+    )
+    parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument("--run", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.repeat is not None and args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if args.providers is not None and args.providers < 1:
+        parser.error("--providers must be at least 1")
+    return args
+
+
+def _worker_run(engine: str, *, run: int, args: argparse.Namespace, repeat: int) -> dict:
+    """One worker process on a new var directory and a new database, removed afterwards."""
+    var_dir = Path(tempfile.mkdtemp(prefix=f"welkom-bench-{engine}-", dir=tempfile.gettempdir()))
+    database = f"welkom_bench_{os.getpid()}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "welkom.settings",
+        "WELKOM_DEMO_MODE": "true",
+        "WELKOM_VAR_DIR": str(var_dir),
+        "WELKOM_LOG_LEVEL": "WARNING",
+    }
+    if engine == "postgresql":
+        env["DATABASE_URL"] = PG_URL.format(name=database)
+        _pg_database(database, create=True)
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{var_dir / 'bench.sqlite3'}"
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        engine,
+        "--scale",
+        args.scale,
+        "--repeat",
+        str(repeat),
+        "--run",
+        str(run),
+    ]
+    if args.providers:
+        command += ["--providers", str(args.providers)]
+    print(f"\n== {engine}, run {run + 1}: worker in {var_dir}", file=sys.stderr)
+    try:
+        # The worker's progress goes to stderr (passed through), its result to stdout.
+        process = subprocess.run(  # noqa: S603 -- this script, with our own arguments
+            command, env=env, stdout=subprocess.PIPE, text=True, check=False, cwd=REPOSITORY
+        )
+    finally:
+        if engine == "postgresql":
+            _pg_database(database, create=False)
+        shutil.rmtree(var_dir, ignore_errors=True)
+    lines = [line for line in process.stdout.splitlines() if line.startswith(RESULT_MARK)]
+    if process.returncode != 0 or not lines:
+        raise BenchError(f"the worker ended with status {process.returncode} and no result")
+    return json.loads(lines[-1][len(RESULT_MARK) :])
+
+
+def _pg_database(name: str, *, create: bool) -> None:
+    import psycopg
+    from psycopg import sql
+
+    try:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+            if create:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.OperationalError as error:
+        raise BenchError(
+            f"PostgreSQL on 127.0.0.1:5432 is not available ({error}). Start it with "
+            "`pg_ctlcluster --skip-systemctl-redirect 15 main start`."
+        ) from error
+
+
+# --- the report -------------------------------------------------------------------------
+
+
+def _report(
+    results: list[dict], *, engines: list[str], failures: list[str], args: argparse.Namespace
+) -> str:
+    out = io.StringIO()
+    header = ["measurement", "engine", "median (s)", "runs", "target", "ratio / verdict"]
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    for engine in engines:
+        runs = [r for r in results if r["engine"] == engine]
+        if not runs:
+            rows.append(["(no result)", engine, "—", "0", "—", "FAILED: see above"])
+            continue
+        first = runs[0]
+        partial = first["partial"]
+        scope = (
+            f"{first['files_used']} of {first['files_total']} provider files, "
+            f"{first['rows']:,} rows"
+        )
+
+        baseline = first["baseline"]
+        baseline_median = statistics.median(baseline["seconds"])
+        rows.append(
+            [
+                f"baseline: polars parse + collapse ({baseline['rows']:,} rows)",
+                engine,
+                f"{baseline_median:.2f}",
+                str(len(baseline["seconds"])),
+                "— (reference)",
+                f"{baseline['stays']:,} stays, {baseline['persons']:,} person keys",
+            ]
+        )
+
+        month = [r["month"]["seconds"] for r in runs]
+        month_median = statistics.median(month)
+        ratio = month_median / baseline_median
+        limit = IMPORT_RATIO_TARGET[engine]
+        rows.append(
+            [
+                f"month import, end to end ({first['rows']:,} rows, {first['files_used']} files)",
+                engine,
+                f"{month_median:.1f}",
+                str(len(month)),
+                f"≤ {limit:g}× baseline",
+                f"import/baseline = {ratio:.1f}× (target ≤ {limit:g}×): "
+                + _ratio_verdict(ratio <= limit, partial),
+            ]
+        )
+
+        day = [r["day"]["seconds"] for r in runs]
+        day_median = statistics.median(day)
+        day_limit = DAY_TARGET_SECONDS.get(engine)
+        rows.append(
+            [
+                f"one day, all providers' files ({first['day']['rows']:,} rows)",
+                engine,
+                f"{day_median:.2f}",
+                str(len(day)),
+                f"< {day_limit:g} s" if day_limit else "— (set for PostgreSQL)",
+                _absolute_verdict(day_median, day_limit, partial) if day_limit else "—",
+            ]
+        )
+
+        rules = first["rules"]
+        rules_median = statistics.median(rules["seconds"])
+        rows.append(
+            [
+                f"rules for all persons ({rules['persons']:,} persons)",
+                engine,
+                f"{rules_median:.2f}",
+                str(len(rules["seconds"])),
+                f"< {RULES_TARGET_SECONDS:g} s",
+                _absolute_verdict(rules_median, RULES_TARGET_SECONDS, partial),
+            ]
+        )
+
+        welkom_peak = max(r["rss_mib"]["after_rules"] for r in runs)
+        worker_peak = max(r["rss_mib"]["end"] for r in runs)
+        rows.append(
+            [
+                "peak RSS (MiB), worker up to rules: demo + imports + rules",
+                engine,
+                f"{welkom_peak:,.0f} MiB",
+                str(len(runs)),
+                f"< {PEAK_RSS_TARGET_MIB:,.0f} MiB",
+                _absolute_verdict(welkom_peak, PEAK_RSS_TARGET_MIB, partial),
+            ]
+        )
+        rows.append(
+            [
+                "peak RSS (MiB), whole worker incl. polars baseline",
+                engine,
+                f"{worker_peak:,.0f} MiB",
+                str(len(runs)),
+                "— (information)",
+                "",
+            ]
+        )
+
+        notes.append(f"{engine}: {_engine_notes(runs, scope=scope, partial=partial)}")
+
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    rule = "-+-".join("-" * w for w in widths)
+    out.write("\n" + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + "\n")
+    out.write(rule + "\n")
+    for row in rows:
+        out.write(" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + "\n")
+    out.write("\n")
+    if results and results[0]["partial"]:
+        out.write(
+            "PARTIAL RUN: "
+            + (
+                f"scale {args.scale}"
+                if results[0]["scale"] != "province"
+                else f"{results[0]['files_used']} of {results[0]['files_total']} provider files"
+            )
+            + ". The targets are set for the full province month (≈3.2 million rows, "
+            "120,000 persons); figures above are measured on the partial data only and "
+            "nothing in the table is extrapolated.\n"
+        )
+    out.write(
+        "Medians of the runs counted in 'runs'. Peak RSS is ru_maxrss of the whole worker "
+        "process (the Python side: Django, the demo generation, the imports; not the "
+        "PostgreSQL server), the highest over the runs.\n"
+    )
+    for note in notes:
+        out.write(note + "\n")
+    for failure in failures:
+        out.write(f"FAILED: {failure}\n")
+    return out.getvalue()
+
+
+def _ratio_verdict(met: bool, partial: bool) -> str:
+    if partial:
+        return "NOT ASSESSED (partial run; the target is for the full province month)"
+    return "MET" if met else "NOT MET"
+
+
+def _absolute_verdict(value: float, limit: float, partial: bool) -> str:
+    if not partial:
+        return "MET" if value < limit else "NOT MET"
+    if value >= limit:
+        return "NOT MET already on the partial data"
+    return "NOT ASSESSED (partial run; under the target on partial data only)"
+
+
+def _engine_notes(runs: list[dict], *, scope: str, partial: bool) -> str:
+    first = runs[0]
+    month = first["month"]
+    lines = [
+        f"{'partial' if partial else 'full'} run, {scope}; database {first['database']}.",
+        f"  setup (not timed in the table): migrate {first['setup']['migrate']:.1f} s, "
+        f"demo (generation and files) {first['setup']['demo']:.1f} s.",
+        "  month import runs (s): " + ", ".join(f"{r['month']['seconds']:.1f}" for r in runs),
+        f"  month import: {first['rows'] / month['seconds']:,.0f} rows/s overall; per file "
+        f"{month['file_rows_per_s_first']:,.0f} rows/s over the first tenth of the files and "
+        f"{month['file_rows_per_s_last']:,.0f} rows/s over the last tenth; slowest file "
+        f"{month['file_seconds_max']:.2f} s, median file {month['file_seconds_median']:.2f} s.",
+        f"  import results: {month['statuses']}; in the database after the month: "
+        f"{month['persons']:,} persons, {month['stays']:,} stays, "
+        f"{month['occupancy']:,} occupancy rows (baseline: {first['baseline']['persons']:,} "
+        f"person keys, {first['baseline']['stays']:,} stays).",
+        f"  one day: {first['day']['files']} files, statuses {first['day']['statuses']}; "
+        "runs (s): " + ", ".join(f"{r['day']['seconds']:.2f}" for r in runs),
+        f"  rules: {first['rules']['findings']:,} findings on {first['rules']['on']}; "
+        "runs (s): " + ", ".join(f"{s:.2f}" for s in first["rules"]["seconds"]),
+        "  baseline runs (s): "
+        + ", ".join(f"{s:.2f}" for s in first["baseline"]["seconds"])
+        + f" (polars {first['baseline']['polars']}, {first['baseline']['threads']} threads).",
+        "  RSS checkpoints, first run (MiB, peak so far): "
+        + ", ".join(f"{k} {v:,.0f}" for k, v in first["rss_mib"].items()),
+    ]
+    if month["persons"] != first["baseline"]["persons"] or (
+        month["stays"] != first["baseline"]["stays"]
+    ):
+        lines.append(
+            "  NOTE: the import and the baseline disagree on persons or stays (the import "
+            "matches on normalised names; the baseline on the exact strings)."
+        )
+    if partial:
+        full_rows = first["rows_total"]
+        lines.append(
+            f"  extrapolated (linear in rows, NOT measured): the month import of all "
+            f"{first['files_total']} files ({full_rows:,} rows) would take ≈"
+            f"{month['seconds'] * full_rows / first['rows']:,.0f} s at this run's rate."
+        )
+    lines.append(
+        f"  machine: {first['machine']}; {first['engine_version']}; measured {first['date']}."
+    )
+    return "\n".join(lines)
+
+
+# --- the worker: runs inside one engine's settings ----------------------------------------
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from welkom.demo.population import SCALES
+    from welkom.organisations import rules as organisation_rules
+    from welkom.organisations.models import Organisation
+    from welkom.register.models import NightListImport, Occupancy, Person, Stay
+    from welkom.register.rules import registration_findings
+    from welkom.register.selectors import person_facts
+    from welkom.register.services import night_list_import
+
+    size = SCALES[args.scale]
+    today = date.today()
+    # Month and extra day both lie in the past, so no night is refused as "in the future".
+    first_night = today - timedelta(days=size.nights + 1)
+    last_night = first_night + timedelta(days=size.nights - 1)
+    extra_night = last_night + timedelta(days=1)
+    out = Path(os.environ["WELKOM_VAR_DIR"]) / "demo"
+    rss: dict[str, float] = {}
+
+    def progress(message: str) -> None:
+        print(f"[{args.worker} {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    migrate_seconds = time.perf_counter() - started
+    progress(f"migrated in {migrate_seconds:.1f} s; writing the {args.scale} demo data")
+    started = time.perf_counter()
+    call_command(
+        "demo",
+        scale=args.scale,
+        no_nights=True,
+        out=out,
+        first_night=first_night,
+        stdout=io.StringIO(),
+    )
+    demo_seconds = time.perf_counter() - started
+    rss["after_demo"] = _peak_rss_mib()
+
+    files_all = sorted((out / "night-lists").glob("*.csv"))
+    files = files_all[: args.providers] if args.providers else files_all
+    partial = args.scale != "province" or len(files) < len(files_all)
+    providers = {
+        organisation.kvk_number: organisation
+        for organisation in Organisation.objects.filter(
+            kind=organisation_rules.HOUSING_PROVIDER, kvk_number__in=[p.stem for p in files]
+        )
+    }
+    rows_total = sum(_data_rows(path) for path in files_all)
+    progress(
+        f"demo in {demo_seconds:.1f} s; importing {len(files)} of {len(files_all)} files "
+        f"({sum(_data_rows(p) for p in files):,} rows)"
+    )
+
+    # (b) The month: every file through the import, as the command line does.
+    file_seconds: list[float] = []
+    file_rows: list[int] = []
+    statuses: dict[str, int] = {}
+    started = time.perf_counter()
+    for index, path in enumerate(files, start=1):
+        file_started = time.perf_counter()
+        record, summary = night_list_import(
+            provider=providers[path.stem],
+            data=path.read_bytes(),
+            filename=path.name,
+            source=NightListImport.Source.CLI,
+            today=today,
+        )
+        file_seconds.append(time.perf_counter() - file_started)
+        file_rows.append(summary.rows)
+        statuses[record.status] = statuses.get(record.status, 0) + 1
+        if record.status == NightListImport.Status.REJECTED:
+            progress(f"{path.name} was REJECTED: {record.problems[:3]}")
+        if index % 25 == 0 or index == len(files):
+            progress(
+                f"{index}/{len(files)} files, {sum(file_rows):,} rows, "
+                f"{time.perf_counter() - started:.0f} s"
+            )
+    month_seconds = time.perf_counter() - started
+    rss["after_month"] = _peak_rss_mib()
+    tenth = max(1, len(files) // 10)
+    month = {
+        "seconds": month_seconds,
+        "rows": sum(file_rows),
+        "statuses": statuses,
+        "file_seconds_max": max(file_seconds),
+        "file_seconds_median": statistics.median(file_seconds),
+        "file_rows_per_s_first": sum(file_rows[:tenth]) / sum(file_seconds[:tenth]),
+        "file_rows_per_s_last": sum(file_rows[-tenth:]) / sum(file_seconds[-tenth:]),
+        "persons": Person.internal.count(),
+        "stays": Stay.internal.count(),
+        "occupancy": Occupancy.objects.count(),
+    }
+
+    # (c) One further night for everyone present on the last night, one file per provider.
+    day_dir = out / "one-day"
+    day_files = _one_day_write(files, day_dir, last_night=last_night, extra_night=extra_night)
+    day_seconds = 0.0
+    day_rows = 0
+    day_statuses: dict[str, int] = {}
+    for path in day_files:
+        data = path.read_bytes()
+        day_started = time.perf_counter()
+        record, summary = night_list_import(
+            provider=providers[path.stem],
+            data=data,
+            filename=path.name,
+            source=NightListImport.Source.CLI,
+            today=today,
+        )
+        day_seconds += time.perf_counter() - day_started
+        day_rows += summary.rows
+        day_statuses[record.status] = day_statuses.get(record.status, 0) + 1
+    rss["after_day"] = _peak_rss_mib()
+    progress(f"month {month_seconds:.1f} s; one day ({day_rows:,} rows) {day_seconds:.2f} s")
+
+    result: dict = {
+        "engine": args.worker,
+        "run": args.run,
+        "scale": args.scale,
+        "partial": partial,
+        "files_used": len(files),
+        "files_total": len(files_all),
+        "rows": month["rows"],
+        "rows_total": rows_total,
+        "month": month,
+        "day": {
+            "seconds": day_seconds,
+            "rows": day_rows,
+            "files": len(day_files),
+            "statuses": day_statuses,
+        },
+        "setup": {"migrate": migrate_seconds, "demo": demo_seconds},
+        "database": connection.vendor,
+        "engine_version": _engine_version(connection),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "date": today.isoformat(),
+    }
+
+    # (d) The registration rules for every person, and (a) the baseline: cheap, repeated.
+    # Run after the imports, so that polars' memory does not count in the imports' peak.
+    repeat = args.repeat or DEFAULT_REPEAT
+    rules_seconds: list[float] = []
+    persons = findings = 0
+    for _ in range(repeat):
+        rules_started = time.perf_counter()
+        facts = person_facts(on=today)
+        findings = sum(len(registration_findings(f, on=today)) for f in facts.values())
+        rules_seconds.append(time.perf_counter() - rules_started)
+        persons = len(facts)
+        del facts
+    rss["after_rules"] = _peak_rss_mib()
+    progress(f"rules for {persons:,} persons: {', '.join(f'{s:.2f}' for s in rules_seconds)} s")
+    result["rules"] = {
+        "seconds": rules_seconds,
+        "persons": persons,
+        "findings": findings,
+        "on": today.isoformat(),
+    }
+
+    result["baseline"] = _baseline(files, repeat=repeat)
+    rss["end"] = _peak_rss_mib()
+    progress(f"baseline: {', '.join(f'{s:.2f}' for s in result['baseline']['seconds'])} s")
+    result["rss_mib"] = rss
+    print(RESULT_MARK + json.dumps(result), flush=True)
+    return 0
+
+
+def _baseline(files: list[Path], *, repeat: int) -> dict:
+    """polars: parse the night lists into one frame, collapse person-nights into stays.
+
+    A stay is a run of consecutive nights of one person (family name, given names, date of
+    birth, nationality) at one location (the provider's file and its location code): the
+    night minus its dense rank within the group is constant along a run (gaps and islands).
+    """
+    import polars as pl
+
+    person = ["family_name", "given_names", "date_of_birth", "nationality"]
+    keys = ["file", "location_code", *person]
+    sources = [str(path) for path in files]
+    seconds: list[float] = []
+    stays = persons = rows = 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        frame = pl.read_csv(
+            sources,
+            infer_schema=False,  # everything as text, then the two dates typed
+            schema_overrides={"night": pl.Date, "date_of_birth": pl.Date},
+            include_file_paths="file",
+        )
+        collapsed = (
+            frame.with_columns(
+                run=pl.col("night").cast(pl.Int32)
+                - pl.col("night").rank("dense").over(keys).cast(pl.Int32)
+            )
+            .group_by([*keys, "run"])
+            .agg(
+                check_in=pl.col("night").min(),
+                check_out=pl.col("night").max() + pl.duration(days=1),
+            )
+        )
+        seconds.append(time.perf_counter() - started)
+        rows = frame.height
+        stays = collapsed.height
+        persons = collapsed.select(person).unique().height
+        del frame, collapsed
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "stays": stays,
+        "persons": persons,
+        "polars": pl.__version__,
+        "threads": pl.thread_pool_size(),
+    }
+
+
+def _one_day_write(
+    files: list[Path], day_dir: Path, *, last_night: date, extra_night: date
+) -> list[Path]:
+    """Per provider: the last night's rows, shifted one night on (files with none left out)."""
+    day_dir.mkdir(parents=True, exist_ok=True)
+    last, extra = last_night.isoformat(), extra_night.isoformat()
+    written = []
+    for path in files:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader)
+            night = header.index("night")
+            rows = [row for row in reader if row[night] == last]
+        if not rows:
+            continue
+        for row in rows:
+            row[night] = extra
+        target = day_dir / path.name
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        written.append(target)
+    return written
+
+
+def _data_rows(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle) - 1
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _engine_version(connection) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0]}"
+        cursor.execute("SELECT sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
