@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from welkom.organisations.api import organisation_me
 from welkom.places.api import postcode_lookup
+from welkom.register.api import night_list_retrieve, night_list_submit
 
 # The admin signs in through Welkom's own login, so lock-out and two-factor apply there too.
 admin.site.login = login_required(admin.site.login)
@@ -16,6 +17,8 @@ admin.site.login = login_required(admin.site.login)
 api_patterns = [
     path("organisation", organisation_me, name="organisation"),
     path("postcodes/<str:postcode>", postcode_lookup, name="postcode"),
+    path("night-lists", night_list_submit, name="night-lists"),
+    path("night-lists/<int:import_id>", night_list_retrieve, name="night-list"),
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="schema"),
 ]
 

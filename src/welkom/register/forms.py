@@ -65,3 +65,64 @@ class RegistrationForm(forms.Form):
     registered_on = forms.DateField(
         label=_("Registered on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class CheckInForm(forms.Form):
+    """One night at one location, as a small provider without a list system fills it in."""
+
+    night = forms.DateField(label=_("Night"), widget=forms.DateInput(attrs={"type": "date"}))
+    family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
+    given_names = forms.CharField(label=_("Given names"), max_length=200, required=False)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    nationality = forms.CharField(
+        label=_("Nationality"),
+        max_length=3,
+        required=False,
+        help_text=_("Country code, for example PL or POL."),
+    )
+    home_place = forms.CharField(label=_("Home place"), max_length=200, required=False)
+    home_country = forms.CharField(
+        label=_("Home country"),
+        max_length=3,
+        required=False,
+        help_text=_("Country code, for example PL or POL."),
+    )
+    document_type = forms.ChoiceField(
+        label=_("ID document type"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("identity_card", _("identity card")),
+            ("passport", _("passport")),
+            ("residence_permit", _("residence permit")),
+            ("driving_licence", _("driving licence")),
+            ("other", _("other")),
+        ],
+    )
+
+    NEW_PERSON_FIELDS = [
+        "family_name",
+        "given_names",
+        "date_of_birth",
+        "nationality",
+        "home_place",
+        "home_country",
+        "document_type",
+    ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        given = [name for name in self.NEW_PERSON_FIELDS if data.get(name)]
+        if given and len(given) < len(self.NEW_PERSON_FIELDS):
+            raise forms.ValidationError(
+                _("To check someone in, fill in every field of the new person.")
+            )
+        return data
+
+    @property
+    def new_person(self) -> dict | None:
+        if all(self.cleaned_data.get(name) for name in self.NEW_PERSON_FIELDS):
+            return {name: self.cleaned_data[name] for name in self.NEW_PERSON_FIELDS}
+        return None

@@ -12,6 +12,7 @@ urlpatterns = [
     path("addresses.xlsx", views.overview_export, {"extension": "xlsx"}, name="overview_xlsx"),
     path("location/<int:location_id>/", views.location_residents, name="location"),
     path("upload/", views.upload, name="upload"),
+    path("location/<int:location_id>/check-in/", views.check_in, name="check_in"),
     path("import/<int:import_id>/", views.import_detail, name="import"),
     path("night-list-template.csv", views.template_csv, name="template"),
     path("signals/", views.signals, name="signals"),

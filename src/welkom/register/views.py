@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from welkom.organisations.selectors import organisations_where, territory_of
 from welkom.processing_log.services import Processing
 from welkom.register.exports import table_csv, table_xlsx
 from welkom.register.forms import (
+    CheckInForm,
     NightForm,
     NightListUploadForm,
     RegistrationForm,
@@ -34,6 +36,7 @@ from welkom.register.selectors import (
 )
 from welkom.register.services import (
     NIGHT_REGISTER,
+    night_check_in,
     night_list_import,
     person_registration_set,
     persons_merge,
@@ -47,7 +50,7 @@ def _night(request) -> date:
     form = NightForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["night"]:
         return form.cleaned_data["night"]
-    return date.today() - timedelta(days=1)
+    return timezone.localdate() - timedelta(days=1)
 
 
 def _problems_translated(record: NightListImport) -> list[dict]:
@@ -305,3 +308,65 @@ def merge(request):
     else:
         messages.success(request, _("The two records are now one."))
     return redirect("register:duplicates")
+
+
+@login_required
+@permission_required("register.submit_night_list", raise_exception=True)
+def check_in(request, location_id: int):
+    """Who sleeps at this location tonight: yesterday's residents ticked, plus new arrivals.
+
+    An empty list cannot be sent: a night without anyone is not a night list (the location
+    is simply left out)."""
+    location = get_object_or_404(
+        Location.objects.visible_to(request.user).filter(
+            provider__in=organisations_where(request.user, "register.submit_night_list")
+        ),
+        pk=location_id,
+    )
+    form = CheckInForm(request.POST or None, initial={"night": timezone.localdate()})
+    night = timezone.localdate()
+    if form.is_bound and form.is_valid():
+        night = form.cleaned_data["night"]
+    elif request.GET.get("night"):
+        night = _night(request)
+    residents = {
+        stay.person.pk: stay.person
+        for stay in residents_on(
+            user=request.user, location=location, night=night - timedelta(days=1)
+        )
+    } | {
+        stay.person.pk: stay.person
+        for stay in residents_on(user=request.user, location=location, night=night)
+    }
+    record = None
+    if request.method == "POST" and form.is_valid():
+        ticked = {int(pk) for pk in request.POST.getlist("resident") if pk.isdigit()}
+        persons = [person for pk, person in residents.items() if pk in ticked]
+        if not persons and not form.new_person:
+            form.add_error(None, _("Tick at least one resident or check someone in."))
+        else:
+            record, _summary = night_check_in(
+                location=location,
+                night=night,
+                persons=persons,
+                new_person=form.new_person,
+                user=request.user,
+            )
+            if record.status != NightListImport.Status.REJECTED:
+                messages.success(request, _("The night is saved."))
+                return redirect(
+                    f"{reverse('register:location', args=[location.pk])}?night={night.isoformat()}"
+                )
+    return render(
+        request,
+        "register/check_in.html",
+        {
+            "location": location,
+            "form": form,
+            "night": night,
+            "residents": sorted(residents.values(), key=lambda p: (p.family_name, p.given_names)),
+            "record": record,
+            "problems": _problems_translated(record) if record else [],
+        },
+        status=400 if form.errors or record else 200,
+    )

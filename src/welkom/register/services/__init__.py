@@ -1,5 +1,6 @@
 """Writes of the night register, one module per use case; import from here."""
 
+from welkom.register.services.check_in import night_check_in
 from welkom.register.services.night_lists import (
     NIGHT_REGISTER,
     ImportSummary,
@@ -16,6 +17,7 @@ from welkom.register.services.signals import signal_status_change, signals_refre
 __all__ = [
     "NIGHT_REGISTER",
     "ImportSummary",
+    "night_check_in",
     "night_list_import",
     "person_registration_set",
     "persons_merge",

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from welkom.housing.models import Location
 from welkom.processing_log.models import Entry
@@ -114,7 +115,7 @@ def night_list_import(
     The import record and the raw file are kept whatever the outcome, for audit, until
     retention removes them; the stays change only when the whole list is accepted.
     """
-    today = today or date.today()
+    today = today or timezone.localdate()
     record = NightListImport(
         provider=provider,
         submitted_by=submitted_by if getattr(submitted_by, "pk", None) else None,

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welkom.processing_log.models import Entry
@@ -23,7 +24,7 @@ def person_registration_set(
     """A municipality records what it knows of a person's BRP or RNI registration."""
     if registration not in Registration.values:
         raise ValidationError({"registration": _("Choose one of the registration states.")})
-    if registered_on and registered_on > date.today():
+    if registered_on and registered_on > timezone.localdate():
         raise ValidationError(
             {"registered_on": _("The registration date cannot be in the future.")}
         )

@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
@@ -44,7 +45,7 @@ def purge(
 ) -> PurgeResult:
     """Remove persons whose last stay ended before the cutoff (with their stays and signals),
     and raw night-list files received before it. Writes a deletion record; safe to run daily."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     months = settings.RETENTION_MONTHS if months is None else months
     cutoff = retention_cutoff(today=today, months=months)
     expired = (

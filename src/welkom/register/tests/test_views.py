@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 
 from welkom.housing.services import location_register
 from welkom.processing_log.models import Entry
@@ -14,7 +15,7 @@ HEADER = (
     "night,location_code,family_name,given_names,date_of_birth,nationality,home_place,"
     "home_country,document_type\n"
 )
-LAST_NIGHT = date.today() - timedelta(days=1)
+LAST_NIGHT = timezone.localdate() - timedelta(days=1)
 
 
 def night_list(*rows: tuple[str, str]) -> bytes:
@@ -257,3 +258,73 @@ class DuplicatesTests(PersonaTestCase):
             self.assertEqual(self.client.get("/en/register/duplicates/").status_code, 403)
         self.client.force_login(self.horst_member)
         self.assertNotContains(self.client.get("/en/register/duplicates/"), "Nowak")
+
+
+class CheckInTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.location = location_register(
+            provider=cls.provider, code="V1", street="A", number="1", postcode="5912 AB"
+        )
+
+    def setUp(self) -> None:
+        self.client.force_login(self.provider_member)
+        data = (
+            HEADER
+            + f"{(LAST_NIGHT - timedelta(days=1)).isoformat()},V1,Nowak,Jan,1990-01-01,POL,Opole,PL,passport\n"
+            + f"{(LAST_NIGHT - timedelta(days=1)).isoformat()},V1,Popescu,Ion,1985-01-01,ROU,Iasi,RO,passport\n"
+        ).encode()
+        self.client.post("/en/register/upload/", {"file": SimpleUploadedFile("n.csv", data)})
+
+    def test_it_keeps_ticked_residents_checks_out_the_others_and_checks_in_a_new_one(self) -> None:
+        from welkom.register.models import Person
+
+        nowak = Person.internal.get(family_name="Nowak")
+        response = self.client.post(
+            f"/en/register/location/{self.location.pk}/check-in/",
+            {
+                "night": LAST_NIGHT.isoformat(),
+                "resident": [str(nowak.pk)],
+                "family_name": "Ivanova",
+                "given_names": "Maria",
+                "date_of_birth": "1995-05-05",
+                "nationality": "BG",
+                "home_place": "Varna",
+                "home_country": "BG",
+                "document_type": "passport",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        tonight = set(
+            Stay.internal.filter(check_in__lte=LAST_NIGHT, check_out__gt=LAST_NIGHT).values_list(
+                "person__family_name", flat=True
+            )
+        )
+        self.assertEqual(tonight, {"Nowak", "Ivanova"})
+        self.assertEqual(NightListImport.objects.filter(source="form").count(), 1)
+
+    def test_it_refuses_a_half_filled_new_person_and_changes_nothing(self) -> None:
+        response = self.client.post(
+            f"/en/register/location/{self.location.pk}/check-in/",
+            {
+                "night": LAST_NIGHT.isoformat(),
+                "family_name": "Ivanova",
+            },
+        )
+        self.assertContains(response, "fill in every field", status_code=400)
+        self.assertFalse(
+            Stay.internal.filter(check_in__lte=LAST_NIGHT, check_out__gt=LAST_NIGHT).exists()
+        )
+
+    def test_it_refuses_other_providers_and_municipalities(self) -> None:
+        for user, status in [
+            (self.other_provider_manager, 404),
+            (self.venlo_member, 403),
+            (self.outsider, 403),
+        ]:
+            self.client.force_login(user)
+            self.assertEqual(
+                self.client.get(f"/en/register/location/{self.location.pk}/check-in/").status_code,
+                status,
+            )

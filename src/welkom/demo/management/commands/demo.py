@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from welkom.demo.population import SCALES
 from welkom.demo.services import demo_create
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             self.stdout.write("The database has organisations already: no demo data added.")
             return
         size = SCALES[scale]
-        first_night = first_night or date.today() - timedelta(days=size.nights)
+        first_night = first_night or timezone.localdate() - timedelta(days=size.nights)
         out = out or settings.VAR_DIR / "demo" / scale
         summary = demo_create(
             scale=scale, seed=seed, first_night=first_night, out_dir=out, load_nights=not no_nights

@@ -5,6 +5,7 @@ from collections import Counter
 from datetime import date
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from welkom.processing_log.services import Processing, processing_log_write
 from welkom.register.rules import registration_findings
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, on: date | None, json: bool, dry_run: bool, **options) -> None:
-        on = on or date.today()
+        on = on or timezone.localdate()
         findings = []
         for person_id, facts in person_facts(on=on).items():
             for finding in registration_findings(facts, on=on):
