@@ -26,6 +26,7 @@ run: $(INSTALLED)
 	$(RUN_ENV) $(BIN)/welkom migrate --noinput
 	$(RUN_ENV) $(BIN)/welkom collectstatic --noinput --verbosity 0
 	$(RUN_ENV) $(BIN)/welkom demo --scale small --if-empty
+	$(RUN_ENV) $(BIN)/welkom registration_signals
 	$(RUN_ENV) $(BIN)/welkom demo_logins
 	$(RUN_ENV) $(BIN)/welkom runserver 127.0.0.1:8000
 

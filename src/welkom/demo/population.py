@@ -56,7 +56,8 @@ class Scale:
 
 
 SCALES = {
-    "small": Scale(providers=2, locations=4, persons=60, nights=30),
+    # Five months for the small demo, so that stays pass the BRP's four months and signals show.
+    "small": Scale(providers=2, locations=4, persons=60, nights=150),
     "province": Scale(providers=300, locations=3000, persons=120_000, nights=30),
 }
 
@@ -81,6 +82,12 @@ class DemoPerson:
     home_place: str
     home_country: str
     document_type: str
+    registration: str
+
+
+# How the demo's workers are registered (the real shares are unknown; these make every
+# kind of signal appear).
+REGISTRATIONS = {"brp": 30, "rni": 40, "none": 20, "": 10}
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,7 @@ def persons_generate(rng: random.Random, *, scale: Scale) -> list[DemoPerson]:
                 home_place=rng.choice(places),
                 home_country=country,
                 document_type=rng.choice(DOCUMENT_TYPES),
+                registration=rng.choices(list(REGISTRATIONS), list(REGISTRATIONS.values()))[0],
             )
         )
     return persons

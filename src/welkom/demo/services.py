@@ -253,12 +253,12 @@ def _files_write(out_dir: Path, providers, locations, persons, stays) -> int:
                 person.home_place,
                 person.home_country,
                 person.document_type,
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
+                "",  # document_number
+                "",  # bsn
+                "",  # room
+                person.registration,
+                "",  # expected_departure
+                "",  # employer_kvk
             ]
             for night in nights_of(stay):
                 writers[kvk].writerow([night.isoformat(), *fixed])
