@@ -169,7 +169,7 @@ def signal_status_change(*, signal: Signal, status: str, reason: str, user) -> S
     if status not in allowed:
         raise ValidationError(
             _("A signal that is %(status)s cannot become %(new)s.")
-            % {"status": signal.get_status_display(), "new": status}
+            % {"status": signal.get_status_display(), "new": Signal.Status(status).label}
         )
     if status == Signal.Status.DISMISSED and not reason.strip():
         raise ValidationError({"reason": _("Say why you dismiss this signal.")})
