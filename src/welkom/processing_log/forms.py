@@ -8,12 +8,14 @@ from welkom.processing_log.models import Entry, ProcessingActivity
 
 class EntrySearchForm(forms.Form):
     date_from = forms.DateField(
-        label=_("From (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From (date)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_until = forms.DateField(
         label=_("Until (date, inclusive)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     activity = forms.ModelChoiceField(
         label=_("Processing activity"),

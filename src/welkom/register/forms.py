@@ -29,7 +29,9 @@ class NightListUploadForm(forms.Form):
 
 class NightForm(forms.Form):
     night = forms.DateField(
-        label=_("Night"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Night"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -63,18 +65,24 @@ class SignalStatusForm(forms.Form):
 class RegistrationForm(forms.Form):
     registration = forms.ChoiceField(label=_("Registration"), choices=Registration.choices)
     registered_on = forms.DateField(
-        label=_("Registered on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Registered on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
 class CheckInForm(forms.Form):
     """One night at one location, as a small provider without a list system fills it in."""
 
-    night = forms.DateField(label=_("Night"), widget=forms.DateInput(attrs={"type": "date"}))
+    night = forms.DateField(
+        label=_("Night"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
     given_names = forms.CharField(label=_("Given names"), max_length=200, required=False)
     date_of_birth = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     nationality = forms.CharField(
         label=_("Nationality"),
