@@ -26,6 +26,7 @@ from welkom.register.matching import person_match_key
 from welkom.register.models import NightListImport, Occupancy, Person, Stay
 from welkom.register.night_lists import NightRow, Problem, night_list_read
 from welkom.register.rules import gettext_noop
+from welkom.register.services.signals import signals_refresh
 
 NIGHT_REGISTER = "night-register"
 ONE_DAY = timedelta(days=1)
@@ -41,6 +42,8 @@ class ImportSummary:
     stays_closed: int = 0
     stays_changed: int = 0
     occupancy_changed: int = 0
+    person_ids: set[int] = field(default_factory=set)
+    location_ids: set[int] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -142,6 +145,12 @@ def night_list_import(
                 )
                 if summary.problems:
                     raise _Rejected
+                # The people and places of this list get their signals now, not tomorrow.
+                signals_refresh(
+                    on=today,
+                    person_ids=sorted(summary.person_ids),
+                    location_ids=sorted(summary.location_ids),
+                )
         except _Rejected:
             pass
     if summary.problems:
@@ -297,6 +306,7 @@ def _apply(*, provider, rows: list[NightRow], summary: ImportSummary, record, su
         )
 
     summary.occupancy_changed = _occupancy_write(covered, submitted)
+    summary.person_ids, summary.location_ids = person_ids, location_ids
     processing_log_write(
         processing=Processing.by(
             submitted_by, activity=NIGHT_REGISTER, action=Entry.Action.UPDATE, organisation=provider

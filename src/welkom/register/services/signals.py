@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,15 +32,19 @@ class RefreshSummary:
 
 
 @transaction.atomic
-def signals_refresh(*, on: date) -> RefreshSummary:
+def signals_refresh(
+    *, on: date, person_ids: list[int] | None = None, location_ids: list[int] | None = None
+) -> RefreshSummary:
     """Make the open signals match today's findings; safe to run as often as wanted.
 
     A new finding opens a signal; a finding that no longer holds closes its open signal as
-    done; a signal that people closed or dismissed stays as they left it.
+    done; a signal that people closed or dismissed stays as they left it. With `person_ids`
+    and `location_ids` only those persons' and locations' signals are refreshed (after an
+    import); without, everyone's (the daily run).
     """
     municipality_ids = dict(Municipality.objects.values_list("code", "pk"))
     found: dict[str, Signal] = {}
-    facts = person_facts(on=on)
+    facts = person_facts(on=on, person_ids=person_ids)
     employer_of = _latest_employer(list(facts))
     for person_id, person in facts.items():
         for finding in registration_findings(person, on=on):
@@ -61,17 +66,25 @@ def signals_refresh(*, on: date) -> RefreshSummary:
                 first_seen=on,
                 last_seen=on,
             )
-    for signal in _over_capacity(on):
+    for signal in _over_capacity(on, location_ids=location_ids):
         found[signal.key] = signal
 
-    existing = {s.key: s for s in Signal.internal.filter(key__in=list(found))}
+    if person_ids is None:
+        scope = Signal.internal.all()
+    else:
+        scope = Signal.internal.filter(
+            Q(person_id__in=person_ids) | Q(person__isnull=True, location_id__in=location_ids or [])
+        )
+    existing = {s.key: s for s in scope.iterator(chunk_size=10_000)}
     summary = RefreshSummary()
     new = [signal for key, signal in found.items() if key not in existing]
     Signal.internal.bulk_create(new, batch_size=5000)
     summary.opened = len(new)
     changed = []
     for key, signal in existing.items():
-        fresh = found[key]
+        fresh = found.get(key)
+        if fresh is None:
+            continue
         if (signal.deadline, signal.overdue, signal.parameters) != (
             fresh.deadline,
             fresh.overdue,
@@ -88,12 +101,15 @@ def signals_refresh(*, on: date) -> RefreshSummary:
         changed, ["deadline", "overdue", "parameters", "last_seen"], batch_size=5000
     )
     summary.updated = len(changed)
-    gone = Signal.internal.filter(status=Signal.Status.OPEN).exclude(key__in=list(found))
-    summary.resolved = gone.update(
-        status=Signal.Status.DONE,
-        status_reason=gettext_noop("No longer applies."),
-        status_changed_at=timezone.now(),
-    )
+    gone = [
+        s.pk for key, s in existing.items() if s.status == Signal.Status.OPEN and key not in found
+    ]
+    for start in range(0, len(gone), 5000):
+        summary.resolved += Signal.internal.filter(pk__in=gone[start : start + 5000]).update(
+            status=Signal.Status.DONE,
+            status_reason=gettext_noop("No longer applies."),
+            status_changed_at=timezone.now(),
+        )
     processing_log_write(
         processing=Processing.system(activity=SIGNALLING, action=Entry.Action.UPDATE),
         subject_type="person",
@@ -113,7 +129,7 @@ def _latest_employer(person_ids: list[int]) -> dict[int, str]:
     return dict(rows)
 
 
-def _over_capacity(on: date) -> list[Signal]:
+def _over_capacity(on: date, *, location_ids: list[int] | None = None) -> list[Signal]:
     """One signal per run of consecutive nights on which a location held more than its
     permitted capacity (the norm capacity of the housing rules will take its place)."""
     start = on - timedelta(days=OVER_CAPACITY_LOOKBACK_DAYS)
@@ -124,6 +140,8 @@ def _over_capacity(on: date) -> list[Signal]:
         .select_related("location")
         .order_by("location_id", "night")
     )
+    if location_ids is not None:
+        rows = rows.filter(location_id__in=location_ids)
     runs: dict[int, list[list]] = defaultdict(list)
     for row in rows:
         if row.persons <= row.location.permitted_capacity:
