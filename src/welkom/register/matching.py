@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -13,6 +14,7 @@ _PLAIN = str.maketrans(
 )
 
 
+@functools.lru_cache(maxsize=100_000)  # pure, and names repeat on every night of a list
 def name_normalise(text: str) -> str:
     """Case, diacritics, spacing, hyphens and apostrophes do not tell two people apart."""
     decomposed = unicodedata.normalize("NFKD", (text or "").casefold().translate(_PLAIN))
@@ -20,6 +22,7 @@ def name_normalise(text: str) -> str:
     return _SEPARATORS.sub(" ", stripped.casefold()).strip()
 
 
+@functools.lru_cache(maxsize=200_000)
 def person_match_key(
     *, family_name: str, given_names: str, date_of_birth: date, nationality: str
 ) -> str:
