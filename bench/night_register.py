@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import json
 import os
@@ -212,13 +213,15 @@ def _report(
         )
 
         baseline = first["baseline"]
-        baseline_median = statistics.median(baseline["seconds"])
+        # The cheap measurements run in every worker; their medians pool all runs.
+        baseline_runs = [s for r in runs for s in r["baseline"]["seconds"]]
+        baseline_median = statistics.median(baseline_runs)
         rows.append(
             [
                 f"baseline: polars parse + collapse ({baseline['rows']:,} rows)",
                 engine,
                 _seconds(baseline_median),
-                str(len(baseline["seconds"])),
+                str(len(baseline_runs)),
                 "— (reference)",
                 f"{baseline['stays']:,} stays, {baseline['persons']:,} person keys",
             ]
@@ -236,7 +239,8 @@ def _report(
                 str(len(month)),
                 f"≤ {limit:g}× baseline",
                 f"import/baseline = {ratio:.1f}× (target ≤ {limit:g}×): "
-                + _ratio_verdict(ratio <= limit, partial),
+                + _ratio_verdict(ratio <= limit, partial)
+                + _rejected(first["month"]["statuses"], first["files_used"]),
             ]
         )
 
@@ -250,18 +254,20 @@ def _report(
                 _seconds(day_median),
                 str(len(day)),
                 f"< {day_limit:g} s" if day_limit else "— (set for PostgreSQL)",
-                _absolute_verdict(day_median, day_limit, partial) if day_limit else "—",
+                (_absolute_verdict(day_median, day_limit, partial) if day_limit else "no target")
+                + _rejected(first["day"]["statuses"], first["day"]["files"]),
             ]
         )
 
         rules = first["rules"]
-        rules_median = statistics.median(rules["seconds"])
+        rules_runs = [s for r in runs for s in r["rules"]["seconds"]]
+        rules_median = statistics.median(rules_runs)
         rows.append(
             [
                 f"rules for all persons ({rules['persons']:,} persons)",
                 engine,
                 _seconds(rules_median),
-                str(len(rules["seconds"])),
+                str(len(rules_runs)),
                 f"< {RULES_TARGET_SECONDS:g} s",
                 _absolute_verdict(rules_median, RULES_TARGET_SECONDS, partial),
             ]
@@ -314,7 +320,9 @@ def _report(
             "figure alone exceeds an absolute target, and the full run does more work.\n"
         )
     out.write(
-        "Medians of the runs counted in 'runs'. Peak RSS is ru_maxrss of the whole worker "
+        "Medians of the runs counted in 'runs' (baseline and rules run --repeat times in "
+        "every worker, pooled; the month and the day once per worker, each on a new "
+        "database). Peak RSS is ru_maxrss of the whole worker "
         "process (the Python side: Django, the demo generation, the imports; not the "
         "PostgreSQL server), the highest over the runs.\n"
     )
@@ -339,6 +347,11 @@ def _absolute_verdict(value: float, limit: float, partial: bool) -> str:
     return "NOT ASSESSED (partial run)"
 
 
+def _rejected(statuses: dict[str, int], files: int) -> str:
+    rejected = statuses.get("rejected", 0)
+    return f"; {rejected} of {files} files REJECTED (not written)" if rejected else ""
+
+
 def _seconds(value: float) -> str:
     return f"{value:.3f}" if value < 1 else f"{value:.2f}" if value < 100 else f"{value:.0f}"
 
@@ -347,10 +360,11 @@ def _engine_notes(runs: list[dict], *, scope: str, partial: bool) -> str:
     first = runs[0]
     month = first["month"]
     lines = [
-        f"{'partial' if partial else 'full'} run, {scope}; database {first['database']}.",
+        f"{'partial' if partial else 'full'} run, {scope} (sha256 {first['data_sha256']}…, "
+        f"first night {first['first_night']}).",
         f"  setup (not timed in the table): migrate {first['setup']['migrate']:.1f} s, "
         f"demo (generation and files) {first['setup']['demo']:.1f} s.",
-        "  month import runs (s): " + ", ".join(f"{r['month']['seconds']:.1f}" for r in runs),
+        "  month import runs (s): " + ", ".join(_seconds(r["month"]["seconds"]) for r in runs),
         f"  month import: {first['rows'] / month['seconds']:,.0f} rows/s overall; per file "
         f"{month['file_rows_per_s_first']:,.0f} rows/s over the first tenth of the files and "
         f"{month['file_rows_per_s_last']:,.0f} rows/s over the last tenth; slowest file "
@@ -362,9 +376,12 @@ def _engine_notes(runs: list[dict], *, scope: str, partial: bool) -> str:
         f"  one day: {first['day']['files']} files, statuses {first['day']['statuses']}; "
         "runs (s): " + ", ".join(f"{r['day']['seconds']:.2f}" for r in runs),
         f"  rules: {first['rules']['findings']:,} findings on {first['rules']['on']}; "
-        "runs (s): " + ", ".join(f"{s:.2f}" for s in first["rules"]["seconds"]),
+        "runs (s): "
+        + ", ".join(f"{s:.2f}" for r in runs for s in r["rules"]["seconds"])
+        + "; of which person_facts (the database read): "
+        + ", ".join(f"{s:.2f}" for r in runs for s in r["rules"]["facts_seconds"]),
         "  baseline runs (s): "
-        + ", ".join(f"{s:.2f}" for s in first["baseline"]["seconds"])
+        + ", ".join(f"{s:.2f}" for r in runs for s in r["baseline"]["seconds"])
         + f" (polars {first['baseline']['polars']}, {first['baseline']['threads']} threads).",
         "  RSS checkpoints, first run (MiB, peak so far): "
         + ", ".join(f"{k} {v:,.0f}" for k, v in first["rss_mib"].items()),
@@ -373,8 +390,9 @@ def _engine_notes(runs: list[dict], *, scope: str, partial: bool) -> str:
         month["stays"] != first["baseline"]["stays"]
     ):
         lines.append(
-            "  NOTE: the import and the baseline disagree on persons or stays (the import "
-            "matches on normalised names; the baseline on the exact strings)."
+            "  NOTE: the import and the baseline disagree on persons or stays: rejected files "
+            "write nothing, and the import matches persons on normalised names where the "
+            "baseline compares the exact strings."
         )
     if first["files_used"] < first["files_total"]:
         full_rows = first["rows_total"]
@@ -399,6 +417,7 @@ def _worker(args: argparse.Namespace) -> int:
 
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     from welkom.demo.population import SCALES
     from welkom.organisations import rules as organisation_rules
@@ -409,7 +428,7 @@ def _worker(args: argparse.Namespace) -> int:
     from welkom.register.services import night_list_import
 
     size = SCALES[args.scale]
-    today = date.today()
+    today = timezone.localdate()  # the import's and the rules' own default date
     # Month and extra day both lie in the past, so no night is refused as "in the future".
     first_night = today - timedelta(days=size.nights + 1)
     last_night = first_night + timedelta(days=size.nights - 1)
@@ -446,6 +465,9 @@ def _worker(args: argparse.Namespace) -> int:
         )
     }
     rows_total = sum(_data_rows(path) for path in files_all)
+    fingerprint = hashlib.sha256()
+    for path in files:
+        fingerprint.update(path.read_bytes())
     progress(
         f"demo in {demo_seconds:.1f} s; importing {len(files)} of {len(files_all)} files "
         f"({sum(_data_rows(p) for p in files):,} rows)"
@@ -522,6 +544,7 @@ def _worker(args: argparse.Namespace) -> int:
         "files_total": len(files_all),
         "rows": month["rows"],
         "rows_total": rows_total,
+        "data_sha256": fingerprint.hexdigest()[:16],
         "month": month,
         "day": {
             "seconds": day_seconds,
@@ -530,7 +553,7 @@ def _worker(args: argparse.Namespace) -> int:
             "statuses": day_statuses,
         },
         "setup": {"migrate": migrate_seconds, "demo": demo_seconds},
-        "database": connection.vendor,
+        "first_night": first_night.isoformat(),
         "engine_version": _engine_version(connection),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "date": today.isoformat(),
@@ -540,10 +563,12 @@ def _worker(args: argparse.Namespace) -> int:
     # Run after the imports, so that polars' memory does not count in the imports' peak.
     repeat = args.repeat or DEFAULT_REPEAT
     rules_seconds: list[float] = []
+    facts_seconds: list[float] = []
     persons = findings = 0
     for _ in range(repeat):
         rules_started = time.perf_counter()
         facts = person_facts(on=today)
+        facts_seconds.append(time.perf_counter() - rules_started)
         findings = sum(len(registration_findings(f, on=today)) for f in facts.values())
         rules_seconds.append(time.perf_counter() - rules_started)
         persons = len(facts)
@@ -552,6 +577,7 @@ def _worker(args: argparse.Namespace) -> int:
     progress(f"rules for {persons:,} persons: {', '.join(f'{s:.2f}' for s in rules_seconds)} s")
     result["rules"] = {
         "seconds": rules_seconds,
+        "facts_seconds": facts_seconds,
         "persons": persons,
         "findings": findings,
         "on": today.isoformat(),

@@ -149,15 +149,26 @@ def persons_generate(rng: random.Random, *, scale: Scale) -> list[DemoPerson]:
     locales = list(LOCALES)
     weights = [LOCALES[locale][2] for locale in locales]
     persons = []
-    for _ in range(scale.persons):
+    seen: set[tuple] = set()  # two people with one name, birth date and nationality would be
+    # one person to the register (without a BSN), so the demo never makes such a pair
+    while len(persons) < scale.persons:
         locale = rng.choices(locales, weights)[0]
         family, given, places = pools[locale]
         country, nationality, _weight = LOCALES[locale]
+        identity = (
+            rng.choice(family),
+            rng.choice(given),
+            date(1960, 1, 1) + timedelta(days=rng.randrange(365 * 45)),
+            nationality,
+        )
+        if identity in seen:
+            continue
+        seen.add(identity)
         persons.append(
             DemoPerson(
-                family_name=rng.choice(family),
-                given_names=rng.choice(given),
-                date_of_birth=date(1960, 1, 1) + timedelta(days=rng.randrange(365 * 45)),
+                family_name=identity[0],
+                given_names=identity[1],
+                date_of_birth=identity[2],
                 nationality=nationality,
                 home_place=rng.choice(places),
                 home_country=country,

@@ -482,13 +482,21 @@ def _count_changes(old: set[_Interval], new: set[_Interval], summary: ImportSumm
 
     added = new - old
     removed = old - new
+    removed_by_key: dict[tuple[int, int], list[_Interval]] = defaultdict(list)
+    added_by_key: dict[tuple[int, int], list[_Interval]] = defaultdict(list)
+    for interval in removed:
+        removed_by_key[(interval.person_id, interval.location_id)].append(interval)
     for interval in added:
-        if any(overlaps(interval, r) for r in removed):
+        added_by_key[(interval.person_id, interval.location_id)].append(interval)
+    for interval in added:
+        others = removed_by_key[(interval.person_id, interval.location_id)]
+        if any(overlaps(interval, r) for r in others):
             summary.stays_changed += 1
         else:
             summary.stays_opened += 1
     for interval in removed:
-        if not any(overlaps(interval, a) for a in added):
+        others = added_by_key[(interval.person_id, interval.location_id)]
+        if not any(overlaps(interval, a) for a in others):
             summary.stays_closed += 1
 
 
