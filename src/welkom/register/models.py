@@ -310,7 +310,7 @@ class Signal(models.Model):
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     first_seen = models.DateField()
-    last_seen = models.DateField()
+    last_seen = models.DateField()  # the last refresh that changed it (not rewritten daily)
 
     objects = SignalQuerySet.as_manager()
     internal = models.Manager()  # noqa: DJ012 -- for the refresh's set-based writes only

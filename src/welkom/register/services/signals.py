@@ -89,7 +89,7 @@ def signals_refresh(
             fresh.deadline,
             fresh.overdue,
             fresh.parameters,
-        ) or signal.last_seen != on:
+        ):  # an unchanged signal is not written again: a daily rewrite of every row is costly
             signal.deadline, signal.overdue, signal.parameters = (
                 fresh.deadline,
                 fresh.overdue,
