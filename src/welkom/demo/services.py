@@ -23,27 +23,11 @@ from welkom.organisations import rules
 from welkom.organisations.models import Membership, Organisation
 from welkom.places.models import Municipality
 from welkom.register.models import NightListImport
+from welkom.register.night_lists import NIGHT_LIST_COLUMNS
 from welkom.register.services import night_list_import
 
 DEMO_PASSWORD = "welkom-demo-2026"
 DEMO_DOMAIN = "demo.welkom.test"
-NIGHT_LIST_COLUMNS = [
-    "night",
-    "location_code",
-    "family_name",
-    "given_names",
-    "date_of_birth",
-    "nationality",
-    "home_place",
-    "home_country",
-    "document_type",
-    "document_number",
-    "bsn",
-    "room",
-    "registration_status",
-    "expected_departure",
-    "employer_kvk",
-]
 LOCATION_COLUMNS = [
     "provider_kvk",
     "location_code",

@@ -14,17 +14,13 @@ class LocationQuerySet(models.QuerySet):
         """Providers see their own locations, a municipality those in its territory, platform
         administrators all. The province sees counts only, so no rows here."""
         from welkom.organisations import rules
-        from welkom.organisations.selectors import memberships_of, territory_of
+        from welkom.organisations.selectors import organisation_ids_of_kind, territory_of
 
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
-        providers = [
-            m.organisation_id
-            for m in memberships_of(user)
-            if m.organisation.kind == rules.HOUSING_PROVIDER
-        ]
+        providers = organisation_ids_of_kind(user, rules.HOUSING_PROVIDER)
         return self.filter(Q(provider_id__in=providers) | Q(municipality_id__in=territory_of(user)))
 
 

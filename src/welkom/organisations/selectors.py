@@ -34,6 +34,11 @@ def organisations_where(user, permission: str) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=ids)
 
 
+def organisation_ids_of_kind(user, *kinds: str) -> list[int]:
+    """Ids of the user's organisations of these kinds (e.g. the housing providers it works for)."""
+    return [m.organisation_id for m in memberships_of(user) if m.organisation.kind in kinds]
+
+
 def territory_of(user) -> list[int]:
     """Ids of the municipalities whose territory the user works for (municipality staff)."""
     return [

@@ -13,17 +13,13 @@ def _scoped_by_location(queryset, user, *, location_path: str):
     """Providers see what happens at their own locations, a municipality what happens in
     its territory. The province and partners see no persons (aggregates only)."""
     from welkom.organisations import rules
-    from welkom.organisations.selectors import memberships_of, territory_of
+    from welkom.organisations.selectors import organisation_ids_of_kind, territory_of
 
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    providers = [
-        m.organisation_id
-        for m in memberships_of(user)
-        if m.organisation.kind == rules.HOUSING_PROVIDER
-    ]
+    providers = organisation_ids_of_kind(user, rules.HOUSING_PROVIDER)
     territory = territory_of(user)
     if not providers and not territory:
         return queryset.none()
@@ -169,18 +165,13 @@ class Occupancy(models.Model):
 class NightListImportQuerySet(models.QuerySet):
     def visible_to(self, user) -> NightListImportQuerySet:
         from welkom.organisations import rules
-        from welkom.organisations.selectors import memberships_of
+        from welkom.organisations.selectors import organisation_ids_of_kind
 
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
-        providers = [
-            m.organisation_id
-            for m in memberships_of(user)
-            if m.organisation.kind == rules.HOUSING_PROVIDER
-        ]
-        return self.filter(provider_id__in=providers)
+        return self.filter(provider_id__in=organisation_ids_of_kind(user, rules.HOUSING_PROVIDER))
 
 
 class NightListImport(models.Model):
@@ -232,19 +223,20 @@ class SignalQuerySet(PersonalDataQuerySet):
         """Providers: signals at their locations; a municipality: in its territory; an
         employer or temp agency: about its own workers (by KvK number on the stay)."""
         from welkom.organisations import rules
-        from welkom.organisations.selectors import memberships_of, territory_of
+        from welkom.organisations.selectors import (
+            memberships_of,
+            organisation_ids_of_kind,
+            territory_of,
+        )
 
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
-        memberships = memberships_of(user)
-        providers = [
-            m.organisation_id for m in memberships if m.organisation.kind == rules.HOUSING_PROVIDER
-        ]
+        providers = organisation_ids_of_kind(user, rules.HOUSING_PROVIDER)
         employers = [
             m.organisation.kvk_number
-            for m in memberships
+            for m in memberships_of(user)
             if m.organisation.kind in {rules.EMPLOYER, rules.TEMP_AGENCY}
             and m.organisation.kvk_number
         ]
