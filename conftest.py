@@ -16,4 +16,7 @@ def _test_settings():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.REQUIRE_2FA = False
+    # WhiteNoise warns on every request when the collected-static folder does not exist yet
+    # (a fresh clone that never ran `make run`); the tests serve static files from the finders.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     yield
