@@ -560,23 +560,28 @@ class _Builder:
         home_place = text("home_place", home_place_raw, True)
         home_country = country("home_country", home_country_raw)
 
+        def vocabulary(column: str, value: str, table: dict, message: str, accepted) -> str:
+            """A value from a fixed list, as written or normalised; remembered per spelling."""
+            known = table.get(value)
+            if known is None:
+                known = table.get(_normalise(value))
+            if known is None:
+                problem(column, value, message, {"accepted": ", ".join(accepted)})
+                return value
+            table[value] = known
+            return known
+
         document_type = document_type_raw.strip()
         if not document_type:
             problem("document_type", document_type, REQUIRED)
         else:
-            known = self.document_types.get(document_type)
-            if known is None:
-                known = self.document_types.get(_normalise(document_type))
-            if known is None:
-                problem(
-                    "document_type",
-                    document_type,
-                    UNKNOWN_DOCUMENT_TYPE,
-                    {"accepted": ", ".join(DOCUMENT_TYPES)},
-                )
-            else:
-                self.document_types[document_type] = known
-                document_type = known
+            document_type = vocabulary(
+                "document_type",
+                document_type,
+                self.document_types,
+                UNKNOWN_DOCUMENT_TYPE,
+                DOCUMENT_TYPES,
+            )
 
         document_number = text("document_number", document_number_raw, False)
         bsn = bsn_raw.strip()
@@ -591,19 +596,13 @@ class _Builder:
 
         registration = registration_raw.strip()
         if registration:
-            known = self.registrations.get(registration)
-            if known is None:
-                known = self.registrations.get(_normalise(registration))
-            if known is None:
-                problem(
-                    "registration_status",
-                    registration,
-                    UNKNOWN_REGISTRATION,
-                    {"accepted": ", ".join(REGISTRATIONS)},
-                )
-            else:
-                self.registrations[registration] = known
-                registration = known
+            registration = vocabulary(
+                "registration_status",
+                registration,
+                self.registrations,
+                UNKNOWN_REGISTRATION,
+                REGISTRATIONS,
+            )
 
         departure = day("expected_departure", departure_raw, False)
         kvk = kvk_raw.strip()

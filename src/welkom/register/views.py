@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -151,8 +151,10 @@ def upload(request):
     )
     form = NightListUploadForm(request.POST or None, request.FILES or None)
     record = None
+    provider = providers.first()
+    if provider is None:  # e.g. a platform administrator, who sends no lists of their own
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
-        provider = providers.first()
         upload = form.cleaned_data["file"]
         record, _summary = night_list_import(
             provider=provider,
@@ -213,13 +215,19 @@ def signals(request):
         ),
         50,
     ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     for signal in page:
         signal.text = (
             _(signal.explanation) % signal.parameters
             if signal.parameters
             else _(signal.explanation)
         )
-    return render(request, "register/signals.html", {"form": form, "page": page})
+    return render(
+        request,
+        "register/signals.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
 
 
 @login_required
