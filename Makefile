@@ -48,9 +48,8 @@ messages: $(INSTALLED)
 	$(BIN)/welkom check_translations --update || true
 
 # Not part of CI: figures against the night-register targets (docs/benchmarks.md); needs
-# PostgreSQL on 127.0.0.1:5432; installs polars, the columnar baseline, into the venv.
+# PostgreSQL on 127.0.0.1:5432.
 bench: $(INSTALLED)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check polars==2.1.0 polars-runtime-32==2.1.0
 	$(BIN)/python bench/night_register.py --scale province --engine both
 
 clean:

@@ -17,7 +17,7 @@ measures, in this order:
 
 It prints a table of figure against target. Benchmarks measure; they do not fail: the exit
 status is 0 when every measurement ran (whether or not a target is met), 1 when a worker
-or a database step failed, 2 when polars (a bench-only dependency) is missing.
+or a database step failed, 2 when polars is missing (it is a dependency of Welkom itself).
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         import polars
     except ImportError:
         print(
-            "polars is not installed. It is a bench-only dependency (not in pyproject.toml):\n"
-            "    .venv/bin/pip install polars\n"
+            "polars is not installed. It is a dependency of Welkom (pyproject.toml):\n"
+            "    make install\n"
             "and run the benchmark again.",
             file=sys.stderr,
         )

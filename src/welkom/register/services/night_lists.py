@@ -10,26 +10,50 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from welkom.core.bulk import rows_insert
 from welkom.housing.models import Location
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
-from welkom.register.matching import person_match_key
 from welkom.register.models import NightListImport, Occupancy, Person, Stay
-from welkom.register.night_lists import NightRow, Problem, night_list_read
+from welkom.register.night_lists import Problem
 from welkom.register.rules import gettext_noop
 from welkom.register.services.signals import signals_refresh
+from welkom.register.submissions import Submission, submission_read
 
 NIGHT_REGISTER = "night-register"
 ONE_DAY = timedelta(days=1)
+STAY_COLUMNS = (
+    "person",
+    "location",
+    "check_in",
+    "check_out",
+    "room",
+    "employer_kvk",
+    "expected_departure",
+    "source",
+)
+PERSON_COLUMNS = (
+    "family_name",
+    "given_names",
+    "date_of_birth",
+    "nationality",
+    "home_place",
+    "home_country",
+    "document_type",
+    "document_number",
+    "bsn",
+    "registration",
+    "match_key",
+    "created_at",
+)
 
 
 @dataclass
@@ -69,12 +93,6 @@ class _Interval:
     employer_kvk: str = ""
     expected_departure: date | None = None
 
-    def nights(self) -> Iterable[date]:
-        night = self.check_in
-        while night < self.check_out:
-            yield night
-            night += ONE_DAY
-
 
 def _problem(row: int | None, column: str | None, value: str, message: str, **params) -> Problem:
     return Problem(row=row, column=column, value=value[:100], message=message, params=params)
@@ -93,15 +111,38 @@ def _problems_as_json(problems: list[Problem]) -> list[dict]:
     ]
 
 
-def _runs(nights: list[date]) -> list[tuple[date, date]]:
-    """Sorted nights → [check_in, check_out) intervals of consecutive nights."""
-    runs: list[tuple[date, date]] = []
-    for night in sorted(set(nights)):
-        if runs and runs[-1][1] == night:
-            runs[-1] = (runs[-1][0], night + ONE_DAY)
+Span = tuple[date, date]  # nights [first, end)
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    """Spans → the fewest spans covering the same nights: overlapping and adjacent ones joined."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
         else:
-            runs.append((night, night + ONE_DAY))
-    return runs
+            merged.append((start, end))
+    return merged
+
+
+def _minus(span: Span, holes: list[Span]) -> list[Span]:
+    """The nights of `span` outside the (merged, sorted) `holes`, as spans."""
+    pieces, start, end = [], span[0], span[1]
+    for hole_start, hole_end in holes:
+        if hole_end <= start or hole_start >= end:
+            continue
+        if hole_start > start:
+            pieces.append((start, hole_start))
+        start = max(start, hole_end)
+    if start < end:
+        pieces.append((start, end))
+    return pieces
+
+
+def _first_common_night(a: Span, b: Span) -> date | None:
+    start = max(a[0], b[0])
+    return start if start < min(a[1], b[1]) else None
 
 
 def night_list_import(
@@ -131,14 +172,14 @@ def night_list_import(
         f"{record.sha256[:16]}-{filename.rsplit('/', 1)[-1][-80:]}", ContentFile(data), save=False
     )
     record.save()
-    night_list = night_list_read(data, filename=filename, today=today)
-    summary = ImportSummary(rows=len(night_list.rows), problems=list(night_list.problems))
-    if not summary.problems:
+    submission, problems = submission_read(data, filename=filename, today=today)
+    summary = ImportSummary(rows=submission.rows if submission else 0, problems=problems)
+    if submission is not None:
         try:
             with transaction.atomic():
                 _apply(
                     provider=provider,
-                    rows=night_list.rows,
+                    submission=submission,
                     summary=summary,
                     record=record,
                     submitted_by=submitted_by,
@@ -146,24 +187,17 @@ def night_list_import(
                 if summary.problems:
                     raise _Rejected
                 # The people and places of this list get their signals now, not tomorrow.
-                signals_refresh(
-                    on=today,
-                    person_ids=sorted(summary.person_ids),
-                    location_ids=sorted(summary.location_ids),
-                )
+                if _changed(summary):
+                    signals_refresh(
+                        on=today,
+                        person_ids=sorted(summary.person_ids),
+                        location_ids=sorted(summary.location_ids),
+                    )
         except _Rejected:
             pass
     if summary.problems:
         record.status = NightListImport.Status.REJECTED
-    elif any(
-        (
-            summary.stays_opened,
-            summary.stays_closed,
-            summary.stays_changed,
-            summary.persons_created,
-            summary.occupancy_changed,
-        )
-    ):
+    elif _changed(summary):
         record.status = NightListImport.Status.APPLIED
     else:
         record.status = NightListImport.Status.UNCHANGED
@@ -173,71 +207,81 @@ def night_list_import(
     return record, summary
 
 
+def _changed(summary: ImportSummary) -> bool:
+    return any(
+        (
+            summary.stays_opened,
+            summary.stays_closed,
+            summary.stays_changed,
+            summary.persons_created,
+            summary.occupancy_changed,
+        )
+    )
+
+
 class _Rejected(Exception):
     """Rolls back the submission's writes; the problems are in the summary."""
 
 
-def _apply(*, provider, rows: list[NightRow], summary: ImportSummary, record, submitted_by) -> None:
+def _apply(*, provider, submission: Submission, summary: ImportSummary, record, submitted_by):
     locations = {loc.code: loc for loc in Location.objects.filter(provider=provider)}
-    for row in rows:
-        if row.location_code not in locations:
-            summary.problems.append(
-                _problem(
-                    row.row,
-                    "location_code",
-                    row.location_code,
-                    gettext_noop("Location code %(code)s is not one of your locations."),
-                    code=row.location_code,
-                )
+    unknown: dict[str, int] = {}
+    for run in submission.runs:
+        if run.location_code not in locations:
+            unknown[run.location_code] = min(run.row, unknown.get(run.location_code, run.row))
+    for code, row in sorted(unknown.items(), key=lambda item: item[1]):
+        summary.problems.append(
+            _problem(
+                row,
+                "location_code",
+                code,
+                gettext_noop("Location code %(code)s is not one of your locations."),
+                code=code,
             )
+        )
     if summary.problems:
         return
 
-    persons = _persons_resolve(rows, provider=provider, summary=summary, submitted_by=submitted_by)
+    person_ids = _persons_resolve(submission, summary=summary)
     if summary.problems:
         return
 
-    # What the submission says: per (location, night) exactly these persons.
-    submitted: dict[tuple[int, int], set[date]] = defaultdict(set)  # (person, location) → nights
-    latest_row: dict[tuple[int, int], NightRow] = {}
-    covered: set[tuple[int, date]] = set()  # (location, night)
-    for row in rows:
-        location_id = locations[row.location_code].pk
-        person_id = persons[_key(row)]
-        submitted[(person_id, location_id)].add(row.night)
-        covered.add((location_id, row.night))
-        previous = latest_row.get((person_id, location_id))
-        if previous is None or previous.night <= row.night:
-            latest_row[(person_id, location_id)] = row
-    summary.nights = len({night for _loc, night in covered})
-    summary.persons = len(set(persons.values()))
-    first = min(night for _loc, night in covered)
-    last = max(night for _loc, night in covered)
-    location_ids = {loc for loc, _night in covered}
-    person_ids = set(persons.values())
+    # What the submission says: per (person, location) these nights, and per location
+    # exactly these nights covered (whoever is not listed on a covered night was not there).
+    submitted: dict[tuple[int, int], list[Span]] = defaultdict(list)
+    latest: dict[tuple[int, int], tuple[str, str, date | None]] = {}
+    for run in submission.runs:
+        key = (person_ids[run.person], locations[run.location_code].pk)
+        submitted[key].append((run.check_in, run.check_out))
+        latest[key] = (run.room, run.employer_kvk, run.expected_departure)
+    covered_nights: dict[int, list[Span]] = defaultdict(list)
+    for code, night in submission.occupancy:
+        covered_nights[locations[code].pk].append((night, night + ONE_DAY))
+    covered = {location_id: _merged(spans) for location_id, spans in covered_nights.items()}
+    summary.nights = submission.nights
+    summary.persons = len(set(person_ids))
+    first = min(night for _code, night in submission.occupancy)
+    last = max(night for _code, night in submission.occupancy)
+    location_ids = set(covered)
+    persons_listed = set(person_ids)
 
     # The stays that the submission can touch: at its locations, or of its persons, near its nights.
     existing = list(
         Stay.internal.filter(check_in__lte=last + ONE_DAY, check_out__gte=first)
-        .filter(Q(location_id__in=location_ids) | Q(person_id__in=person_ids))
+        .filter(Q(location_id__in=location_ids) | Q(person_id__in=persons_listed))
         .select_related("location__provider")
     )
-    _conflicts_check(existing, submitted, covered, rows, locations, persons, summary)
+    _conflicts_check(existing, submitted, covered, submission, person_ids, locations, summary)
     if summary.problems:
         return
 
     # Keep the nights of existing stays that the submission does not cover; add what it lists.
-    kept: dict[tuple[int, int], list[_Interval]] = defaultdict(list)
     touched_old = [s for s in existing if s.location_id in location_ids]
+    kept: dict[tuple[int, int], list[_Interval]] = defaultdict(list)
     for stay in touched_old:
-        nights = [
-            n
-            for n in _Interval(
-                stay.person_id, stay.location_id, stay.check_in, stay.check_out
-            ).nights()
-            if (stay.location_id, n) not in covered
-        ]
-        for check_in, check_out in _runs(nights):
+        for check_in, check_out in _minus(
+            (stay.check_in, stay.check_out), covered[stay.location_id]
+        ):
             kept[(stay.person_id, stay.location_id)].append(
                 _Interval(
                     stay.person_id,
@@ -252,23 +296,19 @@ def _apply(*, provider, rows: list[NightRow], summary: ImportSummary, record, su
     new: set[_Interval] = set()
     for key in set(kept) | set(submitted):
         person_id, location_id = key
-        row = latest_row.get(key)
-        old_nights = [n for interval in kept.get(key, []) for n in interval.nights()]
-        for check_in, check_out in _runs(old_nights + sorted(submitted.get(key, ()))):
-            source_old = next(
-                (i for i in kept.get(key, []) if i.check_in <= check_in < i.check_out), None
-            )
-            if row is not None and any(check_in <= n < check_out for n in submitted.get(key, ())):
-                attributes = (row.room, row.employer_kvk, row.expected_departure)
-            elif source_old is not None:
+        pieces = kept.get(key, [])
+        listed = submitted.get(key, [])
+        for span in _merged([(i.check_in, i.check_out) for i in pieces] + listed):
+            if any(_first_common_night(span, run) for run in listed):
+                attributes = latest[key]
+            else:
+                source_old = next(i for i in pieces if i.check_in <= span[0] < i.check_out)
                 attributes = (
                     source_old.room,
                     source_old.employer_kvk,
                     source_old.expected_departure,
                 )
-            else:
-                attributes = ("", "", None)
-            new.add(_Interval(person_id, location_id, check_in, check_out, *attributes))
+            new.add(_Interval(person_id, location_id, span[0], span[1], *attributes))
 
     old = {
         _Interval(
@@ -287,26 +327,32 @@ def _apply(*, provider, rows: list[NightRow], summary: ImportSummary, record, su
         Stay.internal.filter(
             pk__in=[pk for interval, pk in old.items() if interval not in new]
         ).delete()
-        Stay.internal.bulk_create(
+        rows_insert(
+            Stay,
+            STAY_COLUMNS,
             [
-                Stay(
-                    person_id=i.person_id,
-                    location_id=i.location_id,
-                    check_in=i.check_in,
-                    check_out=i.check_out,
-                    room=i.room,
-                    employer_kvk=i.employer_kvk,
-                    expected_departure=i.expected_departure,
-                    source=record,
+                (
+                    i.person_id,
+                    i.location_id,
+                    i.check_in,
+                    i.check_out,
+                    i.room,
+                    i.employer_kvk,
+                    i.expected_departure,
+                    record.pk,
                 )
                 for i in new
                 if i not in old
             ],
-            batch_size=5000,
         )
 
-    summary.occupancy_changed = _occupancy_write(covered, submitted)
-    summary.person_ids, summary.location_ids = person_ids, location_ids
+    summary.occupancy_changed = _occupancy_write(
+        {
+            (locations[code].pk, night): count
+            for (code, night), count in submission.occupancy.items()
+        }
+    )
+    summary.person_ids, summary.location_ids = persons_listed, location_ids
     processing_log_write(
         processing=Processing.by(
             submitted_by, activity=NIGHT_REGISTER, action=Entry.Action.UPDATE, organisation=provider
@@ -314,171 +360,172 @@ def _apply(*, provider, rows: list[NightRow], summary: ImportSummary, record, su
         if getattr(submitted_by, "is_authenticated", False)
         else Processing(activity=NIGHT_REGISTER, action=Entry.Action.UPDATE, organisation=provider),
         subject_type="person",
-        subject_ids=sorted(person_ids),
+        subject_ids=sorted(persons_listed),
         object_type="stay",
     )
 
 
-def _key(row: NightRow) -> str:
-    return row.bsn or person_match_key(
-        family_name=row.family_name,
-        given_names=row.given_names,
-        date_of_birth=row.date_of_birth,
-        nationality=row.nationality,
-    )
-
-
-def _persons_resolve(rows, *, provider, summary, submitted_by) -> dict[str, int]:
-    """Person ids by match key: BSN when given, else normalised name, birth date, nationality."""
-    latest: dict[str, NightRow] = {}  # for the registration status: the newest night counts
-    first: dict[str, NightRow] = {}  # for a new person: the spelling of the first row
-    for row in rows:
-        key = _key(row)
-        first.setdefault(key, row)
-        if key not in latest or latest[key].night <= row.night:
-            latest[key] = row
-    by_bsn = {r.bsn for r in latest.values() if r.bsn}
-    match_keys = {
-        person_match_key(
-            family_name=r.family_name,
-            given_names=r.given_names,
-            date_of_birth=r.date_of_birth,
-            nationality=r.nationality,
-        )
-        for r in latest.values()
-    }
-    found: dict[str, int] = {}
+def _persons_resolve(submission: Submission, *, summary: ImportSummary) -> list[int]:
+    """Person ids, by index in the submission: found by BSN when the list gives one, else by
+    normalised name, birth date and nationality; created when not found."""
+    listed = submission.persons
+    by_bsn = {p.bsn for p in listed if p.bsn}
+    match_keys = {p.match_key for p in listed}
     known = Person.internal.filter(Q(bsn__in=by_bsn) | Q(match_key__in=match_keys)).values_list(
-        "pk", "bsn", "match_key"
+        "pk", "bsn", "match_key", "registration"
     )
+    found_by_bsn: dict[str, int] = {}
     by_match_key: dict[str, list[int]] = defaultdict(list)
-    for pk, bsn, match_key in known:
+    registration_of: dict[int, str] = {}
+    for pk, bsn, match_key, registration in known:
         if bsn:
-            found[bsn] = pk
+            found_by_bsn[bsn] = pk
         by_match_key[match_key].append(pk)
-    to_create = []
-    for key, row in first.items():
-        if key in found:
+        registration_of[pk] = registration
+    ids: list[int | None] = [None] * len(listed)
+    to_create: list[tuple[int, Person]] = []
+    for index, person in enumerate(listed):
+        if person.bsn and person.bsn in found_by_bsn:
+            ids[index] = found_by_bsn[person.bsn]
             continue
-        match_key = person_match_key(
-            family_name=row.family_name,
-            given_names=row.given_names,
-            date_of_birth=row.date_of_birth,
-            nationality=row.nationality,
-        )
-        candidates = by_match_key.get(match_key, [])
-        if row.bsn and candidates:
+        candidates = by_match_key.get(person.match_key, [])
+        if person.bsn and candidates:
             # A BSN now, for a person known by name only: the same person, who got a BSN.
-            found[key] = candidates[0]
-            Person.internal.filter(pk=candidates[0], bsn="").update(bsn=row.bsn)
-        elif not row.bsn and candidates:
-            found[key] = candidates[0]
+            ids[index] = candidates[0]
+            Person.internal.filter(pk=candidates[0], bsn="").update(bsn=person.bsn)
+        elif not person.bsn and candidates:
+            ids[index] = candidates[0]
         else:
             to_create.append(
                 (
-                    key,
+                    index,
                     Person(
-                        family_name=row.family_name,
-                        given_names=row.given_names,
-                        date_of_birth=row.date_of_birth,
-                        nationality=row.nationality,
-                        home_place=row.home_place,
-                        home_country=row.home_country,
-                        document_type=row.document_type,
-                        document_number=row.document_number,
-                        bsn=row.bsn,
-                        registration=latest[key].registration or "unknown",
-                        match_key=match_key,
+                        family_name=person.family_name,
+                        given_names=person.given_names,
+                        date_of_birth=person.date_of_birth,
+                        nationality=person.nationality,
+                        home_place=person.home_place,
+                        home_country=person.home_country,
+                        document_type=person.document_type,
+                        document_number=person.document_number,
+                        bsn=person.bsn,
+                        registration=person.registration or "unknown",
+                        match_key=person.match_key,
                     ),
                 )
             )
-    created = Person.internal.bulk_create([person for _key, person in to_create], batch_size=5000)
-    if created and created[0].pk is None:  # backends that do not return ids on bulk insert
-        keys = {p.match_key for p in created}
-        ids = dict(Person.internal.filter(match_key__in=keys).values_list("match_key", "pk"))
-        for key, person in to_create:
-            found[key] = ids[person.match_key]
-    else:
-        for (key, _person), person in zip(to_create, created, strict=True):
-            found[key] = person.pk
-    summary.persons_created = len(created)
-    created_keys = {key for key, _person in to_create}
+    _persons_create(to_create, ids)
+    summary.persons_created = len(to_create)
     by_registration: dict[str, list[int]] = defaultdict(list)
-    for key, row in latest.items():
-        if row.registration and key not in created_keys:
-            by_registration[row.registration].append(found[key])
-    for registration, ids in by_registration.items():
-        Person.internal.filter(pk__in=ids).exclude(registration=registration).update(
-            registration=registration
+    for index, person in enumerate(listed):
+        pk = ids[index]
+        if (
+            person.registration
+            and pk in registration_of
+            and registration_of[pk] != person.registration
+        ):
+            by_registration[person.registration].append(pk)
+    for registration, pks in by_registration.items():
+        Person.internal.filter(pk__in=pks).update(registration=registration)
+    return ids
+
+
+def _persons_create(to_create: list[tuple[int, Person]], ids: list[int | None]) -> None:
+    if connection.vendor == "postgresql":
+        now = timezone.now()
+        pks = rows_insert(
+            Person,
+            PERSON_COLUMNS,
+            [
+                tuple(now if name == "created_at" else getattr(p, name) for name in PERSON_COLUMNS)
+                for _index, p in to_create
+            ],
+            returning="id",
         )
-    return found
+    else:  # SQLite returns the new ids from bulk_create
+        pks = [
+            p.pk for p in Person.internal.bulk_create([p for _i, p in to_create], batch_size=2000)
+        ]
+    for (index, _person), pk in zip(to_create, pks, strict=True):
+        ids[index] = pk
 
 
-def _conflicts_check(existing, submitted, covered, rows, locations, persons, summary) -> None:
-    """Nobody in two places on one night: not within the file, not against other lists."""
+def _conflicts_check(existing, submitted, covered, submission, person_ids, locations, summary):
+    """Nobody in two places on one night: not within the list, not against other lists."""
     code_of = {loc.pk: code for code, loc in locations.items()}
-    row_of: dict[tuple[int, date], NightRow] = {}
-    for row in rows:
-        row_of[(persons[_key(row)], row.night)] = row
-    at: dict[tuple[int, date], int] = {}
-    for (person_id, location_id), nights in submitted.items():
-        for night in nights:
-            other = at.setdefault((person_id, night), location_id)
-            if other != location_id:
-                row = row_of[(person_id, night)]
+    indices_of: dict[int, list[int]] = defaultdict(list)  # two listed persons may be one person
+    for index, pk in enumerate(person_ids):
+        indices_of[pk].append(index)
+    listed = submission.persons
+    spans_of: dict[int, list[tuple[Span, int]]] = defaultdict(list)  # person → (span, location)
+    for (person_id, location_id), spans in submitted.items():
+        for span in spans:
+            spans_of[person_id].append((span, location_id))
+    for person_id, spans in spans_of.items():
+        spans.sort()
+        reach: tuple[Span, int] | None = None  # the span reaching furthest so far
+        for span, location_id in spans:
+            night = _first_common_night(reach[0], span) if reach else None
+            if night is not None and reach[1] != location_id:
+                person = listed[indices_of[person_id][0]]
+                here = code_of[location_id]
                 summary.problems.append(
                     _problem(
-                        row.row,
+                        submission.row_at(indices_of[person_id], night, here),
                         "location_code",
-                        row.location_code,
+                        here,
                         gettext_noop(
                             "%(name)s is listed at %(here)s and at %(there)s on the night of %(night)s."
                         ),
-                        name=f"{row.given_names} {row.family_name}",
-                        here=code_of[location_id],
-                        there=code_of[other],
+                        name=f"{person.given_names} {person.family_name}",
+                        here=here,
+                        there=code_of[reach[1]],
                         night=night.isoformat(),
                     )
                 )
+            if reach is None or span[1] > reach[0][1]:
+                reach = (span, location_id)
     for stay in existing:
-        for night in _Interval(
-            stay.person_id, stay.location_id, stay.check_in, stay.check_out
-        ).nights():
-            if (stay.location_id, night) in covered:
-                continue  # replaced by this submission
-            listed_at = at.get((stay.person_id, night))
-            if listed_at is not None and listed_at != stay.location_id:
-                row = row_of[(stay.person_id, night)]
-                place = (
-                    stay.location.code
-                    if stay.location.provider_id == locations[row.location_code].provider_id
-                    else f"{stay.location.street} {stay.location.number}, {stay.location.municipality}"
+        pieces = _minus((stay.check_in, stay.check_out), covered.get(stay.location_id, []))
+        for span, location_id in spans_of.get(stay.person_id, []):
+            if location_id == stay.location_id:
+                continue
+            night = next(
+                (n for piece in pieces if (n := _first_common_night(piece, span)) is not None),
+                None,
+            )
+            if night is None:
+                continue
+            person = listed[indices_of[stay.person_id][0]]
+            here = code_of[location_id]
+            place = (
+                stay.location.code
+                if stay.location.provider_id == locations[here].provider_id
+                else f"{stay.location.street} {stay.location.number}, {stay.location.municipality}"
+            )
+            summary.problems.append(
+                _problem(
+                    submission.row_at(indices_of[stay.person_id], night, here),
+                    "location_code",
+                    here,
+                    gettext_noop(
+                        "%(name)s already stayed at %(there)s on the night of %(night)s, "
+                        "so cannot have slept at %(here)s."
+                    ),
+                    name=f"{person.given_names} {person.family_name}",
+                    here=here,
+                    there=place,
+                    night=night.isoformat(),
                 )
-                summary.problems.append(
-                    _problem(
-                        row.row,
-                        "location_code",
-                        row.location_code,
-                        gettext_noop(
-                            "%(name)s already stayed at %(there)s on the night of %(night)s, "
-                            "so cannot have slept at %(here)s."
-                        ),
-                        name=f"{row.given_names} {row.family_name}",
-                        here=row.location_code,
-                        there=place,
-                        night=night.isoformat(),
-                    )
-                )
-                break
+            )
+            break
 
 
 def _count_changes(old: set[_Interval], new: set[_Interval], summary: ImportSummary) -> None:
+    """A new stay overlapping a removed one of the same person and place is a change."""
+
     def overlaps(a: _Interval, b: _Interval) -> bool:
-        return (
-            (a.person_id, a.location_id) == (b.person_id, b.location_id)
-            and a.check_in < b.check_out
-            and b.check_in < a.check_out
-        )
+        return a.check_in < b.check_out and b.check_in < a.check_out
 
     added = new - old
     removed = old - new
@@ -489,38 +536,36 @@ def _count_changes(old: set[_Interval], new: set[_Interval], summary: ImportSumm
     for interval in added:
         added_by_key[(interval.person_id, interval.location_id)].append(interval)
     for interval in added:
-        others = removed_by_key[(interval.person_id, interval.location_id)]
+        others = removed_by_key.get((interval.person_id, interval.location_id), ())
         if any(overlaps(interval, r) for r in others):
             summary.stays_changed += 1
         else:
             summary.stays_opened += 1
     for interval in removed:
-        others = added_by_key[(interval.person_id, interval.location_id)]
+        others = added_by_key.get((interval.person_id, interval.location_id), ())
         if not any(overlaps(interval, a) for a in others):
             summary.stays_closed += 1
 
 
-def _occupancy_write(covered: set[tuple[int, date]], submitted) -> int:
-    counts: dict[tuple[int, date], int] = defaultdict(int)
-    for (_person_id, location_id), nights in submitted.items():
-        for night in nights:
-            counts[(location_id, night)] += 1
+def _occupancy_write(counts: dict[tuple[int, date], int]) -> int:
+    """Persons per (location, night) for the nights the list covers; returns rows changed."""
+    nights = [night for _location, night in counts]
     existing = {
         (o.location_id, o.night): o
         for o in Occupancy.objects.filter(
-            location_id__in={loc for loc, _n in covered},
-            night__gte=min(n for _l, n in covered),
-            night__lte=max(n for _l, n in covered),
+            location_id__in={location for location, _night in counts},
+            night__gte=min(nights),
+            night__lte=max(nights),
         )
     }
     changed, created = [], []
-    for key in covered:
-        if key in existing:
-            if existing[key].persons != counts[key]:
-                existing[key].persons = counts[key]
-                changed.append(existing[key])
-        else:
-            created.append(Occupancy(location_id=key[0], night=key[1], persons=counts[key]))
+    for key, persons in counts.items():
+        occupancy = existing.get(key)
+        if occupancy is None:
+            created.append((key[0], key[1], persons))
+        elif occupancy.persons != persons:
+            occupancy.persons = persons
+            changed.append(occupancy)
     Occupancy.objects.bulk_update(changed, ["persons"], batch_size=5000)
-    Occupancy.objects.bulk_create(created, batch_size=5000)
+    rows_insert(Occupancy, ("location", "night", "persons"), created)
     return len(changed) + len(created)
