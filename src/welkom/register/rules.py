@@ -108,8 +108,10 @@ def brp_threshold_night(
 
     Nights at different addresses and providers count together. None if no window does.
     """
-    nights = _nights(stays, on)
     needed = parameters.brp_more_than_nights + 1
+    if sum(len(stay.nights_until(on)) for stay in stays) < needed:
+        return None  # too few nights in all (a cheap count, before listing the distinct nights)
+    nights = _nights(stays, on)
     span = parameters.brp_window_days - 1
     for last in range(needed - 1, len(nights)):
         first = last - needed + 1

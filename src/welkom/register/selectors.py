@@ -126,27 +126,27 @@ def person_facts(*, on: date, person_ids: list[int] | None = None) -> dict[int, 
         stays = stays.filter(person_id__in=person_ids)
         persons = persons.filter(pk__in=person_ids)
     registration = dict(persons.values_list("pk", "registration"))
+    # Thousands of locations, not a join per stay: the municipality code by location.
+    municipality_of = {
+        pk: (str(pk), code)
+        for pk, code in Location.objects.values_list("pk", "municipality__code").order_by()
+    }
     grouped: dict[int, list] = {}
     expected: dict[int, date | None] = {}
     rows = stays.order_by("person_id", "check_in").values_list(
-        "person_id",
-        "location_id",
-        "location__municipality__code",
-        "check_in",
-        "check_out",
-        "expected_departure",
+        "person_id", "location_id", "check_in", "check_out", "expected_departure"
     )
-    for person_id, location_id, municipality, check_in, check_out, departure in rows.iterator(
-        chunk_size=20_000
-    ):
+    for person_id, location_id, check_in, check_out, departure in rows:
         grouped.setdefault(person_id, []).append(
-            RuleStay(str(location_id), municipality, check_in, check_out)
+            RuleStay(*municipality_of[location_id], check_in, check_out)
         )
         if departure is not None:
             expected[person_id] = departure
+    as_rule = {r.value: r for r in RuleRegistration}
+    unknown = RuleRegistration.UNKNOWN
     return {
         person_id: PersonFacts(
-            registration=RuleRegistration(registration.get(person_id, "unknown")),
+            registration=as_rule.get(registration.get(person_id), unknown),
             stays=tuple(person_stays),
             expected_departure=expected.get(person_id),
         )
