@@ -209,6 +209,10 @@ RETENTION_MONTHS = env_int("WELKOM_RETENTION_MONTHS", 12)
 # Where registration facts come from besides night lists and municipality users (a class
 # implementing welkom.register.brp.BrpConnection).
 BRP_CONNECTION = env_str("WELKOM_BRP_CONNECTION", "welkom.register.brp.NoBrpConnection")
+# Housing norms (welkom.housing.norms): the reported SNF norm of 1 July 2025 is unverified,
+# so it can be switched off; the burner rule of the Uniform Housing Norm 2012 is optional.
+NORMS_SNF_2025 = env_bool("WELKOM_NORMS_SNF_2025", True)
+NORMS_UHN_BURNERS = env_bool("WELKOM_NORMS_UHN_BURNERS", False)
 WHITENOISE_USE_FINDERS = DEBUG
 
 REST_FRAMEWORK = {

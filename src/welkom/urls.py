@@ -33,6 +33,7 @@ urlpatterns = [
         path("places/", include("welkom.places.urls")),
         path("processing-log/", include("welkom.processing_log.urls")),
         path("register/", include("welkom.register.urls")),
+        path("housing/", include("welkom.housing.urls")),
         prefix_default_language=False,
     ),
 ]

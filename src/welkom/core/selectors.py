@@ -54,6 +54,32 @@ def home_tasks(user) -> list[Task]:
                 reverse("register:upload"),
             )
         )
+    if user.has_perm("housing.view_location"):
+        tasks.append(
+            Task(
+                _("Housing locations"),
+                _(
+                    "Locations with their rooms, quality marks, capacity under each norm, and inspections."
+                ),
+                reverse("housing:locations"),
+            )
+        )
+    if user.has_perm("housing.change_municipalrule"):
+        tasks.append(
+            Task(
+                _("Municipal housing rules"),
+                _("Your own rules for housing, such as persons per bedroom, with their dates."),
+                reverse("housing:municipal_rules"),
+            )
+        )
+    if user.has_perm("housing.view_housing_counts"):
+        tasks.append(
+            Task(
+                _("Housing in Limburg"),
+                _("Locations and capacity per municipality: counts only."),
+                reverse("housing:counts"),
+            )
+        )
     if user.has_perm("register.view_stay"):
         tasks.append(
             Task(

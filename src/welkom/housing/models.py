@@ -1,12 +1,36 @@
-"""Housing locations. This first version holds what the night register needs: the provider's
-own location code, the address and municipality, and the capacity in the municipal permit.
-Rooms, facilities, certificates and norms come with the housing capability."""
+"""Housing locations as a provider describes them once: address, kind of building, rooms,
+facilities and certificates; and a municipality's own housing rules. The norms that judge
+them are pure rules in `welkom.housing.norms`; `welkom.housing.selectors` joins the two."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from welkom.housing import norms
+
+
+class BuildingType(models.TextChoices):
+    REGULAR_DWELLING = norms.REGULAR_DWELLING, _("regular dwelling")
+    HOTEL_PENSION = norms.HOTEL_PENSION, _("hotel or pension")
+    BUILDING_COMPLEX_UNITS = norms.BUILDING_COMPLEX_UNITS, _("units in a building complex")
+    WOONUNITS = norms.WOONUNITS, _("woonunits")
+    RECREATION_SITE = norms.RECREATION_SITE, _("recreation site")
+    TEMPORARY = norms.TEMPORARY, _("temporary or movable housing")
+
+
+class Zoning(models.TextChoices):
+    WONEN = norms.WONEN, _("wonen (housing)")
+    LOGIES = norms.LOGIES, _("logies (lodging)")
+
+
+class StayType(models.TextChoices):
+    SHORT = norms.SHORT, _("short stay")
+    MID = norms.MID, _("mid stay")
+    LONG = norms.LONG, _("long stay")
 
 
 class LocationQuerySet(models.QuerySet):
@@ -52,6 +76,43 @@ class Location(models.Model):
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    addition = models.CharField(_("addition"), max_length=10, blank=True)
+    building_type = models.CharField(
+        _("kind of building"), max_length=30, choices=BuildingType.choices, blank=True
+    )
+    zoning = models.CharField(_("zoning"), max_length=10, choices=Zoning.choices, blank=True)
+    stay_type = models.CharField(
+        _("kind of stay"), max_length=10, choices=StayType.choices, blank=True
+    )
+    new_build = models.BooleanField(_("new build"), default=False)
+    rental_contract_separate = models.BooleanField(
+        _("rental agreement separate from the employment contract"), null=True, blank=True
+    )
+    rights_information_in_language = models.BooleanField(
+        _("information on rights given in the residents' language"), null=True, blank=True
+    )
+    # Facilities, for the location as a whole.
+    toilets = models.PositiveSmallIntegerField(_("toilets"), default=0)
+    showers = models.PositiveSmallIntegerField(_("showers"), default=0)
+    burners = models.PositiveSmallIntegerField(_("cooking burners"), default=0)
+    sockets = models.PositiveSmallIntegerField(_("wall sockets"), default=0)
+    washing = models.BooleanField(_("washing machines or a laundry service"), default=False)
+    drying_outside_bedrooms = models.BooleanField(
+        _("drying space outside the bedrooms"), default=False
+    )
+    lockable_storage = models.BooleanField(_("lockable storage for every resident"), default=False)
+    under_one_roof = models.BooleanField(_("all facilities under one roof"), default=False)
+    information_card = models.BooleanField(_("SNF information card on display"), default=False)
+    smoke_detectors_checked = models.DateField(
+        _("smoke detectors last checked"), null=True, blank=True
+    )
+    co_detectors_checked = models.DateField(_("CO detectors last checked"), null=True, blank=True)
+    extinguisher_inspected = models.DateField(
+        _("fire extinguishers last inspected"), null=True, blank=True
+    )
+    extinguisher_reob = models.BooleanField(
+        _("inspected by a REOB-recognised company"), default=False
+    )
 
     objects = LocationQuerySet.as_manager()
 
@@ -59,6 +120,9 @@ class Location(models.Model):
         ordering = ["provider", "code"]
         verbose_name = _("location")
         verbose_name_plural = _("locations")
+        permissions = [
+            ("view_housing_counts", _("Can see housing as counts per municipality")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "code"],
@@ -72,4 +136,134 @@ class Location(models.Model):
 
     @property
     def address(self) -> str:
-        return f"{self.street} {self.number}, {self.postcode} {self.place or self.municipality}".strip()
+        number = f"{self.number}{'-' + self.addition if self.addition else ''}"
+        return f"{self.street} {number}, {self.postcode} {self.place or self.municipality}".strip()
+
+
+class RoomUse(models.TextChoices):
+    BEDROOM = norms.BEDROOM, _("bedroom")
+    LIVING = norms.LIVING, _("living room")
+    KITCHEN = norms.KITCHEN, _("kitchen")
+    SANITARY = norms.SANITARY, _("sanitary")
+    OTHER = norms.OTHER, _("other")
+
+
+class Room(models.Model):
+    location = models.ForeignKey(Location, models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=60)
+    use = models.CharField(_("use"), max_length=10, choices=RoomUse.choices)
+    area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=7, decimal_places=2)
+    walkable_m2 = models.DecimalField(
+        _("walkable floor area (m²)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    beds = models.PositiveSmallIntegerField(_("beds"), default=0)
+
+    class Meta:
+        ordering = ["location", "pk"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        constraints = [
+            models.CheckConstraint(condition=Q(area_m2__gt=0), name="room_area_positive"),
+            models.CheckConstraint(
+                condition=Q(beds=0) | Q(use=norms.BEDROOM), name="room_beds_only_in_bedrooms"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.area_m2} m²)"
+
+
+class Certificate(models.Model):
+    class Scheme(models.TextChoices):
+        SNF = "snf", "SNF"
+        AKF = "akf", "AKF"
+
+    location = models.ForeignKey(Location, models.CASCADE, related_name="certificates")
+    scheme = models.CharField(_("quality mark"), max_length=3, choices=Scheme.choices)
+    register_id = models.CharField(_("register number"), max_length=40)
+    valid_until = models.DateField(_("valid until"))
+    last_inspection = models.DateField(_("last inspection"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["location", "scheme"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "scheme"], name="certificate_one_per_scheme"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()} {self.register_id}"
+
+
+class MunicipalRule(models.Model):
+    """A municipality's own rule for housing in its territory, between two dates."""
+
+    class Kind(models.TextChoices):
+        MAX_PERSONS_PER_BEDROOM = norms.MAX_PERSONS_PER_BEDROOM, _("at most … persons per bedroom")
+        MIN_AREA_PER_PERSON = norms.MIN_AREA_PER_PERSON, _("at least … m² per person")
+
+    municipality = models.ForeignKey(
+        "places.Municipality", models.CASCADE, related_name="housing_rules"
+    )
+    kind = models.CharField(_("rule"), max_length=30, choices=Kind.choices)
+    value = models.DecimalField(_("value"), max_digits=6, decimal_places=2)
+    effective_from = models.DateField(_("in force from"))
+    effective_until = models.DateField(_("in force until"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["municipality", "kind", "effective_from"]
+        verbose_name = _("municipal housing rule")
+        verbose_name_plural = _("municipal housing rules")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="municipal_rule_value_positive"),
+            models.CheckConstraint(
+                condition=Q(effective_until__isnull=True)
+                | Q(effective_until__gte=models.F("effective_from")),
+                name="municipal_rule_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.get_kind_display()} {self.value}"
+
+
+class Inspection(models.Model):
+    """A municipality's inspection of a location. Kept as history: never changed afterwards."""
+
+    class Result(models.TextChoices):
+        COMPLIANT = "compliant", _("compliant")
+        FINDINGS = "findings", _("findings to resolve")
+        NOT_COMPLIANT = "not_compliant", _("not compliant")
+
+    location = models.ForeignKey(Location, models.PROTECT, related_name="inspections")
+    inspected_on = models.DateField(_("inspected on"))
+    inspector = models.CharField(_("inspector"), max_length=120)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    failed_rules = models.JSONField(_("rules not met"), default=list, blank=True)
+    notes = models.TextField(_("findings"), blank=True)
+    follow_up_deadline = models.DateField(_("resolve findings before"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-inspected_on", "-pk"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        default_permissions = ("add", "view")
+
+    def __str__(self) -> str:
+        return f"{self.location} {self.inspected_on}: {self.result}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Inspections are history: record a new one instead of changing one.")
+        super().save(*args, **kwargs)

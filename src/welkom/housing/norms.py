@@ -132,6 +132,7 @@ class Finding:
     required: str = ""
     capacity: int | None = None  # persons this rule allows; None: no limit from this rule
     unverified: bool = False
+    note: str = ""  # msgid: why the rule could not be judged, when it could not
 
 
 @dataclass(frozen=True)
@@ -295,8 +296,8 @@ def _quantity(passed: bool, *, measured: str, required: str, capacity: int, para
     )
 
 
-def _unknown(explanation: str) -> Finding:
-    return Finding("", "", "", passed=False, explanation=explanation, measured="–")
+def _unknown(note: str) -> Finding:
+    return Finding("", "", "", passed=False, explanation="", measured="–", note=note)
 
 
 def _when(predicate: Callable[[LocationFacts], bool], check):
@@ -639,7 +640,10 @@ def _with_value(check, value: Decimal):
         if finding is None:
             return None
         return Finding(
-            **{**finding.__dict__, "parameters": {**finding.parameters, "value": f"{value:f}"}}
+            **{
+                **finding.__dict__,
+                "parameters": {**finding.parameters, "value": f"{value.normalize():f}"},
+            }
         )
 
     return checked
@@ -688,12 +692,13 @@ def findings_for(
                 norm=rule.norm,
                 source=rule.source,
                 passed=found.passed,
-                explanation=found.explanation or rule.explanation,
+                explanation=rule.explanation,
                 parameters=found.parameters,
                 measured=found.measured,
                 required=found.required,
                 capacity=found.capacity,
                 unverified=rule.unverified,
+                note=found.note,
             )
         )
     return findings

@@ -41,8 +41,13 @@ def kvk_number_normalise(text: str) -> str:
 _TEAM = {"organisations.manage_members", "organisations.manage_api_tokens"}
 _PRIVACY = {"processing_log.view_entry"}
 _SIGNALS = {"register.view_signal", "register.change_signal"}
-_NIGHT_LIST = {"register.submit_night_list", "register.view_stay"} | _SIGNALS
-_TERRITORY = {"register.view_stay", "register.change_person"} | _SIGNALS
+_HOUSING = {"housing.view_location", "housing.change_location"}
+_NIGHT_LIST = {"register.submit_night_list", "register.view_stay"} | _SIGNALS | _HOUSING
+_TERRITORY = (
+    {"register.view_stay", "register.change_person"}
+    | _SIGNALS
+    | {"housing.view_location", "housing.add_inspection", "housing.change_municipalrule"}
+)
 
 # (organisation kind, role) → permissions. A kind missing a role does not offer it.
 ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
@@ -55,8 +60,9 @@ ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     (MUNICIPALITY, MEMBER): frozenset(_TERRITORY),
     (MUNICIPALITY, MANAGER): frozenset(_TEAM | _TERRITORY),
     (MUNICIPALITY, PRIVACY_OFFICER): frozenset(_PRIVACY),
-    (PROVINCE, MEMBER): frozenset(),
-    (PROVINCE, MANAGER): frozenset(_TEAM),
+    # The province sees housing as counts per municipality, never a location.
+    (PROVINCE, MEMBER): frozenset({"housing.view_housing_counts"}),
+    (PROVINCE, MANAGER): frozenset(_TEAM | {"housing.view_housing_counts"}),
     # The province hosts Welkom for all parties; its privacy officer oversees the whole log.
     (PROVINCE, PRIVACY_OFFICER): frozenset(_PRIVACY | {"processing_log.view_all_entries"}),
     (ENFORCEMENT_PARTNER, MEMBER): frozenset(),

@@ -272,7 +272,7 @@ class WgvTests(SimpleTestCase):
         self.assertFalse(outcome("wgv-separate-contract", location, on=date(2023, 7, 1)).passed)
         unknown = outcome("wgv-information-in-language", location, on=date(2023, 7, 1))
         self.assertEqual(
-            (unknown.passed, unknown.explanation), (False, "Not yet given for this location.")
+            (unknown.passed, unknown.note), (False, "Not yet given for this location.")
         )
 
 

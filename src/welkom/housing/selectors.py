@@ -1,0 +1,256 @@
+"""Reads about housing: a location as the norms see it, its compliance, its capacity.
+
+No personal data here: locations, rooms and facilities describe buildings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+
+from welkom.housing import norms
+from welkom.housing.models import Certificate, Location, MunicipalRule, StayType
+
+
+def norm_parameters() -> norms.NormParameters:
+    return norms.NormParameters(
+        snf_2025=settings.NORMS_SNF_2025, uhn_burners=settings.NORMS_UHN_BURNERS
+    )
+
+
+def location_facts(location: Location) -> norms.LocationFacts:
+    return norms.LocationFacts(
+        building_type=location.building_type,
+        zoning=location.zoning,
+        stay_type=location.stay_type or norms.LONG,
+        new_build=location.new_build,
+        rooms=tuple(
+            norms.Room(room.use, room.area_m2, room.beds, room.walkable_m2)
+            for room in location.rooms.all()
+        ),
+        toilets=location.toilets,
+        showers=location.showers,
+        burners=location.burners,
+        sockets=location.sockets,
+        washing=location.washing,
+        drying_outside_bedrooms=location.drying_outside_bedrooms,
+        lockable_storage=location.lockable_storage,
+        under_one_roof=location.under_one_roof,
+        information_card=location.information_card,
+        smoke_detectors_checked=location.smoke_detectors_checked,
+        co_detectors_checked=location.co_detectors_checked,
+        extinguisher_inspected=location.extinguisher_inspected,
+        extinguisher_reob=location.extinguisher_reob,
+        rental_contract_separate=location.rental_contract_separate,
+        rights_information_in_language=location.rights_information_in_language,
+    )
+
+
+def municipal_rules(municipality_id: int) -> list[norms.MunicipalRule]:
+    return [
+        norms.MunicipalRule(
+            municipality=rule.municipality.code,
+            kind=rule.kind,
+            value=rule.value,
+            effective_from=rule.effective_from,
+            effective_until=rule.effective_until,
+            name=rule.municipality.name,
+        )
+        for rule in MunicipalRule.objects.filter(municipality_id=municipality_id).select_related(
+            "municipality"
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class NormOutcome:
+    norm: str
+    label: str  # msgid
+    applies: bool  # counts for the effective capacity
+    why: str  # msgid: why it applies or not
+    findings: list[norms.Finding]
+    capacity: norms.Capacity
+
+    @property
+    def passed(self) -> bool:
+        return all(finding.passed for finding in self.findings)
+
+
+@dataclass(frozen=True)
+class Compliance:
+    location: Location
+    on: date
+    persons: int  # the number of persons the findings were judged for
+    outcomes: list[NormOutcome]
+    effective_capacity: int | None
+    described: bool  # kind of building, zoning and at least one bedroom given
+
+
+def location_compliance(
+    location: Location,
+    *,
+    on: date,
+    persons: int | None = None,
+    rules: list[norms.MunicipalRule] | None = None,
+) -> Compliance:
+    """Every norm's findings for a location on a date, and the capacity that follows.
+
+    SNF and AKF apply to a location with that quality mark; both are always shown, so that a
+    provider sees what a location could hold under each. The law (Wet goed verhuurderschap)
+    and the municipality's own rules always apply.
+    """
+    facts = location_facts(location)
+    parameters = norm_parameters()
+    # An expired mark still says which norm the location is meant to meet; its expiry is a
+    # finding of its own (certificates_expiring).
+    schemes = {c.scheme for c in location.certificates.all()}
+    if persons is None:
+        persons = facts.beds
+    if rules is None:
+        rules = municipal_rules(location.municipality_id)
+    outcomes = []
+    for norm in norms.norms_applicable(parameters):
+        if norm == norms.SNF_2025:
+            continue  # judged with SNF (findings_for adds it when switched on)
+        if norm in {norms.SNF, norms.AKF}:
+            applies = norm in schemes
+            why = (
+                norms.gettext_noop("The location holds this quality mark.")
+                if applies
+                else norms.gettext_noop(
+                    "Shown for information: the location does not hold this mark."
+                )
+            )
+        elif norm == norms.MUNICIPAL:
+            applies = bool(rules)
+            why = norms.gettext_noop("Rules of the municipality where the location is.")
+        else:
+            applies = True
+            why = norms.gettext_noop("The law applies to every location.")
+        findings = norms.findings_for(
+            facts, persons=persons, on=on, norm=norm, municipal=rules, parameters=parameters
+        )
+        if norm == norms.MUNICIPAL and not findings:
+            continue
+        outcomes.append(
+            NormOutcome(
+                norm=norm,
+                label=norms.NORM_LABELS[norm],
+                applies=applies,
+                why=why,
+                findings=findings,
+                capacity=norms.norm_capacity(findings),
+            )
+        )
+    effective = norms.effective_capacity(
+        location.permitted_capacity,
+        [o.capacity.persons for o in outcomes if o.applies],
+    )
+    return Compliance(
+        location=location,
+        on=on,
+        persons=persons,
+        outcomes=outcomes,
+        effective_capacity=effective,
+        described=bool(location.building_type and location.zoning and facts.bedrooms),
+    )
+
+
+def effective_capacity(location: Location, *, on: date) -> int | None:
+    """The most persons a location may hold on a date: the lowest of its permit and every norm
+    that applies to it. The register's overcrowding signal reads this."""
+    return location_compliance(location, on=on).effective_capacity
+
+
+EXPIRING_WITHIN_DAYS = 30
+
+
+@dataclass(frozen=True)
+class LocationRow:
+    location: Location
+    compliance: Compliance
+    marks: list[Certificate]
+    expiring: list[Certificate]  # expired, or expiring within 30 days
+
+    @property
+    def compliant(self) -> bool:
+        return all(o.passed for o in self.compliance.outcomes if o.applies)
+
+
+def location_rows(*, user, on: date, filters: dict | None = None) -> list[LocationRow]:
+    """The user's locations (own, or in the territory) with capacity, marks and compliance."""
+    filters = filters or {}
+    locations = (
+        Location.objects.visible_to(user)
+        .select_related("municipality", "provider")
+        .prefetch_related("rooms", "certificates")
+        .order_by("municipality__name", "street", "number", "code")
+    )
+    if filters.get("stay_type"):
+        locations = locations.filter(stay_type=filters["stay_type"])
+    if filters.get("building_type"):
+        locations = locations.filter(building_type=filters["building_type"])
+    if filters.get("mark") == "none":
+        locations = locations.filter(certificates__isnull=True)
+    elif filters.get("mark"):
+        locations = locations.filter(certificates__scheme=filters["mark"])
+    rules_of: dict[int, list[norms.MunicipalRule]] = {}
+    rows = []
+    soon = on + timedelta(days=EXPIRING_WITHIN_DAYS)
+    for location in locations.distinct():
+        if location.municipality_id not in rules_of:
+            rules_of[location.municipality_id] = municipal_rules(location.municipality_id)
+        marks = list(location.certificates.all())
+        row = LocationRow(
+            location=location,
+            compliance=location_compliance(
+                location, on=on, rules=rules_of[location.municipality_id]
+            ),
+            marks=marks,
+            expiring=[c for c in marks if c.valid_until <= soon],
+        )
+        if filters.get("non_compliant") and row.compliant:
+            continue
+        if filters.get("expiring") and not row.expiring:
+            continue
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class CountRow:
+    municipality: str
+    stay_type: str
+    locations: int
+    permitted_capacity: int
+    certified: int
+
+    @property
+    def stay_type_label(self) -> str:
+        return StayType(self.stay_type).label if self.stay_type else ""
+
+
+def housing_counts() -> list[CountRow]:
+    """Locations and permitted capacity per municipality and kind of stay: counts only."""
+    rows = (
+        Location.objects.values("municipality__name", "stay_type")
+        .annotate(
+            locations=Count("pk", distinct=True),
+            capacity=Sum("permitted_capacity"),
+            certified=Count("pk", filter=Q(certificates__isnull=False), distinct=True),
+        )
+        .order_by("municipality__name", "stay_type")
+    )
+    return [
+        CountRow(
+            municipality=row["municipality__name"],
+            stay_type=row["stay_type"],
+            locations=row["locations"],
+            permitted_capacity=row["capacity"] or 0,
+            certified=row["certified"],
+        )
+        for row in rows
+    ]

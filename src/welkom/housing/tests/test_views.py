@@ -1,0 +1,302 @@
+"""The housing pages as their users meet them: provider, municipality, province."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.test import override_settings
+from django.utils import timezone
+
+from welkom.housing.models import Inspection, Location, MunicipalRule, Room
+from welkom.housing.services import location_register
+from welkom.testing import PersonaTestCase
+
+
+def location_post(**changes) -> dict:
+    """A pension in Venlo: two bedrooms of 20 m² with 5 beds each, 112 m² in all, one toilet
+    and one shower (so 8 persons under SNF)."""
+    data = {
+        "code": "V9",
+        "street": "Parade",
+        "number": "7",
+        "addition": "",
+        "postcode": "5911 CB",
+        "place": "Venlo",
+        "building_type": "hotel_pension",
+        "zoning": "logies",
+        "stay_type": "mid",
+        "permitted_capacity": "10",
+        "toilets": "1",
+        "showers": "1",
+        "burners": "4",
+        "sockets": "12",
+        "washing": "on",
+        "drying_outside_bedrooms": "on",
+        "lockable_storage": "on",
+        "under_one_roof": "on",
+        "information_card": "on",
+        "smoke_detectors_checked": (timezone.localdate() - timedelta(days=30)).isoformat(),
+        "co_detectors_checked": (timezone.localdate() - timedelta(days=30)).isoformat(),
+        "extinguisher_inspected": (timezone.localdate() - timedelta(days=30)).isoformat(),
+        "extinguisher_reob": "on",
+        "rental_contract_separate": "true",
+        "rights_information_in_language": "true",
+        "rooms-TOTAL_FORMS": "4",
+        "rooms-INITIAL_FORMS": "0",
+        "rooms-0-name": "Bedroom 1",
+        "rooms-0-use": "bedroom",
+        "rooms-0-area_m2": "20",
+        "rooms-0-beds": "5",
+        "rooms-1-name": "Bedroom 2",
+        "rooms-1-use": "bedroom",
+        "rooms-1-area_m2": "20",
+        "rooms-1-beds": "5",
+        "rooms-2-name": "Living room",
+        "rooms-2-use": "living",
+        "rooms-2-area_m2": "60",
+        "rooms-3-name": "Kitchen",
+        "rooms-3-use": "kitchen",
+        "rooms-3-area_m2": "12",
+        "certificates-TOTAL_FORMS": "1",
+        "certificates-INITIAL_FORMS": "0",
+        "certificates-0-scheme": "snf",
+        "certificates-0-register_id": "SNF-123",
+        "certificates-0-valid_until": (timezone.localdate() + timedelta(days=20)).isoformat(),
+    }
+    data.update(changes)
+    return data
+
+
+@override_settings(NORMS_SNF_2025=False)  # the reported 2025 norm has its own test below
+class LocationPagesTests(PersonaTestCase):
+    def _add(self, **changes):
+        self.client.force_login(self.provider_manager)
+        return self.client.post("/en/housing/new/", location_post(**changes))
+
+    def test_a_provider_enters_a_location_with_rooms_and_sees_its_capacity(self) -> None:
+        response = self._add()
+        location = Location.objects.get(code="V9")
+        self.assertRedirects(response, f"/en/housing/{location.pk}/")
+        self.assertEqual((location.municipality.name, location.rooms.count()), ("Venlo", 4))
+        page = self.client.get(f"/en/housing/{location.pk}/")
+        # 112 m²: 11 under SNF logies; bedrooms and beds: 10; one toilet and one shower: 8.
+        self.assertContains(page, "Capacity under this norm: <strong>8</strong>", html=False)
+        self.assertContains(page, "limited by rule snf-showers")
+        self.assertContains(page, "The next limit is 10, by rule snf-bedroom-area.")
+        # AKF (year-round): at most 2 a bedroom gives 4; shown for information only.
+        self.assertContains(page, "Shown for information: the location does not hold this mark.")
+        self.assertContains(page, "Capacity under this norm: <strong>4</strong>", html=False)
+        self.assertContains(page, "limited by rule akf-two-per-bedroom")
+        self.assertContains(page, "At least 1 shower per 8 persons.")
+        self.assertEqual(page.context["compliance"].effective_capacity, 8)
+
+    def test_the_municipality_sees_it_and_the_other_municipality_does_not(self) -> None:
+        self._add()
+        location = Location.objects.get(code="V9")
+        self.client.force_login(self.venlo_member)
+        listing = self.client.get("/en/housing/")
+        self.assertContains(listing, "Parade 7")
+        self.assertContains(listing, "ends")  # the certificate ends within 30 days
+        self.client.force_login(self.horst_member)
+        self.assertNotContains(self.client.get("/en/housing/"), "Parade 7")
+        self.assertEqual(self.client.get(f"/en/housing/{location.pk}/").status_code, 404)
+        self.client.force_login(self.other_provider_manager)
+        self.assertEqual(self.client.get(f"/en/housing/{location.pk}/edit/").status_code, 404)
+
+    def test_filters_and_exports(self) -> None:
+        self._add()
+        self.client.force_login(self.venlo_member)
+        self.assertNotContains(self.client.get("/en/housing/?stay_type=short"), "Parade 7")
+        self.assertContains(self.client.get("/en/housing/?mark=snf&expiring=on"), "Parade 7")
+        self.assertNotContains(self.client.get("/en/housing/?mark=none"), "Parade 7")
+        csv = self.client.get("/en/housing/locations.csv?mark=snf")
+        self.assertEqual(csv["Content-Type"], "text/csv; charset=utf-8")
+        self.assertIn("Parade 7", csv.content.decode("utf-8"))
+        xlsx = self.client.get("/en/housing/locations.xlsx")
+        self.assertTrue(xlsx.content.startswith(b"PK"))
+
+    def test_bad_input_gets_a_clear_message_and_changes_nothing(self) -> None:
+        location_register(
+            provider=self.provider, code="V1", street="Industrieweg", number="1", postcode="5912 AB"
+        )
+        cases = {
+            "zero area": ({"rooms-2-area_m2": "0"}, "The floor area must be more than 0 m²."),
+            "negative area": ({"rooms-2-area_m2": "-5"}, "The floor area must be more than 0 m²."),
+            "beds in a kitchen": ({"rooms-3-beds": "2"}, "Only a bedroom has beds."),
+            "bedroom without area": ({"rooms-0-area_m2": ""}, "This field is required."),
+            "outside Limburg": ({"postcode": "1012 AB"}, "is outside the province of Limburg"),
+            "code used twice": ({"code": "V1"}, "You already use this location code"),
+            "dates in the wrong order": (
+                {"opened_on": "2026-05-01", "closed_on": "2026-04-01"},
+                "The closing date lies before the opening date.",
+            ),
+            "same room twice": ({"rooms-1-name": "Bedroom 1"}, "Give every room its own name."),
+        }
+        for name, (changes, message) in cases.items():
+            with self.subTest(name):
+                response = self._add(**changes)
+                self.assertContains(response, message, status_code=400)
+                self.assertContains(response, "Nothing was saved.", status_code=400)
+                self.assertFalse(Location.objects.filter(code="V9").exists())
+        self.assertEqual(Room.objects.count(), 0)
+
+    def test_more_beds_than_the_area_holds_is_a_finding_not_a_refusal(self) -> None:
+        self._add(**{"rooms-0-area_m2": "3", "rooms-0-beds": "6"})
+        location = Location.objects.get(code="V9")
+        page = self.client.get(f"/en/housing/{location.pk}/")
+        self.assertContains(page, "At least 3.5 m² of bedroom floor per person.")
+        self.assertContains(page, "not met")
+
+    def test_the_municipality_records_an_inspection_as_history(self) -> None:
+        self._add()
+        location = Location.objects.get(code="V9")
+        self.client.force_login(self.venlo_member)
+        today = timezone.localdate()
+        response = self.client.post(
+            f"/en/housing/{location.pk}/inspections/",
+            {
+                "inspected_on": today.isoformat(),
+                "inspector": "J. de Vries",
+                "result": "findings",
+                "failed_rules": ["snf-showers"],
+                "notes": "One shower for eight.",
+            },
+        )
+        self.assertRedirects(response, f"/en/housing/{location.pk}/")
+        inspection = Inspection.objects.get()
+        self.assertEqual(inspection.follow_up_deadline, today + timedelta(days=28))
+        self.assertEqual(inspection.failed_rules, ["snf-showers"])
+        with self.assertRaises(ValueError):
+            inspection.save()
+        future = self.client.post(
+            f"/en/housing/{location.pk}/inspections/",
+            {
+                "inspected_on": (today + timedelta(days=1)).isoformat(),
+                "inspector": "X",
+                "result": "compliant",
+            },
+        )
+        self.assertContains(future, "An inspection cannot lie in the future.", status_code=400)
+        self.client.force_login(self.horst_member)
+        self.assertEqual(
+            self.client.post(f"/en/housing/{location.pk}/inspections/", {}).status_code, 404
+        )
+        self.client.force_login(self.provider_manager)
+        self.assertEqual(
+            self.client.post(f"/en/housing/{location.pk}/inspections/", {}).status_code, 403
+        )
+
+
+class Snf2025SwitchTests(PersonaTestCase):
+    def test_the_reported_2025_norm_counts_when_switched_on_and_is_marked_unverified(self) -> None:
+        self.client.force_login(self.provider_manager)
+        self.client.post("/en/housing/new/", location_post())
+        location = Location.objects.get(code="V9")
+        with self.settings(NORMS_SNF_2025=True):
+            page = self.client.get(f"/en/housing/{location.pk}/")
+        self.assertContains(page, "limited by rule snf-2025-one-per-bedroom")
+        self.assertContains(page, "unverified")
+        self.assertEqual(page.context["compliance"].effective_capacity, 2)  # two bedrooms
+        with self.settings(NORMS_SNF_2025=False):
+            page = self.client.get(f"/en/housing/{location.pk}/")
+        self.assertNotContains(page, "unverified")
+        self.assertEqual(page.context["compliance"].effective_capacity, 8)
+
+
+@override_settings(NORMS_SNF_2025=False)
+class MunicipalRuleTests(PersonaTestCase):
+    def test_a_municipal_rule_lowers_the_capacity_in_its_territory(self) -> None:
+        self.client.force_login(self.provider_manager)
+        self.client.post("/en/housing/new/", location_post())
+        location = Location.objects.get(code="V9")
+        self.client.force_login(self.venlo_member)
+        response = self.client.post(
+            "/en/housing/rules/",
+            {"kind": "max_persons_per_bedroom", "value": "2", "effective_from": "2020-01-01"},
+        )
+        self.assertRedirects(response, "/en/housing/rules/")
+        page = self.client.get(f"/en/housing/{location.pk}/")
+        self.assertContains(page, "At most 2 persons per bedroom (municipal rule).")
+        self.assertEqual(page.context["compliance"].effective_capacity, 4)
+
+    def test_wrong_rules_are_refused_with_a_reason(self) -> None:
+        self.client.force_login(self.venlo_member)
+        MunicipalRule.objects.create(
+            municipality=self.venlo.municipality,
+            kind="min_area_per_person",
+            value=Decimal(15),
+            effective_from=timezone.localdate().replace(month=1, day=1),
+        )
+        cases = {
+            "negative": (
+                {
+                    "kind": "min_area_per_person",
+                    "value": "-1",
+                    "effective_from": "2020-01-01",
+                    "effective_until": "2020-12-31",
+                },
+                "The value must be more than 0.",
+            ),
+            "dates": (
+                {
+                    "kind": "max_persons_per_bedroom",
+                    "value": "2",
+                    "effective_from": "2026-01-01",
+                    "effective_until": "2025-01-01",
+                },
+                "The end date lies before the start date.",
+            ),
+            "overlap": (
+                {"kind": "min_area_per_person", "value": "12", "effective_from": "2020-01-01"},
+                "This rule overlaps the same rule",
+            ),
+            "half a person": (
+                {"kind": "max_persons_per_bedroom", "value": "1.5", "effective_from": "2020-01-01"},
+                "A number of persons is a whole number.",
+            ),
+        }
+        for name, (data, message) in cases.items():
+            with self.subTest(name):
+                self.assertContains(
+                    self.client.post("/en/housing/rules/", data), message, status_code=400
+                )
+        self.assertEqual(MunicipalRule.objects.count(), 1)
+
+    def test_a_rule_is_ended_not_erased_and_only_by_its_municipality(self) -> None:
+        rule = MunicipalRule.objects.create(
+            municipality=self.venlo.municipality,
+            kind="max_persons_per_bedroom",
+            value=Decimal(2),
+            effective_from=timezone.localdate() - timedelta(days=100),
+        )
+        self.client.force_login(self.horst_member)
+        self.assertEqual(self.client.post(f"/en/housing/rules/{rule.pk}/end/").status_code, 404)
+        self.client.force_login(self.venlo_member)
+        self.client.post(f"/en/housing/rules/{rule.pk}/end/")
+        rule.refresh_from_db()
+        self.assertEqual(rule.effective_until, timezone.localdate())
+
+    def test_providers_cannot_set_municipal_rules(self) -> None:
+        self.client.force_login(self.provider_manager)
+        self.assertEqual(self.client.get("/en/housing/rules/").status_code, 403)
+
+
+class ProvinceCountsTests(PersonaTestCase):
+    def test_the_province_sees_counts_and_no_location(self) -> None:
+        location_register(
+            provider=self.provider,
+            code="V1",
+            street="Industrieweg",
+            number="1",
+            postcode="5912 AB",
+            permitted_capacity=12,
+        )
+        self.client.force_login(self.province_member)
+        page = self.client.get("/en/housing/counts/")
+        self.assertContains(page, "Venlo")
+        self.assertNotContains(page, "Industrieweg")
+        self.assertEqual(page.context["rows"][0].permitted_capacity, 12)
+        self.assertEqual(self.client.get("/en/housing/").status_code, 403)
+        location = Location.objects.get()
+        self.assertEqual(self.client.get(f"/en/housing/{location.pk}/").status_code, 403)
