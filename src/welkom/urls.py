@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
+from welkom.housing.api import locations
 from welkom.organisations.api import organisation_me
 from welkom.places.api import postcode_lookup
 from welkom.register.api import night_list_retrieve, night_list_submit
@@ -19,6 +20,7 @@ api_patterns = [
     path("postcodes/<str:postcode>", postcode_lookup, name="postcode"),
     path("night-lists", night_list_submit, name="night-lists"),
     path("night-lists/<int:import_id>", night_list_retrieve, name="night-list"),
+    path("locations", locations, name="locations"),
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="schema"),
 ]
 

@@ -11,6 +11,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from faker import Faker
 
@@ -209,3 +210,78 @@ def nights_of(stay: DemoStay) -> Iterator[date]:
     while night < stay.check_out:
         yield night
         night += timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DemoDescription:
+    """What a demo location is like: building, facilities, rooms and quality mark."""
+
+    description: dict
+    rooms: list[dict]
+    certificates: list[dict]
+
+
+def description_generate(
+    rng: random.Random, location: DemoLocation, *, today: date
+) -> DemoDescription:
+    """Mostly decent housing for the permitted capacity, with some shortfalls to find."""
+    capacity = location.capacity
+    building_type, zoning = rng.choice(
+        [
+            ("regular_dwelling", "wonen"),
+            ("hotel_pension", "logies"),
+            ("building_complex_units", "wonen"),
+            ("woonunits", "logies"),
+            ("recreation_site", "logies"),
+        ]
+    )
+    per_bedroom = rng.choice([1, 2, 2, 4])
+    bedrooms = -(-capacity // per_bedroom)
+    rooms = [
+        {
+            "name": f"Slaapkamer {number + 1}",
+            "use": "bedroom",
+            "area_m2": Decimal(per_bedroom * rng.choice([35, 40, 45])) / 10,
+            "beds": per_bedroom,
+        }
+        for number in range(bedrooms)
+    ]
+    living = Decimal(capacity * rng.choice([6, 8, 10]))
+    rooms.append({"name": "Woonkamer", "use": "living", "area_m2": living, "beds": 0})
+    rooms.append({"name": "Keuken", "use": "kitchen", "area_m2": Decimal(capacity), "beds": 0})
+    sanitary = -(-capacity // 8) + rng.choice([-1, 0, 0, 1])
+    checked = today - timedelta(days=rng.randint(20, 420))
+    description = {
+        "building_type": building_type,
+        "zoning": zoning,
+        "stay_type": rng.choice(["short", "mid", "long"]),
+        "toilets": max(sanitary, 1),
+        "showers": max(sanitary, 1),
+        "burners": capacity // 2,
+        "sockets": capacity + rng.choice([-2, 4, 8]),
+        "washing": rng.random() > 0.1,
+        "drying_outside_bedrooms": rng.random() > 0.15,
+        "lockable_storage": True,
+        "under_one_roof": rng.random() > 0.05,
+        "information_card": rng.random() > 0.2,
+        "smoke_detectors_checked": checked,
+        "co_detectors_checked": checked,
+        "extinguisher_inspected": checked,
+        "extinguisher_reob": True,
+        "rental_contract_separate": rng.random() > 0.1,
+        "rights_information_in_language": rng.random() > 0.2,
+    }
+    scheme = rng.choice(["snf", "snf", "akf", None])
+    certificates = (
+        [
+            {
+                "scheme": scheme,
+                "register_id": f"{scheme.upper()}-{rng.randint(10000, 99999)}",
+                "valid_until": today + timedelta(days=rng.randint(-20, 400)),
+                "last_inspection": today - timedelta(days=rng.randint(30, 300)),
+            }
+        ]
+        if scheme
+        else []
+    )
+    return DemoDescription(description, rooms, certificates)

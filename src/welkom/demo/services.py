@@ -12,13 +12,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from welkom.demo.population import (
+    FEATURED_MUNICIPALITIES,
     SCALES,
+    description_generate,
     locations_generate,
     nights_of,
     persons_generate,
     stays_generate,
 )
-from welkom.housing.services import location_register
+from welkom.housing.models import MunicipalRule
+from welkom.housing.services import location_describe, location_register
 from welkom.organisations import rules
 from welkom.organisations.models import Membership, Organisation
 from welkom.places.models import Municipality
@@ -166,8 +169,11 @@ def demo_create(
     persons = persons_generate(rng, scale=size)
     stays = stays_generate(rng, scale=size, first_night=first_night, locations=locations)
     person_nights = _files_write(out_dir, providers, locations, persons, stays)
+    # Descriptions draw from their own generator, so the night lists stay as they were.
+    describing = random.Random(seed + 1)
+    today = first_night + timedelta(days=size.nights)
     for location in locations:
-        location_register(
+        registered = location_register(
             provider=providers[location.provider_index],
             code=location.code,
             street=location.street,
@@ -175,6 +181,19 @@ def demo_create(
             postcode=location.postcode,
             permitted_capacity=location.capacity,
         )
+        generated = description_generate(describing, location, today=today)
+        location_describe(
+            registered,
+            description=generated.description,
+            rooms=generated.rooms,
+            certificates=generated.certificates,
+        )
+    # Venlo keeps a rule of its own, so that municipal rules show in the demo.
+    MunicipalRule.objects.get_or_create(
+        municipality=municipalities[FEATURED_MUNICIPALITIES[0]],
+        kind=MunicipalRule.Kind.MIN_AREA_PER_PERSON,
+        defaults={"value": 12, "effective_from": date(2025, 1, 1)},
+    )
     if load_nights:
         for path in sorted((out_dir / "night-lists").glob("*.csv")):
             provider = next(p for p in providers if p.kvk_number == path.stem)

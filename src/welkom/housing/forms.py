@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from welkom.housing import norms
@@ -174,6 +175,22 @@ class CertificateForm(forms.ModelForm):
 CertificateFormSet = forms.inlineformset_factory(
     Location, Certificate, form=CertificateForm, extra=1, max_num=2, can_delete=True
 )
+
+
+class LocationFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Location file (CSV or Excel)"),
+        help_text=_("One row per room, the location's columns repeated. Download the template."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("This file is larger than %(limit)d MB."),
+                params={"limit": settings.UPLOAD_MAX_MB},
+            )
+        return upload
 
 
 class LocationFilterForm(forms.Form):

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
 
 from welkom.housing import norms
 from welkom.housing.models import Certificate, Location, MunicipalRule, StayType
@@ -145,9 +144,11 @@ def location_compliance(
                 capacity=norms.norm_capacity(findings),
             )
         )
+    described = bool(location.building_type and location.zoning and facts.bedrooms)
+    # Norms judge a described location only: an empty description would allow nobody.
     effective = norms.effective_capacity(
         location.permitted_capacity,
-        [o.capacity.persons for o in outcomes if o.applies],
+        [o.capacity.persons for o in outcomes if o.applies] if described else [],
     )
     return Compliance(
         location=location,
@@ -155,14 +156,25 @@ def location_compliance(
         persons=persons,
         outcomes=outcomes,
         effective_capacity=effective,
-        described=bool(location.building_type and location.zoning and facts.bedrooms),
+        described=described,
     )
 
 
-def effective_capacity(location: Location, *, on: date) -> int | None:
-    """The most persons a location may hold on a date: the lowest of its permit and every norm
-    that applies to it. The register's overcrowding signal reads this."""
-    return location_compliance(location, on=on).effective_capacity
+def effective_capacities(*, on: date, location_ids=None) -> dict[int, int | None]:
+    """The most persons each location may hold on a date: the lowest of its permit and every
+    norm that applies to it. The register's overcrowding signal and overview read this."""
+    locations = Location.objects.prefetch_related("rooms", "certificates")
+    if location_ids is not None:
+        locations = locations.filter(pk__in=location_ids)
+    rules_of: dict[int, list[norms.MunicipalRule]] = {}
+    capacities = {}
+    for location in locations:
+        if location.municipality_id not in rules_of:
+            rules_of[location.municipality_id] = municipal_rules(location.municipality_id)
+        capacities[location.pk] = location_compliance(
+            location, on=on, rules=rules_of[location.municipality_id]
+        ).effective_capacity
+    return capacities
 
 
 EXPIRING_WITHIN_DAYS = 30
@@ -227,30 +239,34 @@ class CountRow:
     locations: int
     permitted_capacity: int
     certified: int
+    compliant: int
 
     @property
     def stay_type_label(self) -> str:
         return StayType(self.stay_type).label if self.stay_type else ""
 
 
-def housing_counts() -> list[CountRow]:
-    """Locations and permitted capacity per municipality and kind of stay: counts only."""
-    rows = (
-        Location.objects.values("municipality__name", "stay_type")
-        .annotate(
-            locations=Count("pk", distinct=True),
-            capacity=Sum("permitted_capacity"),
-            certified=Count("pk", filter=Q(certificates__isnull=False), distinct=True),
-        )
+def housing_counts(*, on: date) -> list[CountRow]:
+    """Locations, permitted capacity, quality marks and compliance per municipality and kind
+    of stay: counts only, for the province."""
+    locations = (
+        Location.objects.select_related("municipality")
+        .prefetch_related("rooms", "certificates")
         .order_by("municipality__name", "stay_type")
     )
+    rules_of: dict[int, list[norms.MunicipalRule]] = {}
+    groups: dict[tuple[str, str], list[int]] = {}
+    for location in locations:
+        if location.municipality_id not in rules_of:
+            rules_of[location.municipality_id] = municipal_rules(location.municipality_id)
+        compliance = location_compliance(location, on=on, rules=rules_of[location.municipality_id])
+        compliant = compliance.described and all(o.passed for o in compliance.outcomes if o.applies)
+        counts = groups.setdefault((location.municipality.name, location.stay_type), [0, 0, 0, 0])
+        counts[0] += 1
+        counts[1] += location.permitted_capacity or 0
+        counts[2] += bool(location.certificates.all())
+        counts[3] += compliant
     return [
-        CountRow(
-            municipality=row["municipality__name"],
-            stay_type=row["stay_type"],
-            locations=row["locations"],
-            permitted_capacity=row["capacity"] or 0,
-            certified=row["certified"],
-        )
-        for row in rows
+        CountRow(municipality, stay_type, *counts)
+        for (municipality, stay_type), counts in sorted(groups.items())
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from welkom.housing.models import Location
+from welkom.housing.models import Certificate, Location, Room
 from welkom.organisations import rules
 from welkom.places.rules import postcode_parse
 from welkom.places.selectors import PostcodeLookupError, municipality_for_postcode
@@ -44,3 +44,78 @@ def location_register(
         },
     )
     return location
+
+
+DESCRIPTION_FIELDS = (
+    "building_type",
+    "zoning",
+    "stay_type",
+    "new_build",
+    "toilets",
+    "showers",
+    "burners",
+    "sockets",
+    "washing",
+    "drying_outside_bedrooms",
+    "lockable_storage",
+    "under_one_roof",
+    "information_card",
+    "smoke_detectors_checked",
+    "co_detectors_checked",
+    "extinguisher_inspected",
+    "extinguisher_reob",
+    "rental_contract_separate",
+    "rights_information_in_language",
+)
+
+
+@transaction.atomic
+def location_describe(
+    location: Location, *, description: dict, rooms: list[dict], certificates: list[dict]
+) -> Location:
+    """Set a location's description, and replace its rooms and quality marks (for imports and
+    the demo; the page uses the same models through its forms)."""
+    unknown = set(description) - set(DESCRIPTION_FIELDS)
+    if unknown:
+        raise ValidationError(f"Not part of a location's description: {', '.join(sorted(unknown))}")
+    for name, value in description.items():
+        setattr(location, name, value)
+    location.full_clean(exclude=["provider", "municipality"])
+    location.save()
+    location.rooms.all().delete()
+    Room.objects.bulk_create([Room(location=location, **room) for room in rooms])
+    location.certificates.all().delete()
+    Certificate.objects.bulk_create(
+        [Certificate(location=location, **certificate) for certificate in certificates]
+    )
+    return location
+
+
+@transaction.atomic
+def locations_import(*, provider, descriptions) -> dict:
+    """Store checked location descriptions (from `location_file_read`): all or nothing."""
+    created = updated = 0
+    for item in descriptions:
+        data = item.location
+        exists = Location.objects.filter(provider=provider, code=item.code).exists()
+        location = location_register(
+            provider=provider,
+            code=item.code,
+            street=data["street"],
+            number=data["number"],
+            postcode=data["postcode"],
+            place=data.get("place", ""),
+            permitted_capacity=data.get("permitted_capacity"),
+        )
+        location.addition = data.get("addition", "")
+        location.opened_on = data.get("opened_on")
+        location.closed_on = data.get("closed_on")
+        location_describe(
+            location,
+            description={name: data[name] for name in DESCRIPTION_FIELDS},
+            rooms=item.rooms,
+            certificates=[item.certificate] if item.certificate else [],
+        )
+        updated += exists
+        created += not exists
+    return {"locations_created": created, "locations_updated": updated}

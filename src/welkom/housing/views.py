@@ -8,20 +8,25 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from welkom.housing.forms import (
     CertificateFormSet,
     InspectionForm,
+    LocationFileForm,
     LocationFilterForm,
     LocationForm,
     MunicipalRuleForm,
     RoomFormSet,
 )
+from welkom.housing.location_files import location_file_read, location_template_csv
 from welkom.housing.models import Inspection, Location, MunicipalRule
 from welkom.housing.selectors import housing_counts, location_compliance, location_rows
+from welkom.housing.services import locations_import
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where, territory_of
+from welkom.places.maps import Area, map_svg
 from welkom.places.models import Municipality
 from welkom.register.exports import table_csv, table_xlsx
 
@@ -54,11 +59,35 @@ def locations(request):
         "housing/locations.html",
         {
             "rows": rows,
+            "map": _territory_map(request.user, rows),
             "form": form,
             "today": today,
             "can_add": request.user.has_perm("housing.change_location"),
             "query": request.GET.urlencode(),
         },
+    )
+
+
+def _territory_map(user, rows):
+    """For municipality staff: Limburg with their territory filled and its locations counted."""
+    territory = set(territory_of(user))
+    if not territory:
+        return ""
+    counted = [r for r in rows if r.location.municipality_id in territory]
+    label = ngettext(
+        "%(locations)d location, effective capacity %(capacity)d",
+        "%(locations)d locations, effective capacity %(capacity)d",
+        len(counted),
+    ) % {
+        "locations": len(counted),
+        "capacity": sum(r.compliance.effective_capacity or 0 for r in counted),
+    }
+    areas = [
+        Area(m.code, m.name, m.boundary, m.pk in territory, label if m.pk in territory else "")
+        for m in Municipality.objects.all()
+    ]
+    return map_svg(
+        areas, title=_("Map of Limburg with your municipality: %(label)s") % {"label": label}
     )
 
 
@@ -177,6 +206,42 @@ def location_edit(request, location_id: int | None = None):
 
 
 @login_required
+@permission_required("housing.change_location", raise_exception=True)
+def locations_upload(request):
+    """Location descriptions from a file (the location template): all or nothing."""
+    provider = _provider_of(request)
+    form = LocationFileForm(request.POST or None, request.FILES or None)
+    problems, summary = [], None
+    if request.method == "POST" and form.is_valid():
+        descriptions, problems = location_file_read(
+            form.cleaned_data["file"].read(), provider=provider
+        )
+        if not problems:
+            summary = locations_import(provider=provider, descriptions=descriptions)
+            messages.success(
+                request,
+                _("%(created)d locations added and %(updated)d changed.")
+                % {
+                    "created": summary["locations_created"],
+                    "updated": summary["locations_updated"],
+                },
+            )
+            return redirect("housing:locations")
+    return render(
+        request,
+        "housing/upload.html",
+        {"form": form, "problems": problems, "provider": provider},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def location_template(request):
+    response = HttpResponse(location_template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="welkom-locations-template.csv"'
+    return response
+
+
+@login_required
 @require_POST
 @permission_required("housing.add_inspection", raise_exception=True)
 def inspection_add(request, location_id: int):
@@ -258,4 +323,4 @@ def municipal_rule_end(request, rule_id: int):
 @permission_required("housing.view_housing_counts", raise_exception=True)
 def counts(request):
     """For the province: locations and capacity per municipality and kind of stay."""
-    return render(request, "housing/counts.html", {"rows": housing_counts()})
+    return render(request, "housing/counts.html", {"rows": housing_counts(on=timezone.localdate())})

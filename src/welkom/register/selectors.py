@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Count, Q, Sum
 
 from welkom.housing.models import Location
+from welkom.housing.selectors import effective_capacities
 from welkom.processing_log.services import Processing
 from welkom.register.matching import name_normalise
 from welkom.register.models import NightListImport, Person, Signal, Stay
@@ -81,11 +82,11 @@ class AddressRow:
     none: int
     unknown: int
     overdue: int
+    capacity: int | None = None  # effective: the permit and the housing norms
 
     @property
     def over_capacity(self) -> bool:
-        capacity = self.location.permitted_capacity
-        return capacity is not None and self.persons > capacity
+        return self.capacity is not None and self.persons > self.capacity
 
 
 def address_rows(*, user, night: date) -> list[AddressRow]:
@@ -93,8 +94,10 @@ def address_rows(*, user, night: date) -> list[AddressRow]:
     signals: the one read behind the overview page and its exports. Counts only."""
     counts = registration_counts(user=user, night=night)
     overdue = overdue_signal_counts(user=user)
+    locations = list(locations_with_occupancy(user=user, night=night))
+    capacities = effective_capacities(on=night, location_ids=[loc.pk for loc in locations])
     rows = []
-    for location in locations_with_occupancy(user=user, night=night):
+    for location in locations:
         registrations = counts.get(location.pk, {})
         rows.append(
             AddressRow(
@@ -105,6 +108,7 @@ def address_rows(*, user, night: date) -> list[AddressRow]:
                 none=registrations.get("none", 0),
                 unknown=registrations.get("unknown", 0),
                 overdue=overdue.get(location.pk, 0),
+                capacity=capacities.get(location.pk),
             )
         )
     return rows

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.test import override_settings
 from django.utils import timezone
 
 from welkom.housing.models import Inspection, Location, MunicipalRule, Room
+from welkom.housing.selectors import location_compliance
 from welkom.housing.services import location_register
 from welkom.testing import PersonaTestCase
 
@@ -98,6 +99,8 @@ class LocationPagesTests(PersonaTestCase):
         listing = self.client.get("/en/housing/")
         self.assertContains(listing, "Parade 7")
         self.assertContains(listing, "ends")  # the certificate ends within 30 days
+        self.assertContains(listing, '<svg class="welkom-map"')
+        self.assertContains(listing, "Venlo: 1 location, effective capacity 8")
         self.client.force_login(self.horst_member)
         self.assertNotContains(self.client.get("/en/housing/"), "Parade 7")
         self.assertEqual(self.client.get(f"/en/housing/{location.pk}/").status_code, 404)
@@ -220,6 +223,25 @@ class MunicipalRuleTests(PersonaTestCase):
         self.assertContains(page, "At most 2 persons per bedroom (municipal rule).")
         self.assertEqual(page.context["compliance"].effective_capacity, 4)
 
+    def test_a_location_not_yet_described_keeps_its_permit_as_capacity(self) -> None:
+        location = location_register(
+            provider=self.provider,
+            code="V1",
+            street="Markt",
+            number="1",
+            postcode="5911 CB",
+            permitted_capacity=12,
+        )
+        MunicipalRule.objects.create(
+            municipality=self.venlo.municipality,
+            kind="min_area_per_person",
+            value=Decimal(12),
+            effective_from=date(2020, 1, 1),
+        )
+        compliance = location_compliance(location, on=timezone.localdate())
+        self.assertFalse(compliance.described)
+        self.assertEqual(compliance.effective_capacity, 12)
+
     def test_wrong_rules_are_refused_with_a_reason(self) -> None:
         self.client.force_login(self.venlo_member)
         MunicipalRule.objects.create(
@@ -297,6 +319,7 @@ class ProvinceCountsTests(PersonaTestCase):
         self.assertContains(page, "Venlo")
         self.assertNotContains(page, "Industrieweg")
         self.assertEqual(page.context["rows"][0].permitted_capacity, 12)
+        self.assertEqual(page.context["rows"][0].compliant, 0)  # not yet described
         self.assertEqual(self.client.get("/en/housing/").status_code, 403)
         location = Location.objects.get()
         self.assertEqual(self.client.get(f"/en/housing/{location.pk}/").status_code, 403)

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from welkom.housing.models import Location
+from welkom.housing.selectors import effective_capacities
 from welkom.places.models import Municipality
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
@@ -130,46 +132,46 @@ def _latest_employer(person_ids: list[int]) -> dict[int, str]:
 
 
 def _over_capacity(on: date, *, location_ids: list[int] | None = None) -> list[Signal]:
-    """One signal per run of consecutive nights on which a location held more than its
-    permitted capacity (the norm capacity of the housing rules will take its place)."""
+    """One signal per run of consecutive nights on which a location held more persons than its
+    effective capacity: the lowest of its permit and every housing norm that applies to it."""
     start = on - timedelta(days=OVER_CAPACITY_LOOKBACK_DAYS)
-    rows = (
-        Occupancy.objects.filter(
-            night__gte=start, night__lt=on, location__permitted_capacity__isnull=False
-        )
-        .select_related("location")
-        .order_by("location_id", "night")
-    )
+    rows = Occupancy.objects.filter(night__gte=start, night__lt=on).order_by("location_id", "night")
     if location_ids is not None:
         rows = rows.filter(location_id__in=location_ids)
+    rows = list(rows.values_list("location_id", "night", "persons"))
+    capacities = effective_capacities(on=on, location_ids={row[0] for row in rows})
     runs: dict[int, list[list]] = defaultdict(list)
-    for row in rows:
-        if row.persons <= row.location.permitted_capacity:
+    for location_id, night, persons in rows:
+        capacity = capacities.get(location_id)
+        if capacity is None or persons <= capacity:
             continue
-        location_runs = runs[row.location_id]
-        if location_runs and location_runs[-1][1] == row.night - timedelta(days=1):
-            location_runs[-1][1] = row.night
-            location_runs[-1][2] = max(location_runs[-1][2], row.persons)
+        location_runs = runs[location_id]
+        if location_runs and location_runs[-1][1] == night - timedelta(days=1):
+            location_runs[-1][1] = night
+            location_runs[-1][2] = max(location_runs[-1][2], persons)
         else:
-            location_runs.append([row.night, row.night, row.persons, row.location])
+            location_runs.append([night, night, persons])
+    municipality_of = dict(
+        Location.objects.filter(pk__in=list(runs)).values_list("pk", "municipality_id")
+    )
     signals = []
     for location_id, location_runs in runs.items():
-        for first, last, most, location in location_runs:
+        for first, last, most in location_runs:
             signals.append(
                 Signal(
                     key=f"{OVER_CAPACITY}:L{location_id}:{first.isoformat()}",
                     rule=OVER_CAPACITY,
-                    source="municipal permit",
+                    source="municipal permit and housing norms",
                     location_id=location_id,
-                    municipality_id=location.municipality_id,
+                    municipality_id=municipality_of[location_id],
                     since=first,
                     explanation=gettext_noop(
-                        "%(most)d persons on one night at a location with a permitted capacity of "
-                        "%(capacity)d (nights %(first)s to %(last)s)."
+                        "%(most)d persons on one night at a location that may hold %(capacity)d "
+                        "under its permit and the housing norms (nights %(first)s to %(last)s)."
                     ),
                     parameters={
                         "most": most,
-                        "capacity": location.permitted_capacity,
+                        "capacity": capacities[location_id],
                         "first": first.isoformat(),
                         "last": last.isoformat(),
                     },

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from io import StringIO
 
 from django.core import mail
 from django.core.management import call_command
 
-from welkom.housing.services import location_register
+from welkom.housing.models import Location
+from welkom.housing.services import location_describe, location_register
 from welkom.register.models import NightListImport, Person, Signal
 from welkom.register.services import night_list_import, signals_refresh
 from welkom.testing import PersonaTestCase
@@ -76,6 +78,42 @@ class SignalsTests(PersonaTestCase):
         later = signals_refresh(on=on)
         brp = Signal.internal.get(rule="brp-registration-required")
         self.assertEqual((later.resolved, brp.status), (1, "done"))
+
+    def test_a_location_over_its_norm_capacity_is_overcrowded_though_the_permit_allows_more(
+        self,
+    ) -> None:
+        horst = Location.objects.get(code="H1")  # no permitted capacity at all
+        location_describe(
+            horst,
+            description={
+                "building_type": "hotel_pension",
+                "zoning": "logies",
+                "toilets": 1,
+                "showers": 1,
+                "sockets": 4,
+            },
+            rooms=[
+                {"name": "Slaapkamer", "use": "bedroom", "area_m2": Decimal(7), "beds": 3},
+                {"name": "Woonkamer", "use": "living", "area_m2": Decimal(40), "beds": 0},
+            ],
+            certificates=[{"scheme": "snf", "register_id": "S1", "valid_until": date(2027, 1, 1)}],
+        )
+        on = FIRST + timedelta(days=10)
+        self._import(
+            rows("H1", "Nowak", range(3))
+            + rows("H1", "Popescu", range(3))
+            + rows("H1", "Ivanov", range(2)),
+            provider=self.other_provider,
+            today=on,
+        )
+        with self.settings(NORMS_SNF_2025=False):
+            signals_refresh(on=on)
+        signal = Signal.internal.get(rule="over-capacity", location=horst)
+        # 7 m² of bedroom holds 2 under SNF (3.5 m² each); 3 slept there on 1 and 2 January.
+        self.assertEqual(
+            signal.parameters,
+            {"most": 3, "capacity": 2, "first": "2026-01-01", "last": "2026-01-02"},
+        )
 
     def test_it_leaves_a_dismissed_signal_dismissed(self) -> None:
         self._import(rows("V1", "Kowalski", range(5)))

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from welkom.housing.location_files import location_file_read
+from welkom.housing.services import locations_import
+from welkom.organisations import rules
+from welkom.organisations.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Store a housing provider's location descriptions from the location template (CSV or XLSX); all or nothing."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--provider", required=True, help="The housing provider's KvK number.")
+        parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
+
+    def handle(self, *args, file: Path, provider: str, json: bool, **options) -> None:
+        organisation = Organisation.objects.filter(
+            kvk_number=provider, kind=rules.HOUSING_PROVIDER
+        ).first()
+        if organisation is None:
+            raise CommandError(f"No housing provider with KvK number {provider}.")
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        descriptions, problems = location_file_read(data, provider=organisation)
+        summary = {"status": "rejected" if problems else "applied", "locations": len(descriptions)}
+        if not problems:
+            summary.update(locations_import(provider=organisation, descriptions=descriptions))
+        summary["problems"] = [
+            {"row": p.row, "column": p.column, "message": p.message} for p in problems
+        ]
+        if json:
+            self.stdout.write(_json_dumps(summary))
+        else:
+            self.stdout.write(
+                f"{summary['status']}: {summary['locations']} locations"
+                + (
+                    f" ({summary['locations_created']} new, {summary['locations_updated']} changed)"
+                    if not problems
+                    else ""
+                )
+                + f"; {len(problems)} problems."
+            )
+            for problem in problems:
+                where = f"row {problem.row}" if problem.row else "file"
+                column = f", {problem.column}" if problem.column else ""
+                self.stdout.write(f"  {where}{column}: {problem.message}")
+        if problems:
+            raise CommandError("The location file was refused; nothing changed.")
+
+
+def _json_dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)

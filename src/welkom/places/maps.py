@@ -1,0 +1,70 @@
+"""Maps of Limburg as inline SVG, drawn on the server from the reference boundaries.
+
+No JavaScript and no tiles: a page that shows a map works offline, prints, and keeps a
+table with the same numbers next to it for screen readers. Coordinates are WGS 84; they are
+projected equirectangularly with the longitude scaled by the cosine of the mean latitude,
+which at Limburg's size (about 100 km) is as good as any projection for a sketch map.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    geometry: dict  # GeoJSON Polygon or MultiPolygon
+    highlighted: bool = False
+    label: str = ""  # shown in the area's title (tooltip) and after its name
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    if geometry.get("type") == "Polygon":
+        return geometry["coordinates"]
+    if geometry.get("type") == "MultiPolygon":
+        return [ring for polygon in geometry["coordinates"] for ring in polygon]
+    return []
+
+
+def map_svg(areas: Iterable[Area], *, title: str, width: int = 480) -> SafeString:
+    """The areas as one SVG; highlighted areas filled, the others as context."""
+    areas = [a for a in areas if _rings(a.geometry)]
+    points = [p for a in areas for ring in _rings(a.geometry) for p in ring]
+    if not points:
+        return mark_safe("")
+    min_x, max_x = min(p[0] for p in points), max(p[0] for p in points)
+    min_y, max_y = min(p[1] for p in points), max(p[1] for p in points)
+    scale_x = math.cos(math.radians((min_y + max_y) / 2))
+    span_x, span_y = (max_x - min_x) * scale_x, max_y - min_y
+    height = round(width * span_y / span_x) if span_x else width
+    factor = width / span_x if span_x else 1
+
+    def project(point) -> str:
+        x = (point[0] - min_x) * scale_x * factor
+        y = (max_y - point[1]) * factor
+        return f"{x:.1f},{y:.1f}"
+
+    shapes = []
+    for area in sorted(areas, key=lambda a: a.highlighted):  # highlighted drawn on top
+        path = " ".join(
+            "M" + " L".join(project(p) for p in ring) + " Z" for ring in _rings(area.geometry)
+        )
+        css = (
+            "welkom-map__area welkom-map__area--highlighted"
+            if area.highlighted
+            else "welkom-map__area"
+        )
+        name = escape(area.name + (f": {area.label}" if area.label else ""))
+        shapes.append(f'<path class="{css}" d="{path}"><title>{name}</title></path>')
+    return mark_safe(
+        f'<svg class="welkom-map" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title>{''.join(shapes)}</svg>"
+    )
