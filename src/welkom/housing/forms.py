@@ -229,8 +229,9 @@ class MunicipalRuleForm(forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.municipality = municipality
+        self.fields["value"].required = False  # a required certificate has no value
 
-    def clean_value(self) -> Decimal:
+    def clean_value(self) -> Decimal | None:
         value = self.cleaned_data["value"]
         if value is not None and value <= 0:
             raise forms.ValidationError(_("The value must be more than 0."))
@@ -240,8 +241,15 @@ class MunicipalRuleForm(forms.ModelForm):
         data = super().clean()
         kind, start, end = data.get("kind"), data.get("effective_from"), data.get("effective_until")
         value = data.get("value")
-        whole = value is None or value == value.to_integral_value()
-        if kind == norms.MAX_PERSONS_PER_BEDROOM and not whole:
+        if kind in norms.MARKS_REQUIRED:
+            data["value"] = Decimal(1)  # stored, not used
+        elif value is None and "value" not in self.errors:
+            self.add_error("value", _("Give the number of persons or m² for this rule."))
+        elif (
+            value is not None
+            and kind == norms.MAX_PERSONS_PER_BEDROOM
+            and value != value.to_integral_value()
+        ):
             self.add_error("value", _("A number of persons is a whole number."))
         if start and end and end < start:
             self.add_error("effective_until", _("The end date lies before the start date."))

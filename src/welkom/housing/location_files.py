@@ -147,6 +147,9 @@ class LocationDescription:
             rooms=tuple(
                 norms.Room(r["use"], r["area_m2"], r["beds"], r["walkable_m2"]) for r in self.rooms
             ),
+            marks=((self.certificate["scheme"], self.certificate["valid_until"]),)
+            if self.certificate
+            else (),
             **{
                 name: data[name]
                 for name in LOCATION_COLUMNS

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from welkom.housing import norms
 
@@ -145,7 +146,7 @@ class RoomUse(models.TextChoices):
     LIVING = norms.LIVING, _("living room")
     KITCHEN = norms.KITCHEN, _("kitchen")
     SANITARY = norms.SANITARY, _("sanitary")
-    OTHER = norms.OTHER, _("other")
+    OTHER = norms.OTHER, pgettext_lazy("room use", "other")
 
 
 class Room(models.Model):
@@ -204,12 +205,21 @@ class MunicipalRule(models.Model):
     class Kind(models.TextChoices):
         MAX_PERSONS_PER_BEDROOM = norms.MAX_PERSONS_PER_BEDROOM, _("at most … persons per bedroom")
         MIN_AREA_PER_PERSON = norms.MIN_AREA_PER_PERSON, _("at least … m² per person")
+        SNF_REQUIRED = norms.SNF_REQUIRED, _("SNF certificate required")
+        AKF_REQUIRED = norms.AKF_REQUIRED, _("AKF certificate required")
+        MARK_REQUIRED = norms.MARK_REQUIRED, _("SNF or AKF certificate required")
 
     municipality = models.ForeignKey(
         "places.Municipality", models.CASCADE, related_name="housing_rules"
     )
     kind = models.CharField(_("rule"), max_length=30, choices=Kind.choices)
-    value = models.DecimalField(_("value"), max_digits=6, decimal_places=2)
+    value = models.DecimalField(
+        _("value"),
+        max_digits=6,
+        decimal_places=2,
+        default=1,
+        help_text=_("Persons or m²; not needed for a required certificate."),
+    )
     effective_from = models.DateField(_("in force from"))
     effective_until = models.DateField(_("in force until"), null=True, blank=True)
     created_by = models.ForeignKey(

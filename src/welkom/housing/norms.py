@@ -100,6 +100,7 @@ class LocationFacts:
     extinguisher_reob: bool = False
     rental_contract_separate: bool | None = None
     rights_information_in_language: bool | None = None
+    marks: tuple[tuple[str, date], ...] = ()  # quality marks held: (SNF or AKF, valid until)
 
     @property
     def bedrooms(self) -> tuple[Room, ...]:
@@ -279,7 +280,7 @@ def _checked_within(attribute: str, days_of: Callable[[NormParameters], int], *,
 
 
 def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
+    return gettext_noop("yes") if value else gettext_noop("no")
 
 
 def _quantity(passed: bool, *, measured: str, required: str, capacity: int, parameters: dict):
@@ -595,6 +596,10 @@ NORM_LABELS = {
 
 MAX_PERSONS_PER_BEDROOM = "max_persons_per_bedroom"
 MIN_AREA_PER_PERSON = "min_area_per_person"
+SNF_REQUIRED = "snf_required"
+AKF_REQUIRED = "akf_required"
+MARK_REQUIRED = "mark_required"  # SNF or AKF
+MARKS_REQUIRED = {SNF_REQUIRED: (SNF,), AKF_REQUIRED: (AKF,), MARK_REQUIRED: (SNF, AKF)}
 
 
 @dataclass(frozen=True)
@@ -602,8 +607,8 @@ class MunicipalRule:
     """A rule a municipality sets for locations in its territory, with its own dates."""
 
     municipality: str  # CBS code
-    kind: str  # MAX_PERSONS_PER_BEDROOM or MIN_AREA_PER_PERSON
-    value: Decimal
+    kind: str  # MAX_PERSONS_PER_BEDROOM, MIN_AREA_PER_PERSON or one of MARKS_REQUIRED
+    value: Decimal  # persons or m²; not used by a required mark
     effective_from: date
     effective_until: date | None = None
     name: str = ""  # the municipality's name, for the source
@@ -612,7 +617,14 @@ class MunicipalRule:
 def municipal_rules_as_rules(rules: Iterable[MunicipalRule]) -> tuple[Rule, ...]:
     converted = []
     for index, rule in enumerate(rules):
-        if rule.kind == MAX_PERSONS_PER_BEDROOM:
+        if rule.kind in MARKS_REQUIRED:
+            check = _mark_held(MARKS_REQUIRED[rule.kind])
+            explanation = {
+                SNF_REQUIRED: gettext_noop("A valid SNF certificate (municipal rule)."),
+                AKF_REQUIRED: gettext_noop("A valid AKF certificate (municipal rule)."),
+                MARK_REQUIRED: gettext_noop("A valid SNF or AKF certificate (municipal rule)."),
+            }[rule.kind]
+        elif rule.kind == MAX_PERSONS_PER_BEDROOM:
             check = _per_bedroom(int(rule.value))
             explanation = gettext_noop("At most %(value)s persons per bedroom (municipal rule).")
         else:
@@ -632,6 +644,34 @@ def municipal_rules_as_rules(rules: Iterable[MunicipalRule]) -> tuple[Rule, ...]
             )
         )
     return tuple(converted)
+
+
+def _mark_held(schemes: tuple[str, ...]):
+    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters):
+        held = sorted({scheme for scheme, valid_until in facts.marks if valid_until >= on})
+        return Finding(
+            "",
+            "",
+            "",
+            passed=any(scheme in schemes for scheme in held),
+            explanation="",
+            measured=", ".join(s.upper() for s in held) or "–",
+            required=" / ".join(s.upper() for s in schemes),
+        )
+
+    return check
+
+
+def municipal_marks_required(rules: Iterable[MunicipalRule], *, on: date) -> set[str]:
+    """The quality marks whose norms a municipality makes apply to its locations on a date
+    (a rule "SNF or AKF" makes neither apply by itself: the location's own mark decides)."""
+    return {
+        MARKS_REQUIRED[rule.kind][0]
+        for rule in rules
+        if rule.kind in {SNF_REQUIRED, AKF_REQUIRED}
+        and rule.effective_from <= on
+        and (rule.effective_until is None or on <= rule.effective_until)
+    }
 
 
 def _with_value(check, value: Decimal):

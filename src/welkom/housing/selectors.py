@@ -45,6 +45,7 @@ def location_facts(location: Location) -> norms.LocationFacts:
         extinguisher_reob=location.extinguisher_reob,
         rental_contract_separate=location.rental_contract_separate,
         rights_information_in_language=location.rights_information_in_language,
+        marks=tuple((c.scheme, c.valid_until) for c in location.certificates.all()),
     )
 
 
@@ -110,19 +111,21 @@ def location_compliance(
         persons = facts.beds
     if rules is None:
         rules = municipal_rules(location.municipality_id)
+    required = norms.municipal_marks_required(rules, on=on)
     outcomes = []
     for norm in norms.norms_applicable(parameters):
         if norm == norms.SNF_2025:
             continue  # judged with SNF (findings_for adds it when switched on)
         if norm in {norms.SNF, norms.AKF}:
-            applies = norm in schemes
-            why = (
-                norms.gettext_noop("The location holds this quality mark.")
-                if applies
-                else norms.gettext_noop(
+            applies = norm in schemes or norm in required
+            if norm in schemes:
+                why = norms.gettext_noop("The location holds this quality mark.")
+            elif applies:
+                why = norms.gettext_noop("The municipality requires this quality mark.")
+            else:
+                why = norms.gettext_noop(
                     "Shown for information: the location does not hold this mark."
                 )
-            )
         elif norm == norms.MUNICIPAL:
             applies = bool(rules)
             why = norms.gettext_noop("Rules of the municipality where the location is.")
@@ -240,6 +243,10 @@ class CountRow:
     permitted_capacity: int
     certified: int
     compliant: int
+
+    @property
+    def compliant_percent(self) -> int:
+        return round(100 * self.compliant / self.locations) if self.locations else 0
 
     @property
     def stay_type_label(self) -> str:

@@ -87,7 +87,9 @@ def _territory_map(user, rows):
         for m in Municipality.objects.all()
     ]
     return map_svg(
-        areas, title=_("Map of Limburg with your municipality: %(label)s") % {"label": label}
+        areas,
+        zoom=True,
+        title=_("Map of Limburg with your municipality: %(label)s") % {"label": label},
     )
 
 

@@ -33,14 +33,26 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     return []
 
 
-def map_svg(areas: Iterable[Area], *, title: str, width: int = 480) -> SafeString:
-    """The areas as one SVG; highlighted areas filled, the others as context."""
+def map_svg(
+    areas: Iterable[Area], *, title: str, width: int = 480, zoom: bool = False
+) -> SafeString:
+    """The areas as one SVG; highlighted areas filled, the others as context. With `zoom`,
+    the view frames the highlighted areas (with a margin) and cuts the rest off."""
     areas = [a for a in areas if _rings(a.geometry)]
-    points = [p for a in areas for ring in _rings(a.geometry) for p in ring]
+    framed = [a for a in areas if a.highlighted] if zoom else areas
+    points = [p for a in framed or areas for ring in _rings(a.geometry) for p in ring]
     if not points:
         return mark_safe("")
     min_x, max_x = min(p[0] for p in points), max(p[0] for p in points)
     min_y, max_y = min(p[1] for p in points), max(p[1] for p in points)
+    if zoom:
+        margin_x, margin_y = (max_x - min_x) * 0.25, (max_y - min_y) * 0.25
+        min_x, max_x, min_y, max_y = (
+            min_x - margin_x,
+            max_x + margin_x,
+            min_y - margin_y,
+            max_y + margin_y,
+        )
     scale_x = math.cos(math.radians((min_y + max_y) / 2))
     span_x, span_y = (max_x - min_x) * scale_x, max_y - min_y
     height = round(width * span_y / span_x) if span_x else width

@@ -10,10 +10,12 @@ from django.test import SimpleTestCase
 
 from welkom.housing.norms import (
     AKF,
+    AKF_REQUIRED,
     BEDROOM,
     HOTEL_PENSION,
     LIVING,
     LOGIES,
+    MARK_REQUIRED,
     MAX_PERSONS_PER_BEDROOM,
     MIN_AREA_PER_PERSON,
     MUNICIPAL,
@@ -21,6 +23,7 @@ from welkom.housing.norms import (
     REGULAR_DWELLING,
     SHORT,
     SNF,
+    SNF_REQUIRED,
     WGV,
     WONEN,
     WOONUNITS,
@@ -30,6 +33,7 @@ from welkom.housing.norms import (
     Room,
     effective_capacity,
     findings_for,
+    municipal_marks_required,
     norm_capacity,
 )
 
@@ -184,6 +188,18 @@ class SnfFacilityTests(SimpleTestCase):
         )
 
 
+class SnfPresenceTests(SimpleTestCase):
+    def test_lockable_storage_and_all_under_one_roof(self) -> None:
+        for rule, attribute in [
+            ("snf-lockable-storage", "lockable_storage"),
+            ("snf-under-one-roof", "under_one_roof"),
+        ]:
+            with self.subTest(rule):
+                self.assertTrue(outcome(rule, facts(**{attribute: True})).passed)
+                failed = outcome(rule, facts(**{attribute: False}))
+                self.assertEqual((failed.passed, failed.measured), (False, "no"))
+
+
 class Snf2025Tests(SimpleTestCase):
     def test_15_m2_for_hotels_from_1_july_2025_marked_unverified_and_switchable(self) -> None:
         location = facts(rooms=area("119.99"))
@@ -306,6 +322,37 @@ class MunicipalRuleTests(SimpleTestCase):
             facts(), persons=8, on=date(2027, 1, 1), norm=MUNICIPAL, municipal=rules
         )
         self.assertEqual([(f.passed, f.capacity) for f in on_2027], [(True, 12)])
+
+
+class MunicipalMarkTests(SimpleTestCase):
+    def test_a_required_mark_must_be_held_and_valid_on_the_date(self) -> None:
+        rules = [MunicipalRule("GM0983", SNF_REQUIRED, D(1), date(2026, 1, 1), None, "Venlo")]
+        location = facts(marks=(("snf", date(2026, 12, 31)),))
+        [held] = findings_for(
+            location, persons=8, on=date(2026, 12, 31), norm=MUNICIPAL, municipal=rules
+        )
+        self.assertEqual(
+            (held.passed, held.measured, held.required, held.capacity), (True, "SNF", "SNF", None)
+        )
+        [expired] = findings_for(
+            location, persons=8, on=date(2027, 1, 1), norm=MUNICIPAL, municipal=rules
+        )
+        self.assertFalse(expired.passed)
+        akf = facts(marks=(("akf", date(2027, 6, 1)),))
+        [wrong] = findings_for(akf, persons=8, on=ON, norm=MUNICIPAL, municipal=rules)
+        self.assertFalse(wrong.passed)
+        either = [MunicipalRule("GM0983", MARK_REQUIRED, D(1), date(2026, 1, 1))]
+        [fine] = findings_for(akf, persons=8, on=ON, norm=MUNICIPAL, municipal=either)
+        self.assertEqual((fine.passed, fine.required), (True, "SNF / AKF"))
+
+    def test_a_required_mark_makes_its_norms_apply(self) -> None:
+        rules = [
+            MunicipalRule("GM0983", AKF_REQUIRED, D(1), date(2026, 1, 1)),
+            MunicipalRule("GM0983", MARK_REQUIRED, D(1), date(2026, 1, 1)),
+            MunicipalRule("GM0983", SNF_REQUIRED, D(1), date(2027, 1, 1)),
+        ]
+        self.assertEqual(municipal_marks_required(rules, on=ON), {AKF})
+        self.assertEqual(municipal_marks_required(rules, on=date(2027, 1, 1)), {AKF, SNF})
 
 
 class CapacityTests(SimpleTestCase):

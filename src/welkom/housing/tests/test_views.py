@@ -83,12 +83,14 @@ class LocationPagesTests(PersonaTestCase):
         page = self.client.get(f"/en/housing/{location.pk}/")
         # 112 m²: 11 under SNF logies; bedrooms and beds: 10; one toilet and one shower: 8.
         self.assertContains(page, "Capacity under this norm: <strong>8</strong>", html=False)
-        self.assertContains(page, "limited by rule snf-showers")
-        self.assertContains(page, "The next limit is 10, by rule snf-bedroom-area.")
+        self.assertContains(page, "The binding rule: At least 1 shower per 8 persons.")
+        self.assertContains(
+            page, "The next limit is 10: At least 3.5 m² of bedroom floor per person."
+        )
         # AKF (year-round): at most 2 a bedroom gives 4; shown for information only.
         self.assertContains(page, "Shown for information: the location does not hold this mark.")
         self.assertContains(page, "Capacity under this norm: <strong>4</strong>", html=False)
-        self.assertContains(page, "limited by rule akf-two-per-bedroom")
+        self.assertContains(page, "The binding rule: At most 2 persons per bedroom.")
         self.assertContains(page, "At least 1 shower per 8 persons.")
         self.assertEqual(page.context["compliance"].effective_capacity, 8)
 
@@ -198,7 +200,9 @@ class Snf2025SwitchTests(PersonaTestCase):
         location = Location.objects.get(code="V9")
         with self.settings(NORMS_SNF_2025=True):
             page = self.client.get(f"/en/housing/{location.pk}/")
-        self.assertContains(page, "limited by rule snf-2025-one-per-bedroom")
+        self.assertEqual(
+            page.context["compliance"].outcomes[0].capacity.binding.rule, "snf-2025-one-per-bedroom"
+        )
         self.assertContains(page, "unverified")
         self.assertEqual(page.context["compliance"].effective_capacity, 2)  # two bedrooms
         with self.settings(NORMS_SNF_2025=False):
@@ -222,6 +226,27 @@ class MunicipalRuleTests(PersonaTestCase):
         page = self.client.get(f"/en/housing/{location.pk}/")
         self.assertContains(page, "At most 2 persons per bedroom (municipal rule).")
         self.assertEqual(page.context["compliance"].effective_capacity, 4)
+
+    def test_a_municipality_that_requires_akf_makes_akf_count(self) -> None:
+        self.client.force_login(self.provider_manager)
+        self.client.post("/en/housing/new/", location_post())  # holds SNF, not AKF
+        location = Location.objects.get(code="V9")
+        self.client.force_login(self.venlo_member)
+        response = self.client.post(
+            "/en/housing/rules/", {"kind": "akf_required", "effective_from": "2020-01-01"}
+        )
+        self.assertRedirects(response, "/en/housing/rules/")
+        page = self.client.get(f"/en/housing/{location.pk}/")
+        self.assertContains(page, "The municipality requires this quality mark.")
+        self.assertContains(page, "A valid AKF certificate (municipal rule).")
+        # AKF's two persons a bedroom now counts: 2 bedrooms → 4.
+        self.assertEqual(page.context["compliance"].effective_capacity, 4)
+        missing = self.client.post(
+            "/en/housing/rules/", {"kind": "min_area_per_person", "effective_from": "2030-01-01"}
+        )
+        self.assertContains(
+            missing, "Give the number of persons or m² for this rule.", status_code=400
+        )
 
     def test_a_location_not_yet_described_keeps_its_permit_as_capacity(self) -> None:
         location = location_register(
