@@ -215,6 +215,17 @@ class LocationFilterForm(forms.Form):
         ],
     )
     non_compliant = forms.BooleanField(label=_("Only locations with unmet rules"), required=False)
+    failing = forms.ChoiceField(
+        label=_("Rules not met under"),
+        required=False,
+        choices=[
+            ("", _("any norm")),
+            (norms.SNF, "SNF"),
+            (norms.AKF, "AKF"),
+            (norms.WGV, _("Wet goed verhuurderschap")),
+            (norms.MUNICIPAL, _("Municipal rules")),
+        ],
+    )
     expiring = forms.BooleanField(
         label=_("Only certificates expired or expiring within 30 days"), required=False
     )
@@ -290,7 +301,8 @@ class InspectionForm(forms.ModelForm):
         widgets = {"inspected_on": DATE, "follow_up_deadline": DATE}
         help_texts = {
             "follow_up_deadline": _(
-                "Left empty with findings to resolve: 28 days after the inspection (as AKF does)."
+                "Left empty when something must be resolved: 28 days after the inspection (as "
+                "AKF does)."
             )
         }
 
@@ -316,6 +328,6 @@ class InspectionForm(forms.ModelForm):
         inspected, deadline = data.get("inspected_on"), data.get("follow_up_deadline")
         if inspected and deadline and deadline < inspected:
             self.add_error("follow_up_deadline", _("The deadline lies before the inspection."))
-        if inspected and not deadline and data.get("result") == Inspection.Result.FINDINGS:
+        if inspected and not deadline and data.get("result") != Inspection.Result.COMPLIANT:
             data["follow_up_deadline"] = inspected + timedelta(days=FOLLOW_UP_DAYS)
         return data

@@ -39,14 +39,16 @@ class LocationQuerySet(models.QuerySet):
         """Providers see their own locations, a municipality those in its territory, platform
         administrators all. The province sees counts only, so no rows here."""
         from welkom.organisations import rules
-        from welkom.organisations.selectors import organisation_ids_of_kind, territory_of
+        from welkom.organisations.selectors import organisation_ids_where, territory_where
 
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
-        providers = organisation_ids_of_kind(user, rules.HOUSING_PROVIDER)
-        return self.filter(Q(provider_id__in=providers) | Q(municipality_id__in=territory_of(user)))
+        permission = "housing.view_location"
+        providers = organisation_ids_where(user, permission, rules.HOUSING_PROVIDER)
+        territory = territory_where(user, permission)
+        return self.filter(Q(provider_id__in=providers) | Q(municipality_id__in=territory))
 
 
 class Location(models.Model):

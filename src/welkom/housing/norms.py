@@ -191,12 +191,16 @@ def _bedroom_area(minimum: Decimal, *, at_most: int | None = None):
                 persons == 0, measured="0", required=f"≥ {_m2(minimum)}", capacity=0, parameters={}
             )
         capacity = 0
+        crowded = False  # a bedroom with more beds than its floor (or the maximum) allows
         for room in bedrooms:
             fits = _floor(room.area_m2 / minimum)
-            capacity += min(fits, at_most) if at_most is not None else fits
+            if at_most is not None:
+                fits = min(fits, at_most)
+            capacity += fits
+            crowded = crowded or room.beds > fits
         smallest = min((room.area_m2 / room.beds for room in bedrooms if room.beds), default=None)
         return _quantity(
-            persons <= capacity,
+            persons <= capacity and not crowded,
             measured=_m2(smallest) if smallest is not None else "–",
             required=f"≥ {_m2(minimum)}",
             capacity=capacity,
@@ -311,10 +315,11 @@ def _when(predicate: Callable[[LocationFacts], bool], check):
 
 
 def _snf_twelve(facts: LocationFacts) -> bool:
-    """SNF 1.3: 12 m² for regular dwellings and units in a building complex, and for
-    woonunits zoned "wonen"; 10 m² elsewhere (logies)."""
+    """SNF 1.3: 12 m² for regular dwellings and units in a building complex, and wherever the
+    zoning is "wonen" (the norm names woonunits; SNF's resident information since 2021 says
+    10 m² at logies and 12 m² at wonen locations); 10 m² elsewhere."""
     return facts.building_type in {REGULAR_DWELLING, BUILDING_COMPLEX_UNITS} or (
-        facts.building_type == WOONUNITS and facts.zoning == WONEN
+        facts.zoning == WONEN
     )
 
 
@@ -752,9 +757,11 @@ class Capacity:
 
 
 def norm_capacity(findings: Iterable[Finding]) -> Capacity:
-    """The largest number of persons for which every quantitative rule holds."""
+    """The largest number of persons for which every quantitative rule holds. Unverified rules
+    are shown but do not limit: they are not yet known to be the norm."""
     limited = sorted(
-        (f for f in findings if f.capacity is not None), key=lambda f: (f.capacity, f.rule)
+        (f for f in findings if f.capacity is not None and not f.unverified),
+        key=lambda f: (f.capacity, f.rule),
     )
     if not limited:
         return Capacity(None, None, None)
@@ -763,7 +770,10 @@ def norm_capacity(findings: Iterable[Finding]) -> Capacity:
     return Capacity(binding.capacity, binding, following)
 
 
-def effective_capacity(permitted: int | None, capacities: Iterable[int | None]) -> int | None:
-    """The lowest of the permitted capacity and every applicable norm's capacity."""
-    values = [v for v in [permitted, *capacities] if v is not None]
+def effective_capacity(
+    permitted: int | None, capacities: Iterable[int | None], *, beds: int | None = None
+) -> int | None:
+    """The lowest of the permitted capacity, every applicable norm's capacity, and the beds
+    (nobody is housed without a bed, whichever norm applies)."""
+    values = [v for v in [permitted, beds, *capacities] if v is not None]
     return min(values) if values else None

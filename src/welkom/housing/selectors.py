@@ -76,12 +76,13 @@ class NormOutcome:
 
     @property
     def passed(self) -> bool:
-        return all(finding.passed for finding in self.findings)
+        """Every rule met; an unverified rule is shown, but does not decide."""
+        return all(finding.passed for finding in self.findings if not finding.unverified)
 
 
 @dataclass(frozen=True)
 class Compliance:
-    location: Location
+    location: Location | None  # None for a description that is not stored
     on: date
     persons: int  # the number of persons the findings were judged for
     outcomes: list[NormOutcome]
@@ -96,21 +97,40 @@ def location_compliance(
     persons: int | None = None,
     rules: list[norms.MunicipalRule] | None = None,
 ) -> Compliance:
-    """Every norm's findings for a location on a date, and the capacity that follows.
-
-    SNF and AKF apply to a location with that quality mark; both are always shown, so that a
-    provider sees what a location could hold under each. The law (Wet goed verhuurderschap)
-    and the municipality's own rules always apply.
-    """
-    facts = location_facts(location)
-    parameters = norm_parameters()
-    # An expired mark still says which norm the location is meant to meet; its expiry is a
-    # finding of its own (certificates_expiring).
-    schemes = {c.scheme for c in location.certificates.all()}
-    if persons is None:
-        persons = facts.beds
+    """Every norm's findings for a location on a date, and the capacity that follows."""
     if rules is None:
         rules = municipal_rules(location.municipality_id)
+    return facts_compliance(
+        location_facts(location),
+        on=on,
+        permitted_capacity=location.permitted_capacity,
+        rules=rules,
+        persons=persons,
+        location=location,
+    )
+
+
+def facts_compliance(
+    facts: norms.LocationFacts,
+    *,
+    on: date,
+    permitted_capacity: int | None,
+    rules: list[norms.MunicipalRule],
+    persons: int | None = None,
+    location: Location | None = None,
+) -> Compliance:
+    """The same for a description that is not stored (a file being checked).
+
+    SNF and AKF apply to a location with that quality mark, or whose municipality requires
+    it; both are always shown, so that a provider sees what a location could hold under
+    each. The law (Wet goed verhuurderschap) and the municipality's own rules always apply.
+    An expired mark still says which norm the location is meant to meet; its expiry is shown
+    on its own.
+    """
+    parameters = norm_parameters()
+    schemes = {scheme for scheme, _valid_until in facts.marks}
+    if persons is None:
+        persons = facts.beds
     required = norms.municipal_marks_required(rules, on=on)
     outcomes = []
     for norm in norms.norms_applicable(parameters):
@@ -147,11 +167,12 @@ def location_compliance(
                 capacity=norms.norm_capacity(findings),
             )
         )
-    described = bool(location.building_type and location.zoning and facts.bedrooms)
+    described = bool(facts.building_type and facts.zoning and facts.bedrooms)
     # Norms judge a described location only: an empty description would allow nobody.
     effective = norms.effective_capacity(
-        location.permitted_capacity,
+        permitted_capacity,
         [o.capacity.persons for o in outcomes if o.applies] if described else [],
+        beds=facts.beds if described else None,
     )
     return Compliance(
         location=location,
@@ -192,7 +213,9 @@ class LocationRow:
 
     @property
     def compliant(self) -> bool:
-        return all(o.passed for o in self.compliance.outcomes if o.applies)
+        return self.compliance.described and all(
+            o.passed for o in self.compliance.outcomes if o.applies
+        )
 
 
 def location_rows(*, user, on: date, filters: dict | None = None) -> list[LocationRow]:
@@ -229,6 +252,9 @@ def location_rows(*, user, on: date, filters: dict | None = None) -> list[Locati
         )
         if filters.get("non_compliant") and row.compliant:
             continue
+        failing = filters.get("failing")
+        if failing and not any(o.norm == failing and not o.passed for o in row.compliance.outcomes):
+            continue
         if filters.get("expiring") and not row.expiring:
             continue
         rows.append(row)
@@ -243,6 +269,7 @@ class CountRow:
     permitted_capacity: int
     certified: int
     compliant: int
+    effective_capacity: int  # locations without any capacity count as 0
 
     @property
     def compliant_percent(self) -> int:
@@ -254,8 +281,8 @@ class CountRow:
 
 
 def housing_counts(*, on: date) -> list[CountRow]:
-    """Locations, permitted capacity, quality marks and compliance per municipality and kind
-    of stay: counts only, for the province."""
+    """Locations open on a date, their permitted and effective capacity, quality marks and
+    compliance, per municipality and kind of stay: counts only, for the province."""
     locations = (
         Location.objects.select_related("municipality")
         .prefetch_related("rooms", "certificates")
@@ -264,15 +291,22 @@ def housing_counts(*, on: date) -> list[CountRow]:
     rules_of: dict[int, list[norms.MunicipalRule]] = {}
     groups: dict[tuple[str, str], list[int]] = {}
     for location in locations:
+        if (location.opened_on and location.opened_on > on) or (
+            location.closed_on and location.closed_on < on
+        ):
+            continue  # not open on the date
         if location.municipality_id not in rules_of:
             rules_of[location.municipality_id] = municipal_rules(location.municipality_id)
         compliance = location_compliance(location, on=on, rules=rules_of[location.municipality_id])
         compliant = compliance.described and all(o.passed for o in compliance.outcomes if o.applies)
-        counts = groups.setdefault((location.municipality.name, location.stay_type), [0, 0, 0, 0])
+        counts = groups.setdefault(
+            (location.municipality.name, location.stay_type), [0, 0, 0, 0, 0]
+        )
         counts[0] += 1
         counts[1] += location.permitted_capacity or 0
         counts[2] += bool(location.certificates.all())
         counts[3] += compliant
+        counts[4] += compliance.effective_capacity or 0
     return [
         CountRow(municipality, stay_type, *counts)
         for (municipality, stay_type), counts in sorted(groups.items())

@@ -73,8 +73,8 @@ DESCRIPTION_FIELDS = (
 def location_describe(
     location: Location, *, description: dict, rooms: list[dict], certificates: list[dict]
 ) -> Location:
-    """Set a location's description, and replace its rooms and quality marks (for imports and
-    the demo; the page uses the same models through its forms)."""
+    """Set a location's description, replace its rooms, and add or update the quality marks
+    given (for imports and the demo; the page uses the same models through its forms)."""
     unknown = set(description) - set(DESCRIPTION_FIELDS)
     if unknown:
         raise ValidationError(f"Not part of a location's description: {', '.join(sorted(unknown))}")
@@ -84,10 +84,14 @@ def location_describe(
     location.save()
     location.rooms.all().delete()
     Room.objects.bulk_create([Room(location=location, **room) for room in rooms])
-    location.certificates.all().delete()
-    Certificate.objects.bulk_create(
-        [Certificate(location=location, **certificate) for certificate in certificates]
-    )
+    # Quality marks are kept per scheme: a file names the marks it knows, and a mark it does
+    # not name stays as it was.
+    for certificate in certificates:
+        Certificate.objects.update_or_create(
+            location=location,
+            scheme=certificate["scheme"],
+            defaults={k: v for k, v in certificate.items() if k != "scheme"},
+        )
     return location
 
 

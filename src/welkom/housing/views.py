@@ -25,7 +25,7 @@ from welkom.housing.models import Inspection, Location, MunicipalRule
 from welkom.housing.selectors import housing_counts, location_compliance, location_rows
 from welkom.housing.services import locations_import
 from welkom.organisations import rules
-from welkom.organisations.selectors import organisations_where, territory_of
+from welkom.organisations.selectors import organisations_where, territory_where
 from welkom.places.maps import Area, map_svg
 from welkom.places.models import Municipality
 from welkom.register.exports import table_csv, table_xlsx
@@ -70,7 +70,7 @@ def locations(request):
 
 def _territory_map(user, rows):
     """For municipality staff: Limburg with their territory filled and its locations counted."""
-    territory = set(territory_of(user))
+    territory = set(territory_where(user, "housing.view_location"))
     if not territory:
         return ""
     counted = [r for r in rows if r.location.municipality_id in territory]
@@ -150,8 +150,8 @@ def location_detail(request, location_id: int):
     )
     today = timezone.localdate()
     compliance = location_compliance(location, on=today)
-    can_inspect = request.user.has_perm("housing.add_inspection") and (
-        location.municipality_id in territory_of(request.user)
+    can_inspect = location.municipality_id in territory_where(
+        request.user, "housing.add_inspection"
     )
     return render(
         request,
@@ -248,7 +248,7 @@ def location_template(request):
 @permission_required("housing.add_inspection", raise_exception=True)
 def inspection_add(request, location_id: int):
     location = get_object_or_404(Location.objects.visible_to(request.user), pk=location_id)
-    if location.municipality_id not in territory_of(request.user):
+    if location.municipality_id not in territory_where(request.user, "housing.add_inspection"):
         raise PermissionDenied
     today = timezone.localdate()
     form = InspectionForm(request.POST, today=today)
@@ -280,7 +280,7 @@ def inspection_add(request, location_id: int):
 @permission_required("housing.change_municipalrule", raise_exception=True)
 def municipal_rules(request):
     """A municipality's own housing rules, with their dates; a rule is ended, never erased."""
-    territory = territory_of(request.user)
+    territory = territory_where(request.user, "housing.change_municipalrule")
     if not territory:
         raise PermissionDenied
     municipality = get_object_or_404(Municipality, pk=territory[0])
@@ -311,11 +311,16 @@ def municipal_rules(request):
 @permission_required("housing.change_municipalrule", raise_exception=True)
 def municipal_rule_end(request, rule_id: int):
     rule = get_object_or_404(
-        MunicipalRule, pk=rule_id, municipality_id__in=territory_of(request.user)
+        MunicipalRule,
+        pk=rule_id,
+        municipality_id__in=territory_where(request.user, "housing.change_municipalrule"),
     )
     today = timezone.localdate()
-    if rule.effective_until is None or rule.effective_until > today:
-        rule.effective_until = max(today, rule.effective_from)
+    if rule.effective_from > today:
+        rule.delete()  # never in force: nothing to explain later
+        messages.success(request, _("The rule was not yet in force and is removed."))
+    elif rule.effective_until is None or rule.effective_until > today:
+        rule.effective_until = today
         rule.save(update_fields=["effective_until"])
         messages.success(request, _("The rule ends today."))
     return redirect("housing:municipal_rules")

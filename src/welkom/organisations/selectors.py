@@ -39,6 +39,25 @@ def organisation_ids_of_kind(user, *kinds: str) -> list[int]:
     return [m.organisation_id for m in memberships_of(user) if m.organisation.kind in kinds]
 
 
+def organisation_ids_where(user, permission: str, *kinds: str) -> list[int]:
+    """Ids of the user's organisations of these kinds in which their role grants `permission`."""
+    return [
+        m.organisation_id
+        for m in memberships_of(user)
+        if m.organisation.kind in kinds and permission in m.permissions
+    ]
+
+
+def territory_where(user, permission: str) -> list[int]:
+    """Ids of the municipalities whose territory the user sees with `permission`: a privacy
+    officer of a municipality has its territory, but not its housing or register rights."""
+    return [
+        m.organisation.municipality_id
+        for m in memberships_of(user)
+        if m.organisation.kind == rules.MUNICIPALITY and permission in m.permissions
+    ]
+
+
 def territory_of(user) -> list[int]:
     """Ids of the municipalities whose territory the user works for (municipality staff)."""
     return [

@@ -13,14 +13,16 @@ def _scoped_by_location(queryset, user, *, location_path: str):
     """Providers see what happens at their own locations, a municipality what happens in
     its territory. The province and partners see no persons (aggregates only)."""
     from welkom.organisations import rules
-    from welkom.organisations.selectors import organisation_ids_of_kind, territory_of
+    from welkom.organisations.selectors import organisation_ids_where, territory_where
 
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    providers = organisation_ids_of_kind(user, rules.HOUSING_PROVIDER)
-    territory = territory_of(user)
+    # Only memberships whose role may see stays count: a privacy officer's municipality
+    # does not widen what the same person sees as a provider's member.
+    providers = organisation_ids_where(user, "register.view_stay", rules.HOUSING_PROVIDER)
+    territory = territory_where(user, "register.view_stay")
     if not providers and not territory:
         return queryset.none()
     return queryset.filter(

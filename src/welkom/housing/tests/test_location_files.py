@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
+from decimal import Decimal
 
 import openpyxl
 from django.core.management import CommandError, call_command
@@ -14,7 +16,7 @@ from welkom.housing.location_files import (
     location_file_read,
     location_template_csv,
 )
-from welkom.housing.models import Location, Room
+from welkom.housing.models import Location, MunicipalRule, Room
 from welkom.testing import PersonaTestCase
 
 
@@ -144,7 +146,23 @@ class CommandTests(PersonaTestCase):
         self.assertEqual(location["code"], "P01")
         # 54 m² in all, one bedroom of 14 m² with 2 beds: 2 by beds under SNF.
         self.assertEqual(location["norms"]["snf"]["capacity"], 2)
+        self.assertEqual(location["effective_capacity"], 2)
         self.assertEqual(Location.objects.count(), 0)
+
+    def test_norms_check_applies_the_municipality_s_own_rules(self) -> None:
+        MunicipalRule.objects.create(
+            municipality=self.venlo.municipality,
+            kind="min_area_per_person",
+            value=Decimal(30),
+            effective_from=date(2020, 1, 1),
+        )
+        out = io.StringIO()
+        with self.settings(NORMS_SNF_2025=False), translation.override("en"):
+            call_command("norms_check", self.path, "--on", "2026-11-28", stdout=out)
+        text = out.getvalue()
+        # 54 m² at 30 m² a person: 1, and the municipality's rule counts.
+        self.assertIn("effective capacity 1", text)
+        self.assertIn("At least 30 m² usable floor area per person (municipal rule).", text)
 
     def test_norms_check_refuses_a_file_with_problems(self) -> None:
         bad = self.tmp_path("bad.csv", changed("room_area_m2", "0"))
@@ -162,6 +180,13 @@ class CommandTests(PersonaTestCase):
         )
         self.assertEqual(json.loads(again.getvalue())["locations_updated"], 1)
         self.assertEqual(Room.objects.count(), 2)
+        # A file that names only SNF leaves an AKF mark the location also holds.
+        location = Location.objects.get(code="P01")
+        location.certificates.create(scheme="akf", register_id="AKF-1", valid_until="2027-01-01")
+        call_command("import_locations", self.path, "--provider", "11111111", stdout=io.StringIO())
+        self.assertEqual(
+            sorted(location.certificates.values_list("scheme", flat=True)), ["akf", "snf"]
+        )
         bad = self.tmp_path("bad.csv", changed("room_area_m2", "0", row=2))
         with self.assertRaises(CommandError):
             call_command("import_locations", bad, "--provider", "11111111", stdout=io.StringIO())

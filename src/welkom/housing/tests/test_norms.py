@@ -105,6 +105,9 @@ class SnfAreaTests(SimpleTestCase):
                 self.assertFalse(outcome("snf-area-wonen", location).passed)
         location = facts(building_type=WOONUNITS, zoning=LOGIES, rooms=area("80"))
         self.assertTrue(outcome("snf-area-logies", location).passed)
+        # Since 2021 SNF says 12 m² wherever the zoning is "wonen", also for a pension.
+        pension = facts(building_type=HOTEL_PENSION, zoning=WONEN, rooms=area("95.99"))
+        self.assertFalse(outcome("snf-area-wonen", pension).passed)
 
 
 class SnfBedroomTests(SimpleTestCase):
@@ -114,6 +117,26 @@ class SnfBedroomTests(SimpleTestCase):
         rooms = (Room(BEDROOM, D("13.99"), beds=4), Room(LIVING, D(200)))
         finding = outcome("snf-bedroom-area", facts(rooms=rooms), persons=4)
         self.assertEqual((finding.passed, finding.capacity), (False, 3))
+
+    def test_each_bedroom_is_judged_on_its_own(self) -> None:
+        # 7 m² with 4 beds beside 14 m² with 1: enough floor in all, too little in one room.
+        rooms = (
+            Room(BEDROOM, D(7), beds=4),
+            Room(BEDROOM, D(14), beds=1),
+            Room(LIVING, D(200)),
+        )
+        finding = outcome("snf-bedroom-area", facts(rooms=rooms), persons=5)
+        self.assertEqual(
+            (finding.passed, finding.capacity, finding.measured), (False, 6, "1.75 m²")
+        )
+        recreation = facts(
+            building_type=RECREATION_SITE,
+            rooms=(Room(BEDROOM, D(11), beds=4), Room(LIVING, D(100))),
+        )
+        exception = outcome(
+            "snf-bedroom-area-recreation", recreation, persons=2, on=date(2023, 1, 1)
+        )
+        self.assertEqual((exception.passed, exception.capacity), (False, 2))
 
     def test_the_recreation_site_exception_ends_on_31_december_2023(self) -> None:
         rooms = (
@@ -372,7 +395,13 @@ class CapacityTests(SimpleTestCase):
         self.assertEqual(capacity.binding.rule, "snf-bedroom-area")
         self.assertEqual((capacity.next.rule, capacity.next.capacity), ("snf-showers", 16))
 
-    def test_effective_capacity_is_the_lowest_of_permit_and_norms(self) -> None:
+    def test_an_unverified_rule_is_shown_but_does_not_limit(self) -> None:
+        findings = findings_for(facts(), persons=8, on=ON, norm=SNF)
+        self.assertIn("snf-2025-one-per-bedroom", {f.rule for f in findings if not f.passed})
+        self.assertEqual(norm_capacity(findings).persons, 8)
+
+    def test_effective_capacity_is_the_lowest_of_permit_norms_and_beds(self) -> None:
         self.assertEqual(effective_capacity(12, [14, 10]), 10)
+        self.assertEqual(effective_capacity(12, [14], beds=9), 9)
         self.assertEqual(effective_capacity(None, [None, 16]), 16)
         self.assertIsNone(effective_capacity(None, [None]))

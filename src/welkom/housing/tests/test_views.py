@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
+import openpyxl
 from django.test import override_settings
 from django.utils import timezone
 
 from welkom.housing.models import Inspection, Location, MunicipalRule, Room
 from welkom.housing.selectors import location_compliance
 from welkom.housing.services import location_register
+from welkom.organisations import rules
+from welkom.organisations.models import Membership
 from welkom.testing import PersonaTestCase
 
 
@@ -109,12 +113,45 @@ class LocationPagesTests(PersonaTestCase):
         self.client.force_login(self.other_provider_manager)
         self.assertEqual(self.client.get(f"/en/housing/{location.pk}/edit/").status_code, 404)
 
+    def test_a_privacy_role_elsewhere_does_not_widen_what_a_provider_member_sees(self) -> None:
+        horst = location_register(
+            provider=self.other_provider,
+            code="H1",
+            street="Kerkstraat",
+            number="2",
+            postcode="5961 AA",
+        )
+        Membership.access_control.create(
+            user=self.provider_member, organisation=self.horst, role=rules.PRIVACY_OFFICER
+        )
+        self.client.force_login(self.provider_member)
+        self.assertEqual(self.client.get(f"/en/housing/{horst.pk}/").status_code, 404)
+        self.assertNotContains(self.client.get("/en/housing/"), "Kerkstraat")
+        self.assertEqual(
+            self.client.post(f"/en/housing/{horst.pk}/inspections/", {}).status_code, 403
+        )
+
+    def test_exported_text_never_becomes_a_formula(self) -> None:
+        self._add(code="=HYPERLINK(1)", street="+31 straat")
+        self.client.force_login(self.venlo_member)
+        text = self.client.get("/en/housing/locations.csv").content.decode("utf-8-sig")
+        self.assertIn("'=HYPERLINK(1)", text)
+        self.assertIn("'+31 straat", text)
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(self.client.get("/en/housing/locations.xlsx").content)
+        )
+        values = [cell.value for row in workbook.active.iter_rows() for cell in row]
+        self.assertIn("'=HYPERLINK(1)", values)
+
     def test_filters_and_exports(self) -> None:
         self._add()
         self.client.force_login(self.venlo_member)
         self.assertNotContains(self.client.get("/en/housing/?stay_type=short"), "Parade 7")
         self.assertContains(self.client.get("/en/housing/?mark=snf&expiring=on"), "Parade 7")
         self.assertNotContains(self.client.get("/en/housing/?mark=none"), "Parade 7")
+        # AKF (two per bedroom) is not met; the law is.
+        self.assertContains(self.client.get("/en/housing/?failing=akf"), "Parade 7")
+        self.assertNotContains(self.client.get("/en/housing/?failing=wgv"), "Parade 7")
         csv = self.client.get("/en/housing/locations.csv?mark=snf")
         self.assertEqual(csv["Content-Type"], "text/csv; charset=utf-8")
         self.assertIn("Parade 7", csv.content.decode("utf-8"))
@@ -174,6 +211,18 @@ class LocationPagesTests(PersonaTestCase):
         self.assertEqual(inspection.failed_rules, ["snf-showers"])
         with self.assertRaises(ValueError):
             inspection.save()
+        self.client.post(
+            f"/en/housing/{location.pk}/inspections/",
+            {
+                "inspected_on": today.isoformat(),
+                "inspector": "K. Jansen",
+                "result": "not_compliant",
+            },
+        )
+        self.assertEqual(
+            Inspection.objects.get(inspector="K. Jansen").follow_up_deadline,
+            today + timedelta(days=28),
+        )
         future = self.client.post(
             f"/en/housing/{location.pk}/inspections/",
             {
@@ -194,21 +243,23 @@ class LocationPagesTests(PersonaTestCase):
 
 
 class Snf2025SwitchTests(PersonaTestCase):
-    def test_the_reported_2025_norm_counts_when_switched_on_and_is_marked_unverified(self) -> None:
+    def test_the_reported_2025_norm_is_shown_as_unverified_and_does_not_limit(self) -> None:
         self.client.force_login(self.provider_manager)
-        self.client.post("/en/housing/new/", location_post())
+        self.client.post("/en/housing/new/", location_post(toilets="2", showers="2"))
         location = Location.objects.get(code="V9")
         with self.settings(NORMS_SNF_2025=True):
             page = self.client.get(f"/en/housing/{location.pk}/")
-        self.assertEqual(
-            page.context["compliance"].outcomes[0].capacity.binding.rule, "snf-2025-one-per-bedroom"
-        )
+        snf = page.context["compliance"].outcomes[0]
+        one_per_bedroom = next(f for f in snf.findings if f.rule == "snf-2025-one-per-bedroom")
+        self.assertEqual((one_per_bedroom.passed, one_per_bedroom.unverified), (False, True))
         self.assertContains(page, "unverified")
-        self.assertEqual(page.context["compliance"].effective_capacity, 2)  # two bedrooms
+        # Shown, failed, yet neither the capacity nor "all rules met" rests on it.
+        self.assertEqual((snf.capacity.persons, snf.passed), (10, True))
+        self.assertEqual(page.context["compliance"].effective_capacity, 10)
         with self.settings(NORMS_SNF_2025=False):
             page = self.client.get(f"/en/housing/{location.pk}/")
         self.assertNotContains(page, "unverified")
-        self.assertEqual(page.context["compliance"].effective_capacity, 8)
+        self.assertEqual(page.context["compliance"].effective_capacity, 10)
 
 
 @override_settings(NORMS_SNF_2025=False)
@@ -324,6 +375,17 @@ class MunicipalRuleTests(PersonaTestCase):
         rule.refresh_from_db()
         self.assertEqual(rule.effective_until, timezone.localdate())
 
+    def test_a_rule_not_yet_in_force_is_removed_when_ended(self) -> None:
+        rule = MunicipalRule.objects.create(
+            municipality=self.venlo.municipality,
+            kind="max_persons_per_bedroom",
+            value=Decimal(2),
+            effective_from=timezone.localdate() + timedelta(days=100),
+        )
+        self.client.force_login(self.venlo_member)
+        self.client.post(f"/en/housing/rules/{rule.pk}/end/")
+        self.assertFalse(MunicipalRule.objects.exists())
+
     def test_providers_cannot_set_municipal_rules(self) -> None:
         self.client.force_login(self.provider_manager)
         self.assertEqual(self.client.get("/en/housing/rules/").status_code, 403)
@@ -345,6 +407,7 @@ class ProvinceCountsTests(PersonaTestCase):
         self.assertNotContains(page, "Industrieweg")
         self.assertEqual(page.context["rows"][0].permitted_capacity, 12)
         self.assertEqual(page.context["rows"][0].compliant, 0)  # not yet described
+        self.assertEqual(page.context["rows"][0].effective_capacity, 12)  # the permit
         self.assertEqual(self.client.get("/en/housing/").status_code, 403)
         location = Location.objects.get()
         self.assertEqual(self.client.get(f"/en/housing/{location.pk}/").status_code, 403)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from welkom.housing import norms
 from welkom.housing.location_files import location_file_read
-from welkom.housing.selectors import norm_parameters
+from welkom.housing.selectors import facts_compliance, municipal_rules
 from welkom.organisations import rules
 from welkom.organisations.models import Organisation
 
@@ -18,7 +18,7 @@ from welkom.organisations.models import Organisation
 class Command(BaseCommand):
     help = (
         "Judge location descriptions in the location template (CSV or XLSX) against the "
-        "housing norms, without storing anything."
+        "housing norms and the municipality's own rules, without storing anything."
     )
 
     def add_arguments(self, parser) -> None:
@@ -56,64 +56,81 @@ class Command(BaseCommand):
                 column = f", {problem.column}" if problem.column else ""
                 self.stderr.write(f"  {where}{column}: {problem.message}")
             raise CommandError("The file has problems; nothing was judged.")
-        parameters = norm_parameters()
         result = []
         for item in descriptions:
-            facts = item.facts()
-            persons = facts.beds
-            by_norm = {}
-            for norm in norms.norms_applicable(parameters):
-                if norm in {norms.SNF_2025, norms.MUNICIPAL}:
-                    continue  # SNF includes its 2025 rules; municipal rules need the database
-                findings = norms.findings_for(
-                    facts, persons=persons, on=on, norm=norm, parameters=parameters
-                )
-                capacity = norms.norm_capacity(findings)
-                by_norm[norm] = {
-                    "capacity": capacity.persons,
-                    "binding_rule": capacity.binding.rule if capacity.binding else None,
-                    "failed": [
-                        {
-                            "rule": f.rule,
-                            "measured": f.measured,
-                            "required": f.required,
-                            "explanation": _(f.explanation) % f.parameters
-                            if "%(" in f.explanation
-                            else _(f.explanation),
-                        }
-                        for f in findings
-                        if not f.passed
-                    ],
-                }
+            compliance = facts_compliance(
+                item.facts(),
+                on=on,
+                permitted_capacity=item.location.get("permitted_capacity"),
+                rules=municipal_rules(item.municipality.pk),
+            )
             result.append(
                 {
                     "code": item.code,
                     "municipality": item.municipality.name,
-                    "beds": persons,
+                    "beds": compliance.persons,
                     "permitted_capacity": item.location.get("permitted_capacity"),
-                    "norms": by_norm,
+                    "effective_capacity": compliance.effective_capacity,
+                    "norms": {
+                        outcome.norm: {
+                            "applies": outcome.applies,
+                            "capacity": outcome.capacity.persons,
+                            "binding_rule": _rule(outcome.capacity.binding),
+                            "failed": [
+                                {
+                                    "rule": f.rule,
+                                    "measured": _(f.measured),
+                                    "required": f.required,
+                                    "explanation": _explained(f),
+                                    "unverified": f.unverified,
+                                }
+                                for f in outcome.findings
+                                if not f.passed
+                            ],
+                        }
+                        for outcome in compliance.outcomes
+                    },
                 }
             )
         if json:
             self.stdout.write(_json_dumps({"on": on.isoformat(), "locations": result}))
             return
         for entry in result:
+            permit = entry["permitted_capacity"]
             self.stdout.write(
-                f"{entry['code']} ({entry['municipality']}), {entry['beds']} beds, permit {entry['permitted_capacity'] if entry['permitted_capacity'] is not None else '-'}:"
+                f"{entry['code']} ({entry['municipality']}): {entry['beds']} beds, permit "
+                f"{permit if permit is not None else '-'}, effective capacity "
+                f"{entry['effective_capacity'] if entry['effective_capacity'] is not None else '-'}"
             )
             for norm, outcome in entry["norms"].items():
+                binding = outcome["binding_rule"]
                 limit = (
-                    f"capacity {outcome['capacity']} ({outcome['binding_rule']})"
-                    if outcome["capacity"] is not None
+                    f"capacity {outcome['capacity']} ({binding['explanation']})"
+                    if binding
                     else "no capacity limit"
                 )
+                counts = "counts" if outcome["applies"] else "for information"
                 self.stdout.write(
-                    f"  {_(norms.NORM_LABELS[norm])}: {limit}; {len(outcome['failed'])} rules not met"
+                    f"  {_(norms.NORM_LABELS[norm])} ({counts}): {limit}; "
+                    f"{len(outcome['failed'])} rules not met"
                 )
                 for failed in outcome["failed"]:
                     self.stdout.write(
-                        f"    {failed['rule']}: {failed['measured']} (required {failed['required'] or '-'})"
+                        f"    {failed['rule']}: {failed['explanation']} Measured "
+                        f"{failed['measured']}, required {failed['required'] or '-'}"
+                        + (" (unverified)" if failed["unverified"] else "")
                     )
+
+
+def _explained(finding) -> str:
+    text = _(finding.explanation)
+    return text % finding.parameters if "%(" in text else text
+
+
+def _rule(finding) -> dict | None:
+    if finding is None:
+        return None
+    return {"rule": finding.rule, "capacity": finding.capacity, "explanation": _explained(finding)}
 
 
 def _json_dumps(data: dict) -> str:
