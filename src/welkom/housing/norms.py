@@ -134,6 +134,7 @@ class Finding:
     capacity: int | None = None  # persons this rule allows; None: no limit from this rule
     unverified: bool = False
     note: str = ""  # msgid: why the rule could not be judged, when it could not
+    calculation: str = ""  # how the capacity follows, in figures: "2 × 8 = 16"
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ def _area_per_person(minimum: Decimal, *, walkable: bool = False):
             required=f"≥ {_m2(minimum)}",
             capacity=capacity,
             parameters={"area": _m2(area), "minimum": _m2(minimum)},
+            calculation=f"{_m2(area)} / {_m2(minimum)} = {capacity}",
         )
 
     return check
@@ -199,12 +201,16 @@ def _bedroom_area(minimum: Decimal, *, at_most: int | None = None):
             capacity += fits
             crowded = crowded or room.beds > fits
         smallest = min((room.area_m2 / room.beds for room in bedrooms if room.beds), default=None)
+        per_room = " + ".join(f"{_m2(room.area_m2)} / {_m2(minimum)}" for room in bedrooms[:6]) + (
+            " + …" if len(bedrooms) > 6 else ""
+        )
         return _quantity(
             persons <= capacity and not crowded,
             measured=_m2(smallest) if smallest is not None else "–",
             required=f"≥ {_m2(minimum)}",
             capacity=capacity,
             parameters={"minimum": _m2(minimum)},
+            calculation=f"{per_room}{f' (≤ {at_most} each)' if at_most else ''} = {capacity}",
         )
 
     return check
@@ -220,6 +226,7 @@ def _per_bedroom(at_most: int):
             required=f"≤ {at_most}",
             capacity=at_most * len(bedrooms),
             parameters={"at_most": at_most},
+            calculation=f"{len(bedrooms)} × {at_most} = {at_most * len(bedrooms)}",
         )
 
     return check
@@ -231,12 +238,18 @@ def _per_persons(attribute: str, units: int, persons_per: int):
     def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters):
         have = getattr(facts, attribute)
         capacity = have * persons_per // units
+        calculation = (
+            f"{have} × {persons_per} = {capacity}"
+            if units == 1
+            else f"{have} × {persons_per} / {units} = {capacity}"
+        )
         return _quantity(
             persons <= capacity,
             measured=str(have),
             required=f"≥ {math.ceil(persons * units / persons_per) if persons else 0}",
             capacity=capacity,
             parameters={"units": units, "persons_per": persons_per},
+            calculation=calculation,
         )
 
     return check
@@ -249,6 +262,7 @@ def _beds(facts: LocationFacts, persons: int, on: date, parameters: NormParamete
         required=f"≥ {persons}",
         capacity=facts.beds,
         parameters={},
+        calculation=str(facts.beds),
     )
 
 
@@ -287,7 +301,15 @@ def _yes_no(value: bool) -> str:
     return gettext_noop("yes") if value else gettext_noop("no")
 
 
-def _quantity(passed: bool, *, measured: str, required: str, capacity: int, parameters: dict):
+def _quantity(
+    passed: bool,
+    *,
+    measured: str,
+    required: str,
+    capacity: int,
+    parameters: dict,
+    calculation: str = "",
+):
     return Finding(
         "",
         "",
@@ -298,6 +320,7 @@ def _quantity(passed: bool, *, measured: str, required: str, capacity: int, para
         required=required,
         capacity=capacity,
         parameters=parameters,
+        calculation=calculation,
     )
 
 
@@ -744,6 +767,7 @@ def findings_for(
                 capacity=found.capacity,
                 unverified=rule.unverified,
                 note=found.note,
+                calculation=found.calculation,
             )
         )
     return findings

@@ -173,6 +173,7 @@ class SnfFacilityTests(SimpleTestCase):
             with self.subTest(rule):
                 location = facts(**{attribute: 2})
                 self.assertTrue(outcome(rule, location, persons=16).passed)
+                self.assertEqual(outcome(rule, location).calculation, "2 × 8 = 16")
                 finding = outcome(rule, location, persons=17)
                 self.assertEqual(
                     (finding.passed, finding.capacity, finding.required), (False, 16, "≥ 3")

@@ -87,9 +87,11 @@ class LocationPagesTests(PersonaTestCase):
         page = self.client.get(f"/en/housing/{location.pk}/")
         # 112 m²: 11 under SNF logies; bedrooms and beds: 10; one toilet and one shower: 8.
         self.assertContains(page, "Capacity under this norm: <strong>8</strong>", html=False)
-        self.assertContains(page, "The binding rule: At least 1 shower per 8 persons.")
+        self.assertContains(page, "The binding rule: At least 1 shower per 8 persons. (1 × 8 = 8)")
         self.assertContains(
-            page, "The next limit is 10: At least 3.5 m² of bedroom floor per person."
+            page,
+            "The next limit is 10: At least 3.5 m² of bedroom floor per person. "
+            "(20 m² / 3.5 m² + 20 m² / 3.5 m² = 10)",
         )
         # AKF (year-round): at most 2 a bedroom gives 4; shown for information only.
         self.assertContains(page, "Shown for information: the location does not hold this mark.")
