@@ -21,6 +21,7 @@ from welkom.housing.norms import (
     MUNICIPAL,
     RECREATION_SITE,
     REGULAR_DWELLING,
+    RULES,
     SHORT,
     SNF,
     SNF_REQUIRED,
@@ -84,6 +85,27 @@ def area(total: str) -> tuple[Room, ...]:
         Room(BEDROOM, D(20), beds=4, walkable_m2=D(12)),
         Room(LIVING, D(total) - 40, walkable_m2=D(100)),
     )
+
+
+class WellKeptLocationTests(SimpleTestCase):
+    def test_a_well_kept_location_meets_every_verified_rule_of_every_norm(self) -> None:
+        """The other side of every boundary below: each rule passes where it should."""
+        bedrooms = tuple(Room(BEDROOM, D(10), beds=2, walkable_m2=D(6)) for _ in range(4))
+        kept = facts(rooms=(*bedrooms, Room(LIVING, D(200), walkable_m2=D(150))))
+        on_rule = {}
+        for norm in (SNF, AKF, WGV, "uhn-2012"):
+            for finding in findings_for(kept, persons=8, on=ON, norm=norm):
+                on_rule[finding.rule] = finding.passed or finding.unverified
+        expected = {
+            rule.code
+            for rule in RULES
+            if rule.holds_on(ON)
+            and rule.norm != "snf-2025"
+            and rule.code
+            not in {"snf-area-wonen", "akf-area-dwelling", "snf-bedroom-area-recreation-2024"}
+        }
+        self.assertEqual({rule for rule, passed in on_rule.items() if passed} & expected, expected)
+        self.assertTrue(all(on_rule.values()))
 
 
 class SnfAreaTests(SimpleTestCase):
