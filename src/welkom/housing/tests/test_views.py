@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import openpyxl
+from django.db import DatabaseError, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -213,6 +214,17 @@ class LocationPagesTests(PersonaTestCase):
         self.assertEqual(inspection.failed_rules, ["snf-showers"])
         with self.assertRaises(ValueError):
             inspection.save()
+        # The database refuses too, for a queryset update or delete.
+        for change in (
+            lambda: Inspection.objects.filter(pk=inspection.pk).update(result="compliant"),
+            lambda: Inspection.objects.filter(pk=inspection.pk).delete(),
+        ):
+            with (
+                self.subTest(change=change),
+                self.assertRaises(DatabaseError),
+                transaction.atomic(),
+            ):
+                change()
         self.client.post(
             f"/en/housing/{location.pk}/inspections/",
             {
