@@ -9,22 +9,38 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from welkom.core.api import body_read, in_request_language
 from welkom.housing.location_files import location_file_read
 from welkom.housing.selectors import location_rows
 from welkom.housing.services import locations_import
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where
-from welkom.register.api import CSV, OCTET_STREAM, XLSX, _body_read, _in_request_language
 
 MB = 1024 * 1024
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OCTET_STREAM = "application/octet-stream"
+
+
+class TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+def _too_large() -> TooLarge:
+    return TooLarge(
+        _("The location file is larger than %(limit)d MB. Split it and send the parts.")
+        % {"limit": settings.UPLOAD_MAX_MB}
+    )
 
 
 class CanViewLocations(BasePermission):
@@ -84,7 +100,7 @@ class ImportOutput(serializers.Serializer):
         400: OpenApiResponse(ImportOutput, description="Refused: nothing changed."),
     },
 )
-@_in_request_language
+@in_request_language
 @api_view(["GET", "POST"])
 @permission_classes([IsAuthenticated, CanViewLocations])
 def locations(request: Request) -> Response:
@@ -112,7 +128,7 @@ def locations(request: Request) -> Response:
         .filter(kind=rules.HOUSING_PROVIDER)
         .first()
     )
-    data = _body_read(request, settings.UPLOAD_MAX_MB * MB)
+    data = body_read(request, settings.UPLOAD_MAX_MB * MB, too_large=_too_large)
     descriptions, problems = location_file_read(data, provider=provider)
     body = {
         "status": "rejected" if problems else "applied",

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from welkom.core.files import cell_text, date_parse, is_binary, is_utf8
 from welkom.housing import norms
 from welkom.housing.forms import CertificateForm, LocationForm, RoomForm
 from welkom.housing.models import Location
-from welkom.register.night_lists import _cell_text, _date_parse, _is_binary, _is_utf8
 
 LOCATION_COLUMNS = [
     "code",
@@ -321,7 +321,7 @@ def _convert(name: str, value: str, number: int, problems) -> object:
         problems.append(FileProblem(number, name, _("Write yes or no.")))
         return None
     if name in DATES and value:
-        parsed = _date_parse(value)
+        parsed = date_parse(value)
         if parsed is None:
             problems.append(
                 FileProblem(number, name, _("Not a date. Write dates as yyyy-mm-dd or dd-mm-yyyy."))
@@ -344,9 +344,9 @@ def _records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[FileProblem
     ]
     if data.startswith(b"PK\x03\x04"):
         return _xlsx_records(data)
-    if _is_binary(data):
+    if is_binary(data):
         return [], unreadable
-    text = data.decode("utf-8-sig") if _is_utf8(data) else data.decode("cp1252", errors="replace")
+    text = data.decode("utf-8-sig") if is_utf8(data) else data.decode("cp1252", errors="replace")
     first = next((line for line in text.splitlines() if line.strip(" ,;\t")), "")
     delimiter = max((",", ";", "\t"), key=first.count) if first else ","
     try:
@@ -383,7 +383,7 @@ def _xlsx_records(data: bytes):
                             ),
                         )
                     ]
-                cells.append(_cell_text(cell.value))
+                cells.append(cell_text(cell.value))
             records.append((number, cells))
         workbook.close()
         return records, []

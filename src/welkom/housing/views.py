@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from welkom.core.exports import table_csv, table_xlsx
 from welkom.housing.forms import (
     CertificateFormSet,
     InspectionForm,
@@ -28,7 +29,6 @@ from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where, territory_where
 from welkom.places.maps import Area, map_svg
 from welkom.places.models import Municipality
-from welkom.register.exports import table_csv, table_xlsx
 
 
 def _provider_of(request, location: Location | None = None):

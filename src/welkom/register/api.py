@@ -8,15 +8,12 @@ upload page and the command line, translated into the caller's language.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +24,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from welkom.core.api import body_read, bounded, in_request_language
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where
 from welkom.register.models import NightListImport
@@ -72,24 +70,6 @@ def _too_large() -> TooLarge:
 
 def _empty() -> exceptions.ParseError:
     return exceptions.ParseError(gettext(EMPTY))
-
-
-def _in_request_language(view: Callable) -> Callable:
-    """Runs the view, its authentication included, in the caller's language.
-
-    The API lies outside i18n_patterns, where LocaleMiddleware keeps the default language;
-    here Accept-Language (or the language cookie of a browser session) decides.
-    """
-
-    @functools.wraps(view)  # keeps `cls`, which the schema generator reads
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        language = translation.get_language_from_request(request)
-        with translation.override(language):
-            response = view(request, *args, **kwargs)
-        response.headers["Content-Language"] = language
-        return response
-
-    return wrapped
 
 
 # --- Input -------------------------------------------------------------------------------
@@ -219,22 +199,11 @@ def _media_type(request: Request) -> str:
 
 
 def _bounded(chunks: Iterator[bytes], limit: int) -> bytes:
-    """The chunks joined, or TooLarge as soon as they pass `limit` bytes."""
-    parts: list[bytes] = []
-    size = 0
-    for chunk in chunks:
-        size += len(chunk)
-        if size > limit:
-            raise _too_large()
-        parts.append(chunk)
-    return b"".join(parts)
+    return bounded(chunks, limit, too_large=_too_large)
 
 
 def _body_read(request: Request, limit: int) -> bytes:
-    stream = request.stream  # None for an empty body
-    if stream is None:
-        return b""
-    return _bounded(iter(functools.partial(stream.read, CHUNK), b""), limit)
+    return body_read(request, limit, too_large=_too_large)
 
 
 def _rows_as_csv(rows: list[dict[str, str]]) -> bytes:
@@ -340,7 +309,7 @@ _ERRORS = {
         ),
     },
 )
-@_in_request_language
+@in_request_language
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, CanSubmitNightLists])
 def night_list_submit(request: Request) -> Response:
@@ -385,7 +354,7 @@ def night_list_submit(request: Request) -> Response:
         404: OpenApiResponse(description="No such submission of the caller's organisation."),
     },
 )
-@_in_request_language
+@in_request_language
 @api_view(["GET"])
 @permission_classes([IsAuthenticated, CanSubmitNightLists])
 def night_list_retrieve(request: Request, import_id: int) -> Response:

@@ -26,10 +26,11 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import NamedTuple
 from xml.etree.ElementTree import ParseError
 
+from welkom.core.files import cell_text, date_parse, is_binary, is_utf8
 from welkom.register.countries import ALPHA2_TO_ALPHA3
 from welkom.register.matching import name_normalise
 
@@ -248,36 +249,6 @@ def night_list_template_csv() -> bytes:
     return codecs.BOM_UTF8 + text.encode("utf-8")
 
 
-def _date_parse(text: str) -> date | None:
-    """ISO first (what systems write), then the day-first forms Dutch spreadsheets write."""
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return None
-    for separator in "-/.":
-        if separator in text:
-            parts = text.split(separator)
-            break
-    else:
-        return None
-    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
-        return None
-    first, second, third = parts
-    # Day first, never month first: 01-02-2026 is 1 February. Years have four digits,
-    # because a two-digit year of birth cannot tell 1926 from 2026.
-    if len(third) == 4 and len(first) <= 2 and len(second) <= 2:
-        day, month, year = first, second, third
-    elif len(first) == 4 and len(second) <= 2 and len(third) <= 2:
-        year, month, day = first, second, third
-    else:
-        return None
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -475,7 +446,7 @@ class _Builder:
         text = text.strip()
         if not text:
             return None, REQUIRED, {}
-        night = _date_parse(text)
+        night = date_parse(text)
         if night is None:
             return None, NOT_A_DATE, {}
         if night > self.today:
@@ -515,7 +486,7 @@ class _Builder:
                 if required:
                     problem(column, value, REQUIRED)
                 return None
-            parsed = _date_parse(value)
+            parsed = date_parse(value)
             if parsed is None:
                 problem(column, value, NOT_A_DATE)
             return parsed
@@ -663,38 +634,12 @@ def _records_read(builder: _Builder, records: Iterator[tuple[int, list[str]]]) -
     builder.report(None, None, "", EMPTY, {})
 
 
-# Bytes a text file has; anything else in quantity means a binary file.
-_TEXT_BYTES = bytes(range(0x20, 0x100)) + b"\t\n\r\f\v\x1a"
-
-
-def _is_binary(data: bytes) -> bool:
-    sample = data[:65536]
-    if b"\x00" in sample or sample.startswith(b"%PDF"):
-        return True
-    return len(sample.translate(None, _TEXT_BYTES)) > len(sample) // 100
-
-
-def _is_utf8(data: bytes) -> bool:
-    if data.isascii():
-        return True
-    # Decoded in slices and thrown away: a second copy of a 400 MB file is not needed.
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
-    try:
-        for start in range(0, len(data), 1 << 20):
-            decoder.decode(view[start : start + (1 << 20)])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def _csv_read(data: bytes, *, filename: str, today: date) -> NightList:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"  # Excel's "Unicode text"
-    elif _is_binary(data):
+    elif is_binary(data):
         return _unreadable(filename)
-    elif _is_utf8(data):
+    elif is_utf8(data):
         encoding = "utf-8-sig"
     else:
         encoding = "cp1252"  # what Excel on Windows writes as "CSV" in Western Europe
@@ -729,20 +674,6 @@ def _csv_read(data: bytes, *, filename: str, today: date) -> NightList:
 def _unreadable(filename: str) -> NightList:
     problem = Problem(None, None, "", NOT_READABLE, {"filename": filename})
     return NightList(rows=[], problems=[problem], columns=[])
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([A-Z0-9:$]+)[\"']")
@@ -832,7 +763,7 @@ def _xlsx_records(
                 cells.append("")
                 continue
             value = cell.value
-            text = _cell_text(value)
+            text = cell_text(value)
             if leading_zeros and isinstance(value, int | float) and not isinstance(value, bool):
                 # A number cell drops leading zeros: a BSN of 8 digits has lost the leading 0
                 # of its 9, a KvK number of 7 digits the leading 0 of its 8.

@@ -24,14 +24,13 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from welkom.core.files import is_binary, is_utf8
 from welkom.register.matching import person_match_key
 from welkom.register.night_lists import (
     NIGHT_LIST_COLUMNS,
     NightRow,
     Problem,
     _Builder,
-    _is_binary,
-    _is_utf8,
     night_list_read,
 )
 
@@ -356,9 +355,9 @@ def _utf8(data: bytes) -> bytes | None:
     """The file as UTF-8 without a byte-order mark, as the row reader decodes it."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None  # rare (Excel's "Unicode text"): the row reader
-    if _is_binary(data):
+    if is_binary(data):
         return None
-    if _is_utf8(data):
+    if is_utf8(data):
         return data[3:] if data.startswith(codecs.BOM_UTF8) else data
     try:
         return data.decode("cp1252").encode("utf-8")

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from welkom.core.exports import table_csv, table_xlsx
 from welkom.housing.models import Location
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where, territory_of
 from welkom.processing_log.services import Processing
-from welkom.register.exports import table_csv, table_xlsx
 from welkom.register.forms import (
     CheckInForm,
     NightForm,

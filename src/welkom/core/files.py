@@ -1,0 +1,78 @@
+"""Reading files that people make with spreadsheets: text or binary, UTF-8 or not, the
+dates they write, and cell values as text. Shared by the night-list and location readers.
+Pure: no Django."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import date, datetime
+
+
+def date_parse(text: str) -> date | None:
+    """ISO first (what systems write), then the day-first forms Dutch spreadsheets write."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    for separator in "-/.":
+        if separator in text:
+            parts = text.split(separator)
+            break
+    else:
+        return None
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    first, second, third = parts
+    # Day first, never month first: 01-02-2026 is 1 February. Years have four digits,
+    # because a two-digit year of birth cannot tell 1926 from 2026.
+    if len(third) == 4 and len(first) <= 2 and len(second) <= 2:
+        day, month, year = first, second, third
+    elif len(first) == 4 and len(second) <= 2 and len(third) <= 2:
+        year, month, day = first, second, third
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+# Bytes a text file has; anything else in quantity means a binary file.
+_TEXT_BYTES = bytes(range(0x20, 0x100)) + b"\t\n\r\f\v\x1a"
+
+
+def is_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if b"\x00" in sample or sample.startswith(b"%PDF"):
+        return True
+    return len(sample.translate(None, _TEXT_BYTES)) > len(sample) // 100
+
+
+def is_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return True
+    # Decoded in slices and thrown away: a second copy of a 400 MB file is not needed.
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(view[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
