@@ -17,6 +17,7 @@ from welkom.housing.models import (
     Room,
     StayType,
 )
+from welkom.organisations.forms import ForProviderForm
 from welkom.places.rules import postcode_parse
 from welkom.places.selectors import PostcodeLookupError, municipality_for_postcode
 
@@ -177,7 +178,7 @@ CertificateFormSet = forms.inlineformset_factory(
 )
 
 
-class LocationFileForm(forms.Form):
+class LocationFileForm(ForProviderForm):
     file = forms.FileField(
         label=_("Location file (CSV or Excel)"),
         help_text=_("One row per room, the location's columns repeated. Download the template."),

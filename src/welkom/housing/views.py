@@ -31,19 +31,28 @@ from welkom.places.maps import Area, map_svg
 from welkom.places.models import Municipality
 
 
-def _provider_of(request, location: Location | None = None):
-    """The housing provider the user edits for: the location's, or the user's only one."""
-    providers = organisations_where(request.user, "housing.change_location").filter(
-        kind=rules.HOUSING_PROVIDER
+def _providers(request) -> list:
+    """The housing providers the user describes locations for; none: no access."""
+    providers = list(
+        organisations_where(request.user, "housing.change_location").filter(
+            kind=rules.HOUSING_PROVIDER
+        )
     )
+    if not providers:
+        raise PermissionDenied
+    return providers
+
+
+def _provider_of(request, location: Location | None = None):
+    """The housing provider a location is edited for: its own, or for a new location the one
+    chosen (`?provider=`) among the user's providers, by default the first."""
+    providers = _providers(request)
     if location is not None:
-        if not providers.filter(pk=location.provider_id).exists():
+        if location.provider_id not in {p.pk for p in providers}:
             raise PermissionDenied
         return location.provider
-    provider = providers.first()
-    if provider is None:
-        raise PermissionDenied
-    return provider
+    chosen = request.GET.get("provider")  # the form posts to the same address, query included
+    return next((p for p in providers if str(p.pk) == chosen), providers[0])
 
 
 @login_required
@@ -202,6 +211,9 @@ def location_edit(request, location_id: int | None = None):
             "certificates": certificates,
             "location": location,
             "provider": provider,
+            "other_providers": []
+            if location
+            else [p for p in _providers(request) if p != provider],
         },
         status=400 if data is not None else 200,
     )
@@ -211,10 +223,11 @@ def location_edit(request, location_id: int | None = None):
 @permission_required("housing.change_location", raise_exception=True)
 def locations_upload(request):
     """Location descriptions from a file (the location template): all or nothing."""
-    provider = _provider_of(request)
-    form = LocationFileForm(request.POST or None, request.FILES or None)
+    providers = _providers(request)
+    form = LocationFileForm(request.POST or None, request.FILES or None, providers=providers)
     problems, summary = [], None
     if request.method == "POST" and form.is_valid():
+        provider = form.provider
         descriptions, problems = location_file_read(
             form.cleaned_data["file"].read(), provider=provider
         )
@@ -232,7 +245,11 @@ def locations_upload(request):
     return render(
         request,
         "housing/upload.html",
-        {"form": form, "problems": problems, "provider": provider},
+        {
+            "form": form,
+            "problems": problems,
+            "provider_names": ", ".join(p.name for p in providers),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -39,3 +39,29 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("For example: planning system, night-register export."),
     )
+
+
+class ForProviderForm(forms.Form):
+    """A form sent for one housing provider: a user who works for several chooses which.
+
+    Give `providers` (the user's providers with the right permission); `provider` is the one
+    the form is for after validation, or the only one.
+    """
+
+    def __init__(self, *args, providers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.providers = list(providers)
+        if len(self.providers) > 1:
+            self.fields["provider"] = forms.ModelChoiceField(
+                label=_("For housing provider"),
+                queryset=type(self.providers[0]).objects.filter(
+                    pk__in=[p.pk for p in self.providers]
+                ),
+            )
+            self.order_fields(["provider"])
+
+    @property
+    def provider(self):
+        if "provider" in self.fields:
+            return self.cleaned_data["provider"]
+        return self.providers[0] if self.providers else None

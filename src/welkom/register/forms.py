@@ -4,10 +4,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from welkom.organisations.forms import ForProviderForm
 from welkom.register.models import Registration
 
 
-class NightListUploadForm(forms.Form):
+class NightListUploadForm(ForProviderForm):
     file = forms.FileField(
         label=_("Night list (CSV or Excel)"),
         help_text=_("One row per person per night. Download the template to see the columns."),

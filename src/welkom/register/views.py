@@ -151,15 +151,14 @@ def upload(request):
     providers = organisations_where(request.user, "register.submit_night_list").filter(
         kind=rules.HOUSING_PROVIDER
     )
-    form = NightListUploadForm(request.POST or None, request.FILES or None)
-    record = None
-    provider = providers.first()
-    if provider is None:  # e.g. a platform administrator, who sends no lists of their own
+    if not providers:  # e.g. a platform administrator, who sends no lists of their own
         raise PermissionDenied
+    form = NightListUploadForm(request.POST or None, request.FILES or None, providers=providers)
+    record = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         record, _summary = night_list_import(
-            provider=provider,
+            provider=form.provider,
             data=upload.read(),
             filename=upload.name,
             source=NightListImport.Source.UPLOAD,

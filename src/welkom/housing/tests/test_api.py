@@ -6,6 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from welkom.housing.location_files import location_template_csv
 from welkom.housing.models import Location, Room
+from welkom.housing.tests.test_views import location_post
+from welkom.organisations import rules
+from welkom.organisations.models import Membership
 from welkom.organisations.services import api_token_create
 from welkom.testing import PersonaTestCase
 
@@ -75,6 +78,29 @@ class LocationUploadPageTests(PersonaTestCase):
         self.assertContains(response, "outside the province of Limburg", status_code=400)
         self.assertContains(response, "Nothing changed.", status_code=400)
         self.assertEqual(Location.objects.get().postcode, "5911 CB")
+
+    def test_a_user_of_two_providers_chooses_which_one(self) -> None:
+        Membership.access_control.create(
+            user=self.provider_manager, organisation=self.other_provider, role=rules.MANAGER
+        )
+        self.client.force_login(self.provider_manager)
+        missing = self.client.post(
+            "/en/housing/upload/", {"file": SimpleUploadedFile("l.csv", location_template_csv())}
+        )
+        self.assertContains(missing, "This field is required.", status_code=400)
+        self.client.post(
+            "/en/housing/upload/",
+            {
+                "provider": self.other_provider.pk,
+                "file": SimpleUploadedFile("l.csv", location_template_csv()),
+            },
+        )
+        self.assertEqual(Location.objects.get().provider, self.other_provider)
+        page = self.client.get("/en/housing/new/")
+        self.assertContains(page, f"?provider={self.other_provider.pk}")
+        data = location_post(code="N1")
+        self.client.post(f"/en/housing/new/?provider={self.other_provider.pk}", data)
+        self.assertEqual(Location.objects.get(code="N1").provider, self.other_provider)
 
     def test_a_municipality_cannot_upload_locations(self) -> None:
         self.client.force_login(self.venlo_member)

@@ -7,6 +7,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from welkom.housing.services import location_register
+from welkom.organisations import rules
+from welkom.organisations.models import Membership
 from welkom.processing_log.models import Entry
 from welkom.register.models import NightListImport, Stay
 from welkom.testing import PersonaTestCase
@@ -51,6 +53,21 @@ class RegisterViewTests(PersonaTestCase):
     def _upload(self, data: bytes, user=None, name: str = "nights.csv"):
         self.client.force_login(user or self.provider_member)
         return self.client.post("/en/register/upload/", {"file": SimpleUploadedFile(name, data)})
+
+    def test_a_user_of_two_providers_sends_for_the_one_chosen(self) -> None:
+        Membership.access_control.create(
+            user=self.provider_member, organisation=self.other_provider, role=rules.MEMBER
+        )
+        self.client.force_login(self.provider_member)
+        response = self.client.post(
+            "/en/register/upload/",
+            {
+                "provider": self.other_provider.pk,
+                "file": SimpleUploadedFile("n.csv", night_list(("H1", "Nowak"))),
+            },
+        )
+        self.assertContains(response, "The night list was applied.")
+        self.assertEqual(Stay.internal.get().location, self.horst_location)
 
     def test_it_applies_an_upload_and_reports_the_counts(self) -> None:
         response = self._upload(night_list(("V1", "Nowak"), ("V1", "Popescu")))
