@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 
 def gettext_noop(message: str) -> str:
@@ -50,9 +51,12 @@ class RegistrationParameters:
 DEFAULT_PARAMETERS = RegistrationParameters()
 
 
-@dataclass(frozen=True)
-class Stay:
-    """A stay as the rules see it: nights [check_in, check_out) at one address."""
+class Stay(NamedTuple):
+    """A stay as the rules see it: nights [check_in, check_out) at one address.
+
+    A named tuple rather than a dataclass: the rules run for every person every night, and a
+    tuple is made several times faster.
+    """
 
     location: str
     municipality_code: str
@@ -65,8 +69,7 @@ class Stay:
         return range(self.check_in.toordinal(), max(end.toordinal(), self.check_in.toordinal()))
 
 
-@dataclass(frozen=True)
-class PersonFacts:
+class PersonFacts(NamedTuple):
     registration: Registration
     stays: tuple[Stay, ...]
     expected_departure: date | None = None

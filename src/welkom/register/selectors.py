@@ -7,12 +7,14 @@ from datetime import date
 
 from django.db.models import Count, Q, Sum
 
+from welkom.core.gc import gc_paused
 from welkom.housing.models import Location
 from welkom.housing.selectors import effective_capacities
 from welkom.processing_log.services import Processing
 from welkom.register.matching import name_normalise
 from welkom.register.models import NightListImport, Person, Signal, Stay
-from welkom.register.rules import PersonFacts
+from welkom.register.rules import Finding as RuleFinding
+from welkom.register.rules import PersonFacts, registration_findings
 from welkom.register.rules import Registration as RuleRegistration
 from welkom.register.rules import Stay as RuleStay
 
@@ -125,11 +127,8 @@ def person_facts(*, on: date, person_ids: list[int] | None = None) -> dict[int, 
     persons for whom it produces findings.
     """
     stays = Stay.internal.filter(check_in__lte=on)
-    persons = Person.internal.all()
     if person_ids is not None:
         stays = stays.filter(person_id__in=person_ids)
-        persons = persons.filter(pk__in=person_ids)
-    registration = dict(persons.values_list("pk", "registration"))
     # Thousands of locations, not a join per stay: the municipality code by location.
     municipality_of = {
         pk: (str(pk), code)
@@ -137,25 +136,49 @@ def person_facts(*, on: date, person_ids: list[int] | None = None) -> dict[int, 
     }
     grouped: dict[int, list] = {}
     expected: dict[int, date | None] = {}
+    # The registration comes with every stay (a join), not in a second read of every person.
     rows = stays.order_by("person_id", "check_in").values_list(
-        "person_id", "location_id", "check_in", "check_out", "expected_departure"
+        "person_id",
+        "location_id",
+        "check_in",
+        "check_out",
+        "expected_departure",
+        "person__registration",
     )
-    for person_id, location_id, check_in, check_out, departure in rows:
-        grouped.setdefault(person_id, []).append(
-            RuleStay(*municipality_of[location_id], check_in, check_out)
-        )
-        if departure is not None:
-            expected[person_id] = departure
     as_rule = {r.value: r for r in RuleRegistration}
     unknown = RuleRegistration.UNKNOWN
-    return {
-        person_id: PersonFacts(
-            registration=as_rule.get(registration.get(person_id), unknown),
-            stays=tuple(person_stays),
-            expected_departure=expected.get(person_id),
-        )
-        for person_id, person_stays in grouped.items()
-    }
+    # Hundreds of thousands of small objects that all live on: the cyclic garbage collector
+    # would scan them again and again while they are made, and finds nothing to free.
+    with gc_paused():
+        registration: dict[int, str] = {}
+        for person_id, location_id, check_in, check_out, departure, registered in rows:
+            grouped.setdefault(person_id, []).append(
+                RuleStay(*municipality_of[location_id], check_in, check_out)
+            )
+            registration[person_id] = registered
+            if departure is not None:
+                expected[person_id] = departure
+        return {
+            person_id: PersonFacts(
+                as_rule.get(registration[person_id], unknown),
+                tuple(person_stays),
+                expected.get(person_id),
+            )
+            for person_id, person_stays in grouped.items()
+        }
+
+
+def findings_by_person(
+    *, on: date, person_ids: list[int] | None = None
+) -> dict[int, tuple[PersonFacts, list[RuleFinding]]]:
+    """Every person's facts and registration findings on a date: the rules for everyone (the
+    daily signals) or for some (after an import). Reads personal data as person_facts does."""
+    facts = person_facts(on=on, person_ids=person_ids)
+    with gc_paused():  # the findings are small objects too, made beside all the facts
+        return {
+            person_id: (person, registration_findings(person, on=on))
+            for person_id, person in facts.items()
+        }
 
 
 def possible_duplicates(*, user) -> list[tuple[Person, Person]]:

@@ -18,8 +18,8 @@ from welkom.places.models import Municipality
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
 from welkom.register.models import Occupancy, Signal, Stay
-from welkom.register.rules import gettext_noop, registration_findings
-from welkom.register.selectors import person_facts
+from welkom.register.rules import gettext_noop
+from welkom.register.selectors import findings_by_person
 
 SIGNALLING = "brp-registration-signalling"
 OVER_CAPACITY = "over-capacity"
@@ -46,10 +46,10 @@ def signals_refresh(
     """
     municipality_ids = dict(Municipality.objects.values_list("code", "pk"))
     found: dict[str, Signal] = {}
-    facts = person_facts(on=on, person_ids=person_ids)
-    employer_of = _latest_employer(list(facts))
-    for person_id, person in facts.items():
-        for finding in registration_findings(person, on=on):
+    evaluated = findings_by_person(on=on, person_ids=person_ids)
+    employer_of = _latest_employer(list(evaluated))
+    for person_id, (_facts, findings) in evaluated.items():
+        for finding in findings:
             key = f"{finding.rule}:P{person_id}:{finding.since.isoformat()}"
             location_id = int(finding.stays[-1].location) if finding.stays else None
             found[key] = Signal(
