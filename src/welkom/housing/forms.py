@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from welkom.housing import norms
 from welkom.housing.models import (
+    ADDRESS_FIELDS,
+    DESCRIPTION_FIELDS,
+    PERMIT_FIELDS,
     BuildingType,
     Certificate,
     Inspection,
@@ -31,36 +34,7 @@ class LocationForm(forms.ModelForm):
 
     class Meta:
         model = Location
-        fields = [
-            "code",
-            "street",
-            "number",
-            "addition",
-            "postcode",
-            "place",
-            "building_type",
-            "zoning",
-            "stay_type",
-            "new_build",
-            "permitted_capacity",
-            "opened_on",
-            "closed_on",
-            "toilets",
-            "showers",
-            "burners",
-            "sockets",
-            "washing",
-            "drying_outside_bedrooms",
-            "lockable_storage",
-            "under_one_roof",
-            "information_card",
-            "smoke_detectors_checked",
-            "co_detectors_checked",
-            "extinguisher_inspected",
-            "extinguisher_reob",
-            "rental_contract_separate",
-            "rights_information_in_language",
-        ]
+        fields = [*ADDRESS_FIELDS, *PERMIT_FIELDS, *DESCRIPTION_FIELDS]
         widgets = {
             "opened_on": DATE,
             "closed_on": DATE,

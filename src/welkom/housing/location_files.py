@@ -5,8 +5,8 @@ things with the same messages. `location_file_read` reads and checks without sto
 `welkom norms_check` judges the result, `welkom import_locations` stores it.
 
 Layout (CSV with comma or semicolon, UTF-8 or Windows-1252, or an XLSX workbook):
-  location columns  code, street, number, addition, postcode, place, building_type, zoning,
-                    stay_type, new_build, permitted_capacity, opened_on, closed_on,
+  location columns  code, street, number, addition, postcode, place, permitted_capacity,
+                    opened_on, closed_on, building_type, zoning, stay_type, new_build,
                     toilets, showers, burners, sockets, washing, drying_outside_bedrooms,
                     lockable_storage, under_one_roof, information_card,
                     smoke_detectors_checked, co_detectors_checked, extinguisher_inspected,
@@ -30,38 +30,9 @@ from django.utils.translation import gettext as _
 from welkom.core.files import cell_text, date_parse, is_binary, is_utf8
 from welkom.housing import norms
 from welkom.housing.forms import CertificateForm, LocationForm, RoomForm
-from welkom.housing.models import Location
+from welkom.housing.models import ADDRESS_FIELDS, DESCRIPTION_FIELDS, PERMIT_FIELDS, Location
 
-LOCATION_COLUMNS = [
-    "code",
-    "street",
-    "number",
-    "addition",
-    "postcode",
-    "place",
-    "building_type",
-    "zoning",
-    "stay_type",
-    "new_build",
-    "permitted_capacity",
-    "opened_on",
-    "closed_on",
-    "toilets",
-    "showers",
-    "burners",
-    "sockets",
-    "washing",
-    "drying_outside_bedrooms",
-    "lockable_storage",
-    "under_one_roof",
-    "information_card",
-    "smoke_detectors_checked",
-    "co_detectors_checked",
-    "extinguisher_inspected",
-    "extinguisher_reob",
-    "rental_contract_separate",
-    "rights_information_in_language",
-]
+LOCATION_COLUMNS = [*ADDRESS_FIELDS, *PERMIT_FIELDS, *DESCRIPTION_FIELDS]
 CERTIFICATE_COLUMNS = [
     "certificate_scheme",
     "certificate_register_id",
@@ -93,22 +64,53 @@ YES_NO = {
 }
 MAYBE_YES_NO = {"rental_contract_separate", "rights_information_in_language"}
 
-_EXAMPLE = [
-    [
-        "P01", "Parade", "7", "", "5911 CB", "Venlo", "hotel_pension", "logies", "mid", "no",
-        "10", "2024-01-01", "", "2", "2", "8", "12", "yes", "yes", "yes", "yes", "yes",
-        "2026-06-01", "2026-06-01", "2026-06-01", "yes", "yes", "yes",
-        "snf", "SNF-12345", "2027-06-30", "2026-05-15",
-        "Slaapkamer 1", "bedroom", "14", "8", "2",
-    ],
-    [
-        "P01", "Parade", "7", "", "5911 CB", "Venlo", "hotel_pension", "logies", "mid", "no",
-        "10", "2024-01-01", "", "2", "2", "8", "12", "yes", "yes", "yes", "yes", "yes",
-        "2026-06-01", "2026-06-01", "2026-06-01", "yes", "yes", "yes",
-        "snf", "SNF-12345", "2027-06-30", "2026-05-15",
-        "Woonkamer", "living", "40", "30", "0",
-    ],
+_EXAMPLE_LOCATION = {
+    "code": "P01",
+    "street": "Parade",
+    "number": "7",
+    "postcode": "5911 CB",
+    "place": "Venlo",
+    "permitted_capacity": "10",
+    "opened_on": "2024-01-01",
+    "building_type": "hotel_pension",
+    "zoning": "logies",
+    "stay_type": "mid",
+    "new_build": "no",
+    "toilets": "2",
+    "showers": "2",
+    "burners": "8",
+    "sockets": "12",
+    **dict.fromkeys(
+        [
+            "washing",
+            "drying_outside_bedrooms",
+            "lockable_storage",
+            "under_one_roof",
+            "information_card",
+            "extinguisher_reob",
+            "rental_contract_separate",
+            "rights_information_in_language",
+        ],
+        "yes",
+    ),
+    **dict.fromkeys(
+        ["smoke_detectors_checked", "co_detectors_checked", "extinguisher_inspected"],
+        "2026-06-01",
+    ),
+    "certificate_scheme": "snf",
+    "certificate_register_id": "SNF-12345",
+    "certificate_valid_until": "2027-06-30",
+    "certificate_last_inspection": "2026-05-15",
+}
+_EXAMPLE_ROOMS = [
+    {"room_name": "Slaapkamer 1", "room_use": "bedroom", "room_area_m2": "14",
+     "room_walkable_m2": "8", "room_beds": "2"},
+    {"room_name": "Woonkamer", "room_use": "living", "room_area_m2": "40",
+     "room_walkable_m2": "30", "room_beds": "0"},
 ]  # fmt: skip
+_EXAMPLE = [
+    [{**_EXAMPLE_LOCATION, **room}.get(column, "") for column in COLUMNS] for room in _EXAMPLE_ROOMS
+]
 
 
 def location_template_csv() -> bytes:

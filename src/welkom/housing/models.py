@@ -51,6 +51,33 @@ class LocationQuerySet(models.QuerySet):
         return self.filter(Q(provider_id__in=providers) | Q(municipality_id__in=territory))
 
 
+# What a provider says about a location besides its address and permit: the facts the
+# norms judge. One list for the page's form, the location file and the import service.
+DESCRIPTION_FIELDS = (
+    "building_type",
+    "zoning",
+    "stay_type",
+    "new_build",
+    "toilets",
+    "showers",
+    "burners",
+    "sockets",
+    "washing",
+    "drying_outside_bedrooms",
+    "lockable_storage",
+    "under_one_roof",
+    "information_card",
+    "smoke_detectors_checked",
+    "co_detectors_checked",
+    "extinguisher_inspected",
+    "extinguisher_reob",
+    "rental_contract_separate",
+    "rights_information_in_language",
+)
+ADDRESS_FIELDS = ("code", "street", "number", "addition", "postcode", "place")
+PERMIT_FIELDS = ("permitted_capacity", "opened_on", "closed_on")
+
+
 class Location(models.Model):
     provider = models.ForeignKey(
         "organisations.Organisation",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from welkom.housing.models import Certificate, Location, Room
+from welkom.housing.models import DESCRIPTION_FIELDS, Certificate, Location, Room
 from welkom.organisations import rules
 from welkom.places.rules import postcode_parse
 from welkom.places.selectors import PostcodeLookupError, municipality_for_postcode
@@ -44,29 +44,6 @@ def location_register(
         },
     )
     return location
-
-
-DESCRIPTION_FIELDS = (
-    "building_type",
-    "zoning",
-    "stay_type",
-    "new_build",
-    "toilets",
-    "showers",
-    "burners",
-    "sockets",
-    "washing",
-    "drying_outside_bedrooms",
-    "lockable_storage",
-    "under_one_roof",
-    "information_card",
-    "smoke_detectors_checked",
-    "co_detectors_checked",
-    "extinguisher_inspected",
-    "extinguisher_reob",
-    "rental_contract_separate",
-    "rights_information_in_language",
-)
 
 
 @transaction.atomic
