@@ -5,10 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from welkom.core.commands import file_read, housing_provider
 from welkom.housing.location_files import location_file_read
 from welkom.housing.services import locations_import
-from welkom.organisations import rules
-from welkom.organisations.models import Organisation
 
 
 class Command(BaseCommand):
@@ -20,15 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
 
     def handle(self, *args, file: Path, provider: str, json: bool, **options) -> None:
-        organisation = Organisation.objects.filter(
-            kvk_number=provider, kind=rules.HOUSING_PROVIDER
-        ).first()
-        if organisation is None:
-            raise CommandError(f"No housing provider with KvK number {provider}.")
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        organisation = housing_provider(provider)
+        data = file_read(file)
         descriptions, problems = location_file_read(data, provider=organisation)
         summary = {"status": "rejected" if problems else "applied", "locations": len(descriptions)}
         if not problems:

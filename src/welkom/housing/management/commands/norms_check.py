@@ -8,11 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from welkom.core.commands import file_read, housing_provider
 from welkom.housing import norms
 from welkom.housing.location_files import location_file_read
 from welkom.housing.selectors import facts_compliance, municipal_rules
-from welkom.organisations import rules
-from welkom.organisations.models import Organisation
 
 
 class Command(BaseCommand):
@@ -40,15 +39,8 @@ class Command(BaseCommand):
         on = on or timezone.localdate()
         organisation = None
         if provider:
-            organisation = Organisation.objects.filter(
-                kvk_number=provider, kind=rules.HOUSING_PROVIDER
-            ).first()
-            if organisation is None:
-                raise CommandError(f"No housing provider with KvK number {provider}.")
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+            organisation = housing_provider(provider)
+        data = file_read(file)
         descriptions, problems = location_file_read(data, provider=organisation)
         if problems:
             for problem in problems:

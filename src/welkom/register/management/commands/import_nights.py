@@ -6,8 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from welkom.organisations import rules
-from welkom.organisations.models import Organisation
+from welkom.core.commands import file_read, housing_provider
 from welkom.register.models import NightListImport
 from welkom.register.services import night_list_import
 
@@ -21,15 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
 
     def handle(self, *args, file: Path, provider: str, json: bool, **options) -> None:
-        organisation = Organisation.objects.filter(
-            kvk_number=provider, kind=rules.HOUSING_PROVIDER
-        ).first()
-        if organisation is None:
-            raise CommandError(f"No housing provider with KvK number {provider}.")
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        organisation = housing_provider(provider)
+        data = file_read(file)
         record, _summary = night_list_import(
             provider=organisation, data=data, filename=file.name, source=NightListImport.Source.CLI
         )
