@@ -84,7 +84,7 @@ class LocationForm(forms.ModelForm):
 
 
 class RoomForm(forms.ModelForm):
-    beds = forms.IntegerField(label=_("beds"), min_value=0, required=False)
+    beds = forms.IntegerField(label=_("Beds"), min_value=0, required=False)
 
     class Meta:
         model = Room
