@@ -9,9 +9,11 @@ Per engine, a worker process (this script with `--worker ENGINE`) gets a throw-a
 directory and database, migrates, writes the demo data (`welkom demo --no-nights`) and
 measures, in this order:
 
-- month: every provider's night-list file through `night_list_import`, one after another,
-  as the command line does today (wall time, end to end);
-- day: one further night for everyone present on the last night, one file per provider;
+- month: every provider's night-list file through `night_lists_import`, as the command
+  line does with several files: each file its own submission, the signals refreshed once
+  at the end (wall time, end to end, reading the files included);
+- day: one further night for everyone present on the last night, one file per provider,
+  the same way (files read before the clock starts);
 - rules: `findings_by_person` (person_facts and registration_findings) for every person,
   as the daily signals run does;
 - baseline: polars reads the same CSV files and collapses person-nights into stays.
@@ -369,7 +371,8 @@ def _engine_notes(runs: list[dict], *, scope: str, partial: bool) -> str:
         f"  month import: {first['rows'] / month['seconds']:,.0f} rows/s overall; per file "
         f"{month['file_rows_per_s_first']:,.0f} rows/s over the first tenth of the files and "
         f"{month['file_rows_per_s_last']:,.0f} rows/s over the last tenth; slowest file "
-        f"{month['file_seconds_max']:.2f} s, median file {month['file_seconds_median']:.2f} s.",
+        f"{month['file_seconds_max']:.2f} s, median file {month['file_seconds_median']:.2f} s; "
+        f"the signals refresh after the last file {month['signals_seconds']:.1f} s.",
         f"  import results: {month['statuses']}; in the database after the month: "
         f"{month['persons']:,} persons, {month['stays']:,} stays, "
         f"{month['occupancy']:,} occupancy rows (baseline: {first['baseline']['persons']:,} "
@@ -425,7 +428,7 @@ def _worker(args: argparse.Namespace) -> int:
     from welkom.organisations.models import Organisation
     from welkom.register.models import NightListImport, Occupancy, Person, Stay
     from welkom.register.selectors import findings_by_person, person_facts
-    from welkom.register.services import night_list_import
+    from welkom.register.services import night_lists_import
 
     size = SCALES[args.scale]
     today = timezone.localdate()  # the import's and the rules' own default date
@@ -473,37 +476,40 @@ def _worker(args: argparse.Namespace) -> int:
         f"({sum(_data_rows(p) for p in files):,} rows)"
     )
 
-    # (b) The month: every file through the import, as the command line does.
-    file_seconds: list[float] = []
+    # (b) The month: every file through the import, as `welkom import_nights` does with
+    # several files (each file its own submission; the signals refreshed once at the end).
+    file_done: list[float] = []
     file_rows: list[int] = []
     statuses: dict[str, int] = {}
-    started = time.perf_counter()
-    for index, path in enumerate(files, start=1):
-        file_started = time.perf_counter()
-        record, summary = night_list_import(
-            provider=providers[path.stem],
-            data=path.read_bytes(),
-            filename=path.name,
-            source=NightListImport.Source.CLI,
-            today=today,
-        )
-        file_seconds.append(time.perf_counter() - file_started)
+
+    def after_each(record, summary) -> None:
+        file_done.append(time.perf_counter())
         file_rows.append(summary.rows)
         statuses[record.status] = statuses.get(record.status, 0) + 1
         if record.status == NightListImport.Status.REJECTED:
-            progress(f"{path.name} was REJECTED: {record.problems[:3]}")
-        if index % 25 == 0 or index == len(files):
+            progress(f"{record.filename} was REJECTED: {record.problems[:3]}")
+        if len(file_done) % 25 == 0 or len(file_done) == len(files):
             progress(
-                f"{index}/{len(files)} files, {sum(file_rows):,} rows, "
+                f"{len(file_done)}/{len(files)} files, {sum(file_rows):,} rows, "
                 f"{time.perf_counter() - started:.0f} s"
             )
+
+    started = time.perf_counter()
+    night_lists_import(
+        ((providers[path.stem], path.read_bytes(), path.name) for path in files),
+        source=NightListImport.Source.CLI,
+        today=today,
+        after_each=after_each,
+    )
     month_seconds = time.perf_counter() - started
+    file_seconds = [b - a for a, b in zip([started, *file_done], file_done, strict=False)]
     rss["after_month"] = _peak_rss_mib()
     tenth = max(1, len(files) // 10)
     month = {
         "seconds": month_seconds,
         "rows": sum(file_rows),
         "statuses": statuses,
+        "signals_seconds": month_seconds - (file_done[-1] - started),
         "file_seconds_max": max(file_seconds),
         "file_seconds_median": statistics.median(file_seconds),
         "file_rows_per_s_first": sum(file_rows[:tenth]) / sum(file_seconds[:tenth]),
@@ -516,21 +522,13 @@ def _worker(args: argparse.Namespace) -> int:
     # (c) One further night for everyone present on the last night, one file per provider.
     day_dir = out / "one-day"
     day_files = _one_day_write(files, day_dir, last_night=last_night, extra_night=extra_night)
-    day_seconds = 0.0
-    day_rows = 0
+    day_lists = [(providers[path.stem], path.read_bytes(), path.name) for path in day_files]
+    day_started = time.perf_counter()
+    day_results = night_lists_import(day_lists, source=NightListImport.Source.CLI, today=today)
+    day_seconds = time.perf_counter() - day_started
+    day_rows = sum(summary.rows for _record, summary in day_results)
     day_statuses: dict[str, int] = {}
-    for path in day_files:
-        data = path.read_bytes()
-        day_started = time.perf_counter()
-        record, summary = night_list_import(
-            provider=providers[path.stem],
-            data=data,
-            filename=path.name,
-            source=NightListImport.Source.CLI,
-            today=today,
-        )
-        day_seconds += time.perf_counter() - day_started
-        day_rows += summary.rows
+    for record, _summary in day_results:
         day_statuses[record.status] = day_statuses.get(record.status, 0) + 1
     rss["after_day"] = _peak_rss_mib()
     progress(f"month {month_seconds:.1f} s; one day ({day_rows:,} rows) {day_seconds:.2f} s")

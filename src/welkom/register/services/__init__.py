@@ -5,6 +5,7 @@ from welkom.register.services.night_lists import (
     NIGHT_REGISTER,
     ImportSummary,
     night_list_import,
+    night_lists_import,
 )
 from welkom.register.services.persons import (
     person_registration_set,
@@ -19,6 +20,7 @@ __all__ = [
     "ImportSummary",
     "night_check_in",
     "night_list_import",
+    "night_lists_import",
     "person_registration_set",
     "persons_merge",
     "purge",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -153,11 +154,14 @@ def night_list_import(
     source: str,
     submitted_by=None,
     today: date | None = None,
+    refresh_signals: bool = True,
 ) -> tuple[NightListImport, ImportSummary]:
     """Read, check and apply a provider's night list; one transaction, one tracked import.
 
     The import record and the raw file are kept whatever the outcome, for audit, until
-    retention removes them; the stays change only when the whole list is accepted.
+    retention removes them; the stays change only when the whole list is accepted. The
+    signals of the list's persons and locations are refreshed at once, unless the caller
+    refreshes them itself (`night_lists_import`, for several lists).
     """
     today = today or timezone.localdate()
     record = NightListImport(
@@ -187,7 +191,7 @@ def night_list_import(
                 if summary.problems:
                     raise _Rejected
                 # The people and places of this list get their signals now, not tomorrow.
-                if _changed(summary):
+                if refresh_signals and _changed(summary):
                     signals_refresh(
                         on=today,
                         person_ids=sorted(summary.person_ids),
@@ -205,6 +209,42 @@ def night_list_import(
     record.problems = _problems_as_json(summary.problems)
     record.save(update_fields=["status", "counts", "problems"])
     return record, summary
+
+
+def night_lists_import(
+    lists: Iterable[tuple[object, bytes, str]],
+    *,
+    source: str,
+    submitted_by=None,
+    today: date | None = None,
+    after_each: Callable[[NightListImport, ImportSummary], None] | None = None,
+) -> list[tuple[NightListImport, ImportSummary]]:
+    """Several night lists, each (provider, data, filename) its own submission as in
+    `night_list_import`, with the signals refreshed once at the end for all the persons and
+    locations that changed: a month sent as daily files, or many providers' files at once."""
+    today = today or timezone.localdate()
+    results = []
+    person_ids: set[int] = set()
+    location_ids: set[int] = set()
+    for provider, data, filename in lists:
+        record, summary = night_list_import(
+            provider=provider,
+            data=data,
+            filename=filename,
+            source=source,
+            submitted_by=submitted_by,
+            today=today,
+            refresh_signals=False,
+        )
+        if record.status == NightListImport.Status.APPLIED:
+            person_ids |= summary.person_ids
+            location_ids |= summary.location_ids
+        results.append((record, summary))
+        if after_each is not None:  # progress for a long batch
+            after_each(record, summary)
+    if person_ids or location_ids:
+        signals_refresh(on=today, person_ids=sorted(person_ids), location_ids=sorted(location_ids))
+    return results
 
 
 def _changed(summary: ImportSummary) -> bool:

@@ -4,12 +4,14 @@ import json
 import tempfile
 from io import StringIO
 from pathlib import Path
+from unittest.mock import patch
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from welkom.housing.services import location_register
 from welkom.register.models import Stay
+from welkom.register.services import night_lists as night_lists_module
 from welkom.register.tests.test_views import night_list
 from welkom.testing import PersonaTestCase
 
@@ -52,6 +54,84 @@ class ImportNightsCommandTests(PersonaTestCase):
         with self.assertRaises(CommandError) as raised:
             self._run(night_list(("V1", "Nowak")), "--provider", "99999999")
         self.assertIn("No housing provider", str(raised.exception))
+
+
+class ImportSeveralNightListsTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        location_register(
+            provider=cls.provider, code="V1", street="A", number="1", postcode="5912AB"
+        )
+        location_register(
+            provider=cls.other_provider, code="H1", street="B", number="2", postcode="5961AA"
+        )
+
+    def test_files_named_after_their_providers_each_count_and_refresh_once(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            ours = Path(folder) / "11111111.csv"
+            theirs = Path(folder) / "22222222.csv"
+            wrong = Path(folder) / "22222222-wrong.csv"
+            ours.write_bytes(night_list(("V1", "Nowak")))
+            theirs.write_bytes(night_list(("H1", "Popescu")))
+            wrong.write_bytes(night_list(("X9", "Ivanov")))
+            output = StringIO()
+            with (
+                self.assertRaises(CommandError) as raised,
+                patch(
+                    "welkom.register.services.night_lists.signals_refresh",
+                    wraps=night_lists_module.signals_refresh,
+                ) as refresh,
+            ):
+                call_command(
+                    "import_nights",
+                    str(ours),
+                    str(theirs),
+                    str(wrong),
+                    "--provider",
+                    "22222222",
+                    stdout=output,
+                )
+            # --provider names one provider for every file: ours is refused for it too.
+            self.assertIn("2 of 3 night lists were refused", str(raised.exception))
+            self.assertEqual(refresh.call_count, 1)
+            output = StringIO()
+            with self.assertRaises(CommandError):
+                call_command(
+                    "import_nights",
+                    str(ours),
+                    str(theirs),
+                    str(wrong),
+                    "--provider-from-filename",
+                    "--json",
+                    stdout=output,
+                )
+        # "22222222-wrong" is not a KvK number: that file fails before anything is imported.
+        self.assertFalse(Stay.internal.filter(location__code="V1").exists())
+
+    def test_provider_from_filename_imports_each_file_for_its_provider(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            ours = Path(folder) / "11111111.csv"
+            theirs = Path(folder) / "22222222.csv"
+            ours.write_bytes(night_list(("V1", "Nowak")))
+            theirs.write_bytes(night_list(("H1", "Popescu")))
+            output = StringIO()
+            call_command(
+                "import_nights",
+                str(ours),
+                str(theirs),
+                "--provider-from-filename",
+                "--json",
+                stdout=output,
+            )
+        files = json.loads(output.getvalue())["files"]
+        self.assertEqual(
+            [(f["file"], f["status"]) for f in files],
+            [("11111111.csv", "applied"), ("22222222.csv", "applied")],
+        )
+        self.assertEqual(
+            sorted(Stay.internal.values_list("location__code", flat=True)), ["H1", "V1"]
+        )
 
 
 class RegistrationSignalsCommandTests(PersonaTestCase):
