@@ -31,6 +31,8 @@ from welkom.register.submissions import Submission, submission_read
 
 NIGHT_REGISTER = "night-register"
 ONE_DAY = timedelta(days=1)
+# Above this many persons changed in one batch, the signals of everyone are refreshed.
+EVERYONE_FROM = 20_000
 STAY_COLUMNS = (
     "person",
     "location",
@@ -242,7 +244,11 @@ def night_lists_import(
         results.append((record, summary))
         if after_each is not None:  # progress for a long batch
             after_each(record, summary)
-    if person_ids or location_ids:
+    if len(person_ids) > EVERYONE_FROM:
+        # Most of the register changed: refreshing everyone's signals reads the same rows
+        # without lists of a hundred thousand ids in every query.
+        signals_refresh(on=today)
+    elif person_ids or location_ids:
         signals_refresh(on=today, person_ids=sorted(person_ids), location_ids=sorted(location_ids))
     return results
 

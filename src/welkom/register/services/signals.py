@@ -47,7 +47,7 @@ def signals_refresh(
     municipality_ids = dict(Municipality.objects.values_list("code", "pk"))
     found: dict[str, Signal] = {}
     evaluated = findings_by_person(on=on, person_ids=person_ids)
-    employer_of = _latest_employer(list(evaluated))
+    employer_of = _latest_employer(None if person_ids is None else list(evaluated))
     for person_id, (_facts, findings) in evaluated.items():
         for finding in findings:
             key = f"{finding.rule}:P{person_id}:{finding.since.isoformat()}"
@@ -121,10 +121,15 @@ def signals_refresh(
     return summary
 
 
-def _latest_employer(person_ids: list[int]) -> dict[int, str]:
+def _latest_employer(person_ids: list[int] | None) -> dict[int, str]:
+    """The employer on each person's latest stay that names one; None: everyone's."""
+    stays = (
+        Stay.internal.all()
+        if person_ids is None
+        else Stay.internal.filter(person_id__in=person_ids)
+    )
     rows = (
-        Stay.internal.filter(person_id__in=person_ids)
-        .exclude(employer_kvk="")
+        stays.exclude(employer_kvk="")
         .order_by("person_id", "check_in")
         .values_list("person_id", "employer_kvk")
     )
