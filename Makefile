@@ -25,6 +25,7 @@ run: $(INSTALLED)
 	$(BIN)/welkom compile_translations
 	$(RUN_ENV) $(BIN)/welkom migrate --noinput
 	$(RUN_ENV) $(BIN)/welkom collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/welkom loket_content
 	$(RUN_ENV) $(BIN)/welkom demo --scale small --if-empty
 	$(RUN_ENV) $(BIN)/welkom registration_signals
 	$(RUN_ENV) $(BIN)/welkom demo_logins

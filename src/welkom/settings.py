@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "welkom.processing_log",
     "welkom.housing",
     "welkom.register",
+    "welkom.loket",
     "welkom.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "welkom.core.middleware.LanguageMemoryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,6 +147,7 @@ HTTPS = env_bool("WELKOM_HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365  # the language a visitor chose, remembered for a year
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

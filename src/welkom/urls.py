@@ -36,6 +36,7 @@ urlpatterns = [
         path("processing-log/", include("welkom.processing_log.urls")),
         path("register/", include("welkom.register.urls")),
         path("housing/", include("welkom.housing.urls")),
+        path("loket/", include("welkom.loket.urls")),
         prefix_default_language=False,
     ),
 ]

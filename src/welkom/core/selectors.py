@@ -72,6 +72,17 @@ def home_tasks(user) -> list[Task]:
                 reverse("housing:municipal_rules"),
             )
         )
+    if user.has_perm("loket.change_topictext") or user.has_perm("loket.change_municipalcontact"):
+        tasks.append(
+            Task(
+                _("Keep the loket"),
+                _(
+                    "The public information pages and their translations, your municipality's "
+                    "contact for international workers, and its courses and clubs."
+                ),
+                reverse("loket:manage"),
+            )
+        )
     if user.has_perm("housing.view_housing_counts"):
         tasks.append(
             Task(

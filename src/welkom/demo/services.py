@@ -22,6 +22,8 @@ from welkom.demo.population import (
 )
 from welkom.housing.models import MunicipalRule
 from welkom.housing.services import location_describe, location_register
+from welkom.loket.models import Activity, ActivityKind, MunicipalContact
+from welkom.loket.services import contact_save
 from welkom.organisations import rules
 from welkom.organisations.models import Membership, Organisation
 from welkom.places.models import Municipality
@@ -194,6 +196,7 @@ def demo_create(
         kind=MunicipalRule.Kind.MIN_AREA_PER_PERSON,
         defaults={"value": 12, "effective_from": date(2025, 1, 1)},
     )
+    _loket_demo(municipalities)
     if load_nights:
         for path in sorted((out_dir / "night-lists").glob("*.csv")):
             provider = next(p for p in providers if p.kvk_number == path.stem)
@@ -270,3 +273,59 @@ def _files_write(out_dir: Path, providers, locations, persons, stays) -> int:
         for handle in handles.values():
             handle.close()
     return count
+
+
+def _loket_demo(municipalities: dict[str, Municipality]) -> None:
+    """Venlo and Horst aan de Maas name a (made-up) contact and list a few (made-up) courses
+    and clubs; the other 29 municipalities show their general contact, as in real life at first.
+    """
+    venlo, horst = (municipalities[code] for code in FEATURED_MUNICIPALITIES[:2])
+    contacts = [
+        (venlo, "Team Internationale Werknemers (demo)", ["nl", "en", "pl", "de"],
+         "Maandag tot en met donderdag 9:00–12:00"),
+        (horst, "Loket Arbeidsmigratie (demo)", ["nl", "en", "pl", "ro"],
+         "Dinsdag en donderdag 13:00–16:00"),
+    ]  # fmt: skip
+    for municipality, name, languages, hours in contacts:
+        if MunicipalContact.objects.filter(municipality=municipality).exists():
+            continue
+        contact_save(
+            MunicipalContact(
+                municipality=municipality,
+                name=name,
+                email=f"loket-{municipality.code.lower()}@{DEMO_DOMAIN}",
+                languages=languages,
+                opening_hours=hours,
+            ),
+            user=None,
+        )
+    activities = [
+        (horst, ActivityKind.LANGUAGE_COURSE, "Nederlands voor beginners (demo)",
+         "Twee avonden per week Nederlands leren in een kleine groep.", ["nl", "en", "pl"],
+         "Horst", "Dinsdag en donderdag 19:00–21:00", "Gratis"),
+        (horst, ActivityKind.SPORTS, "Voetbal op zondag (demo)",
+         "Een open voetbaltraining; iedereen kan meedoen.", ["nl", "pl", "ro"],
+         "America", "Zondag 10:00", "Gratis"),
+        (venlo, ActivityKind.LANGUAGE_COURSE, "Taalcafé Venlo (demo)",
+         "Praat Nederlands met vrijwilligers, bij een kop koffie.", ["nl", "en"],
+         "Venlo", "Woensdag 14:00–16:00", "Gratis"),
+        (venlo, ActivityKind.INTEGRATION, "Welkom in Venlo (demo)",
+         "Vier bijeenkomsten over wonen, werken, zorg en de stad.", ["pl", "ro", "bg", "en"],
+         "Venlo", "Elke eerste maandag van de maand", "Gratis"),
+        (venlo, ActivityKind.CLUB, "Poolse vereniging (demo)",
+         "Samen koken, feesten en elkaar helpen.", ["pl", "nl"],
+         "Blerick", "", ""),
+    ]  # fmt: skip
+    for municipality, kind, name, description, languages, place, schedule, cost in activities:
+        Activity.objects.get_or_create(
+            municipality=municipality,
+            kind=kind,
+            name=name,
+            defaults={
+                "description": description,
+                "languages": languages,
+                "place": place,
+                "schedule": schedule,
+                "cost": cost,
+            },
+        )

@@ -43,11 +43,15 @@ _PRIVACY = {"processing_log.view_entry"}
 _SIGNALS = {"register.view_signal", "register.change_signal"}
 _HOUSING = {"housing.view_location", "housing.change_location"}
 _NIGHT_LIST = {"register.submit_night_list", "register.view_stay"} | _SIGNALS | _HOUSING
+_LOKET_MUNICIPAL = {"loket.change_municipalcontact", "loket.change_activity"}
 _TERRITORY = (
     {"register.view_stay", "register.change_person"}
     | _SIGNALS
     | {"housing.view_location", "housing.add_inspection", "housing.change_municipalrule"}
+    | _LOKET_MUNICIPAL
 )
+# The province runs the loket: its members keep the information pages and their translations.
+_LOKET_EDITOR = {"loket.change_topictext"}
 
 # (organisation kind, role) → permissions. A kind missing a role does not offer it.
 ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
@@ -61,8 +65,8 @@ ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     (MUNICIPALITY, MANAGER): frozenset(_TEAM | _TERRITORY),
     (MUNICIPALITY, PRIVACY_OFFICER): frozenset(_PRIVACY),
     # The province sees housing as counts per municipality, never a location.
-    (PROVINCE, MEMBER): frozenset({"housing.view_housing_counts"}),
-    (PROVINCE, MANAGER): frozenset(_TEAM | {"housing.view_housing_counts"}),
+    (PROVINCE, MEMBER): frozenset({"housing.view_housing_counts"} | _LOKET_EDITOR),
+    (PROVINCE, MANAGER): frozenset(_TEAM | {"housing.view_housing_counts"} | _LOKET_EDITOR),
     # The province hosts Welkom for all parties; its privacy officer oversees the whole log.
     (PROVINCE, PRIVACY_OFFICER): frozenset(_PRIVACY | {"processing_log.view_all_entries"}),
     (ENFORCEMENT_PARTNER, MEMBER): frozenset(),

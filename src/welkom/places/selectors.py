@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from welkom.places.geometry import contains
 from welkom.places.models import Municipality, PostcodeArea
 from welkom.places.rules import PostcodeFormatError, pc4_in_limburg_range, postcode_parse
 
@@ -57,3 +58,11 @@ def municipality_for_postcode(postcode: str) -> Municipality:
         )
         % {"postcode": parsed}
     )
+
+
+def municipality_at(latitude: float, longitude: float) -> Municipality | None:
+    """The Limburg municipality whose boundary holds the point, or None outside Limburg."""
+    for municipality in Municipality.objects.select_related("region"):
+        if contains(municipality.boundary, longitude, latitude):
+            return municipality
+    return None

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django import forms, template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-_WIDGET_CLASSES = {
+_WIDGET_CLASSES = {  # the first class that matches wins: subclasses before their parents
+    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
     forms.Select: "utrecht-select utrecht-select--html-select",
     forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom",
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
@@ -19,6 +22,8 @@ def form_widget(field) -> str:
         (css for kind, css in _WIDGET_CLASSES.items() if isinstance(widget, kind)),
         "utrecht-textbox utrecht-textbox--html-input",
     )
+    if isinstance(widget, forms.RadioSelect):  # also CheckboxSelectMultiple
+        return _choice_group(field, classes)
     described_by = []
     if field.help_text:
         described_by.append(f"{field.auto_id}_help")
@@ -31,3 +36,17 @@ def form_widget(field) -> str:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+def _choice_group(field, classes: str) -> str:
+    """Radio buttons or checkboxes: the NL Design System classes on each input, not on the
+    wrapping <div> that Django gives the same attributes (it would be drawn as one big radio
+    button). The fieldset around the group carries the description and the error."""
+    attrs = {"class": classes}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    html = str(field.as_widget(attrs=attrs))
+    wrapper = f'<div id="{field.auto_id}" class="{classes}">'
+    return mark_safe(
+        html.replace(wrapper, f'<div id="{field.auto_id}" class="welkom-choice-list">', 1)
+    )

@@ -1,0 +1,95 @@
+"""Changing the loket: loading the shipped content, editing a topic's text (which makes the
+translations outdated when the Dutch text changes), a municipality's contact, and its
+directory entries. Forms, commands and the demo all come through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from welkom.loket.content import CONTENT_DIR, content_files
+from welkom.loket.models import MunicipalContact, Topic, TopicText
+from welkom.loket.selectors import SOURCE_LANGUAGE
+
+TEXT_FIELDS = ("title", "summary", "body")
+
+
+@dataclass(frozen=True)
+class ContentLoad:
+    topics_created: int
+    texts_created: int
+    texts_present: int
+
+
+@transaction.atomic
+def content_load(directory=CONTENT_DIR) -> ContentLoad:
+    """Load the shipped topics and texts that the database does not have yet. A text already
+    present is left alone, edited or not, so running this again changes nothing. Shipped
+    translations count as machine-translated until staff review them."""
+    topics_created = texts_created = texts_present = 0
+    for shipped in content_files(directory):
+        topic, created = Topic.objects.get_or_create(
+            slug=shipped.slug,
+            defaults={"position": shipped.position, "sources": "\n".join(shipped.sources)},
+        )
+        topics_created += created
+        _text, created = TopicText.objects.get_or_create(
+            topic=topic,
+            language=shipped.language,
+            defaults={
+                "title": shipped.title,
+                "summary": shipped.summary,
+                "body": shipped.body,
+                "checked_on": shipped.checked,
+                "origin": (
+                    TopicText.Origin.REVIEWED
+                    if shipped.language == SOURCE_LANGUAGE
+                    else TopicText.Origin.MACHINE
+                ),
+            },
+        )
+        texts_created += created
+        texts_present += not created
+    return ContentLoad(topics_created, texts_created, texts_present)
+
+
+@transaction.atomic
+def topic_text_save(text: TopicText, *, user, reviewed: bool) -> TopicText:
+    """Save an edited text. A change to the Dutch text raises its revision, which makes every
+    translation outdated. A translation saved as reviewed follows the current Dutch text."""
+    if text.language == SOURCE_LANGUAGE:
+        if text.pk:
+            before = TopicText.objects.select_for_update().get(pk=text.pk)
+            if any(getattr(before, f).strip() != getattr(text, f).strip() for f in TEXT_FIELDS):
+                text.revision = before.revision + 1
+        text.source_revision = text.revision
+        text.origin = TopicText.Origin.REVIEWED
+    elif reviewed:
+        source = (
+            TopicText.objects.filter(topic=text.topic, language=SOURCE_LANGUAGE)
+            .values_list("revision", flat=True)
+            .first()
+        )
+        text.source_revision = source or 1
+        text.origin = TopicText.Origin.REVIEWED
+    text.updated_by = user
+    text.save()
+    return text
+
+
+def contact_save(contact: MunicipalContact, *, user) -> MunicipalContact:
+    """Saving the contact confirms it: the page shows today as its last confirmation."""
+    contact.confirmed_at = timezone.now()
+    contact.confirmed_by = user
+    contact.save()
+    return contact
+
+
+def contact_confirm(contact: MunicipalContact, *, user) -> MunicipalContact:
+    """The municipality checked its contact and it is still right."""
+    contact.confirmed_at = timezone.now()
+    contact.confirmed_by = user
+    contact.save(update_fields=["confirmed_at", "confirmed_by"])
+    return contact
