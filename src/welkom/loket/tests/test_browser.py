@@ -23,6 +23,7 @@ from welkom.core.tests import browser
 from welkom.core.tests.test_accessibility import PLAIN_STATIC_FILES
 from welkom.loket.models import MunicipalContact
 from welkom.loket.services import content_load
+from welkom.places.geometry import centre
 from welkom.places.models import Municipality
 
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
@@ -146,6 +147,30 @@ class LoketInChromiumTests(StaticLiveServerTestCase):
                     self.assertIn("Loket Arbeidsmigratie Horst", card.inner_text(), language)
                     self.assertIn("Venlo", card.inner_text(), language)  # nearest RNI desk
                     browser.save_screenshot(page, "loket-contact-found", language)
+
+    def test_use_my_location_finds_the_municipality_where_the_phone_is(self):
+        longitude, latitude = centre(Municipality.objects.get(code="GM1507").boundary)
+        with browser.launch_chromium(self.chromium_path) as chromium:
+            with browser.open_page(
+                chromium,
+                viewport=browser.PHONE_VIEWPORT,
+                geolocation={"latitude": latitude, "longitude": longitude},
+                permissions=["geolocation"],
+            ) as page:
+                page.goto(self.address("loket:contact", "pl"))
+                button = page.locator("[data-welkom-location-button]")
+                self.assertTrue(button.is_visible())  # shown only with JavaScript
+                button.click()
+                card = page.locator(".welkom-contact-card")
+                card.wait_for()
+                self.assertIn("Loket Arbeidsmigratie Horst", card.inner_text())
+                self.assertNotIn("latitude", page.url)  # posted: no coordinates in the address
+            with browser.open_page(
+                chromium, viewport=browser.PHONE_VIEWPORT, java_script_enabled=False
+            ) as page:
+                page.goto(self.address("loket:contact", "pl"))
+                self.assertFalse(page.locator("[data-welkom-location-button]").is_visible())
+                self.assertTrue(page.locator("input[name=postcode]").is_visible())
 
     def address_path(self, name: str, language: str) -> str:
         with translation.override(language):
