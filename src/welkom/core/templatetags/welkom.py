@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.safestring import mark_safe
 
+from welkom.core.dates import long_date as _long_date
+
 register = template.Library()
 
 _WIDGET_CLASSES = {  # the first class that matches wins: subclasses before their parents
@@ -12,6 +14,12 @@ _WIDGET_CLASSES = {  # the first class that matches wins: subclasses before thei
     forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom",
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
 }
+
+
+@register.filter
+def long_date(value) -> str:
+    """A date as written in a sentence in the reader's language (welkom.core.dates)."""
+    return _long_date(value)
 
 
 @register.simple_tag

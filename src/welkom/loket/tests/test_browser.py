@@ -17,8 +17,8 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
+from welkom.core.dates import long_date
 from welkom.core.tests import browser
 from welkom.core.tests.test_accessibility import PLAIN_STATIC_FILES
 from welkom.loket.models import MunicipalContact
@@ -93,7 +93,7 @@ class LoketInChromiumTests(StaticLiveServerTestCase):
         expected = {}
         for language in LANGUAGES:
             with translation.override(language):
-                expected[language] = date_format(arrival + timedelta(days=5), "DATE_FORMAT")
+                expected[language] = long_date(arrival + timedelta(days=5))
         failures = []
         with browser.launch_chromium(self.chromium_path) as chromium:
             for language in LANGUAGES:

@@ -9,6 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from welkom.core.dates import long_date
 from welkom.loket.models import Activity, ActivityKind, MunicipalContact, TopicText
 from welkom.loket.services import content_load
 from welkom.places.geometry import centre
@@ -156,9 +157,7 @@ class CheckTests(TestCase):
             response = self.post(language)
             self.assertEqual(response.status_code, 200, language)
             with translation.override(language):
-                from django.utils.formats import date_format
-
-                deadline = date_format(arrival + timedelta(days=5), "DATE_FORMAT")
+                deadline = long_date(arrival + timedelta(days=5))
             self.assertContains(response, deadline)
             self.assertContains(response, "Horst aan de Maas")
             self.assertContains(response, "welkom-contact-card")

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.test import SimpleTestCase
+from django.utils import translation
+
+from welkom.core.dates import long_date
+
+DAY = date(2027, 3, 9)
+
+
+class LongDateTests(SimpleTestCase):
+    def test_a_date_reads_as_it_is_written_in_a_sentence_in_each_language(self):
+        expected = {
+            "nl": "9 maart 2027",
+            "en": "March 9, 2027",
+            "pl": "9 marca 2027",
+            "ro": "9 martie 2027",
+            "bg": "9 март 2027 г.",
+        }
+        for language, text in expected.items():
+            with translation.override(language):
+                self.assertEqual(long_date(DAY), text, language)
+
+    def test_no_date_is_an_empty_text(self):
+        self.assertEqual(long_date(None), "")
