@@ -187,6 +187,7 @@ class DirectoryFilterForm(forms.Form):
 
 
 class TopicTextForm(forms.ModelForm):
+    use_required_attribute = False  # see CheckForm
     reviewed = forms.BooleanField(
         label=_("I checked this translation against the current Dutch text"),
         required=False,
@@ -237,6 +238,7 @@ def website_field() -> forms.URLField:
 
 
 class ContactForm(forms.ModelForm):
+    use_required_attribute = False  # see CheckForm
     website = website_field()
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"),
@@ -261,6 +263,7 @@ class ContactForm(forms.ModelForm):
 
 
 class ActivityForm(forms.ModelForm):
+    use_required_attribute = False  # see CheckForm
     website = website_field()
     languages = forms.MultipleChoiceField(
         label=_("Languages of instruction"),
