@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from welkom.core.middleware import LanguageMemoryMiddleware
 from welkom.organisations.selectors import memberships_of
 
 
@@ -18,7 +19,7 @@ def layout(request) -> dict:
             {
                 "code": code,
                 "name_local": info["name_local"],
-                "url": translate_url(path, code),
+                "url": _chosen(translate_url(path, code), code),
                 "absolute_url": request.build_absolute_uri(translate_url(path, code)),
                 "current": code == current,
             }
@@ -31,3 +32,13 @@ def layout(request) -> dict:
         ),
         "welkom_demo_mode": settings.DEMO_MODE,
     }
+
+
+def _chosen(url: str, code: str) -> str:
+    """The switcher's link to Dutch says it is a choice: Dutch addresses have no prefix, so
+    without it a visitor who read in another language would be led back to that language
+    (welkom.core.middleware.LanguageMemoryMiddleware)."""
+    if code != settings.LANGUAGE_CODE:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{LanguageMemoryMiddleware.CHOOSE}={code}"

@@ -6,8 +6,9 @@ names capitalised and a leading zero, which the languages do not write in runnin
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 
@@ -19,6 +20,8 @@ def long_date(value: date | None) -> str:
     """ "14 March 2027" in the reader's language, as written in a sentence."""
     if value is None:
         return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)  # the day it is in the Netherlands
     language = get_language()
     written = _IN_A_SENTENCE.get(language)
     if written is None:

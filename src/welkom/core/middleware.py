@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.http import escape_leading_slashes
 
 from welkom.processing_log.context import trace_from_traceparent, traced
 
@@ -32,13 +31,14 @@ class LanguageMemoryMiddleware:
     """Remembers the language a visitor last read in, and brings them back to it.
 
     The language is in the address (`/pl/loket/`), with Dutch unprefixed. A page read in
-    Polish leaves a language cookie. Coming back later to an unprefixed (Dutch) public address
-    from outside the site, say a bookmark or a link in a letter, the visitor is sent to the
-    same page in Polish. Choosing Dutch in the switcher is a click within the site, so it is
-    honoured, and from then on Dutch is remembered. Back-office pages are never redirected.
-    Works without JavaScript. Place after LocaleMiddleware.
+    Polish leaves a language cookie. Coming back later to an unprefixed (Dutch) public address,
+    say from a bookmark or a link in a letter, the visitor is sent to the same page in Polish.
+    Choosing a language in the switcher is explicit: its link for Dutch carries
+    `?lang=nl`, which sets the cookie and leads to the clean address. Back-office pages
+    are never redirected. Works without JavaScript. Place after LocaleMiddleware.
     """
 
+    CHOOSE = "lang"  # the query parameter of an explicit choice (see context_processors)
     SKIPPED = ("/api/", "/admin/", "/static/", "/i18n/")
     PUBLIC = "loket/"  # besides the home page: where visitors arrive from outside
     BACK_OFFICE = "loket/manage/"
@@ -50,37 +50,51 @@ class LanguageMemoryMiddleware:
         path = request.path_info
         if path.startswith(self.SKIPPED) or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        remembered = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         known = dict(settings.LANGUAGES)
-        unprefixed = translation.get_language_from_path(path) is None
+        chosen = request.GET.get(self.CHOOSE, "")
+        if chosen in known:
+            query = request.GET.copy()
+            del query[self.CHOOSE]
+            target = translate_url(escape_leading_slashes(request.path), chosen)
+            if query:
+                target += "?" + query.urlencode()
+            return self._remember(self._redirect(target), chosen)
+        remembered = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         relative = path.lstrip("/")
         public = path == "/" or (
             relative.startswith(self.PUBLIC) and not relative.startswith(self.BACK_OFFICE)
         )
         if (
-            unprefixed
-            and public
+            public
             and remembered in known
             and remembered != settings.LANGUAGE_CODE
-            and not self._from_this_site(request)
+            and translation.get_language_from_path(path) is None
         ):
-            target = translate_url(request.get_full_path(), remembered)
+            target = translate_url(escape_leading_slashes(request.get_full_path()), remembered)
             if target != request.get_full_path():
-                return HttpResponseRedirect(target)
+                return self._redirect(target)
         response = self.get_response(request)
         current = translation.get_language()
-        if current in known and current != remembered and response.status_code < 400:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                current,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite="Lax",
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=True,
-            )
+        # Only a page actually shown counts: not a redirect (a missing slash, a login) or an error.
+        if current in known and current != remembered and 200 <= response.status_code < 300:
+            self._remember(response, current)
         return response
 
     @staticmethod
-    def _from_this_site(request) -> bool:
-        referer = request.headers.get("Referer", "")
-        return bool(referer) and urlsplit(referer).netloc == request.get_host()
+    def _redirect(target: str) -> HttpResponseRedirect:
+        response = HttpResponseRedirect(target)
+        response.headers["Vary"] = "Cookie"
+        response.headers["Cache-Control"] = "private, no-cache"
+        return response
+
+    @staticmethod
+    def _remember(response, language: str):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True,
+        )
+        return response

@@ -89,12 +89,19 @@ class CheckForm(forms.Form):
     arrival = forms.DateField(
         label=_("When do you arrive, or when did you arrive, in the Netherlands?"),
         widget=DATE,
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        error_messages={"invalid": _("Write the date as day-month-year, for example 09-03-2027.")},
     )
     length = forms.IntegerField(
         label=_("How long do you expect to stay?"),
         help_text=_("A number. Choose weeks or months below."),
-        min_value=0,
+        min_value=1,
         max_value=520,
+        error_messages={
+            "min_value": _("Your stay must be at least 1 week or 1 month."),
+            "max_value": _("Give a stay of at most 10 years."),
+            "invalid": _("Write the length of your stay as a number, for example 6."),
+        },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     unit = forms.ChoiceField(
@@ -125,12 +132,6 @@ class CheckForm(forms.Form):
             )
         return arrival
 
-    def clean_length(self) -> int:
-        length = self.cleaned_data["length"]
-        if length < 1:
-            raise forms.ValidationError(_("Your stay must be at least 1 week or 1 month."))
-        return length
-
     def clean(self):
         data = super().clean()
         data["municipality"] = postcode_municipality(self)
@@ -142,6 +143,14 @@ class CheckForm(forms.Form):
                 departure = rules.months_after(arrival, length)
             if (departure - arrival).days > LONGEST_STAY_DAYS:
                 self.add_error("length", _("Give a stay of at most 10 years."))
+            elif departure <= timezone.localdate():
+                self.add_error(
+                    "length",
+                    _(
+                        "By these dates your stay has already ended. The check is for a stay "
+                        "that has not ended yet."
+                    ),
+                )
             data["departure"] = departure
         return data
 
@@ -188,6 +197,19 @@ class DirectoryFilterForm(forms.Form):
 
 class TopicTextForm(forms.ModelForm):
     use_required_attribute = False  # see CheckForm
+    # The Dutch revision on the editor's screen: a save against an older one is refused (for
+    # the Dutch text) or stays outdated (for a translation). See services.topic_text_save.
+    source_revision_seen = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=30_000,
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text=_(
+            "Headings start with ## or ###. Leave a blank line between paragraphs. Lists "
+            "start with - or 1. Bold is **text**. A link is [text](https://…); to Welkom's "
+            "own pages: loket:contact, loket:check, loket:directory, topic:<name>."
+        ),
+    )
     reviewed = forms.BooleanField(
         label=_("I checked this translation against the current Dutch text"),
         required=False,
@@ -197,19 +219,15 @@ class TopicTextForm(forms.ModelForm):
     class Meta:
         model = TopicText
         fields = ["title", "summary", "body", "checked_on"]
-        widgets = {"checked_on": DATE, "body": forms.Textarea(attrs={"rows": 24})}
-        help_texts = {
-            "body": _(
-                "Headings start with ## or ###. Leave a blank line between paragraphs. Lists "
-                "start with - or 1. Bold is **text**. A link is [text](https://…); to Welkom's "
-                "own pages: loket:contact, loket:check, loket:directory, topic:<name>."
-            ),
-            "checked_on": _("The day the facts on this page were last checked."),
-        }
+        widgets = {"checked_on": DATE}
+        help_texts = {"checked_on": _("The day the facts on this page were last checked.")}
 
-    def __init__(self, *args, resolve, **kwargs) -> None:
+    def __init__(self, *args, resolve, source_revision: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.resolve = resolve
+        self.fields["source_revision_seen"].initial = source_revision
+        for name in ("title", "summary", "body"):  # the text is in the page's language
+            self.fields[name].widget.attrs["lang"] = self.instance.language
         if self.instance.language == settings.LANGUAGE_CODE:
             del self.fields["reviewed"]
 

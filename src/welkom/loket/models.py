@@ -6,9 +6,12 @@ Nothing here is about a worker: the loket stores no visitor's data."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welkom.loket.reference import OFFERED_LANGUAGES
 from welkom.places.models import Municipality
 
 
@@ -50,6 +53,7 @@ class TopicText(models.Model):
     origin = models.CharField(
         _("origin"), max_length=10, choices=Origin.choices, default=Origin.REVIEWED
     )
+    revised_at = models.DateTimeField(_("text last changed at"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -142,3 +146,10 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        unknown = [code for code in self.languages if code not in OFFERED_LANGUAGES]
+        if unknown:
+            raise ValidationError(
+                {"languages": _("Unknown language codes: %s") % ", ".join(unknown)}
+            )

@@ -42,8 +42,9 @@ def months_after(day: date, months: int) -> date:
 
 @dataclass(frozen=True)
 class Step:
-    """One thing to do: `kind` names it, `due` is the date it must be done by (or, for a
-    departure, the earliest day), `overdue` says the date has passed."""
+    """One thing to do: `kind` names it; `due` is the last day to do it on, `overdue` says
+    that day has passed; `earliest` is the first day it applies (a departure report, the BRP
+    once a short stay grows longer)."""
 
     kind: str
     source: str
@@ -90,11 +91,9 @@ def steps_for(
         before = Stay("the previous address", "", arrival - timedelta(days=1), arrival)
         moved = registration.address_change(PersonFacts(status, (before, planned)), on=arrival)
         if moved is not None:
-            steps.append(
-                Step(
-                    ADDRESS_CHANGE, moved.source, due=moved.deadline, overdue=moved.deadline < today
-                )
-            )
+            # Only a move makes this a duty, and the check does not ask about earlier
+            # addresses: the step says "if you moved" and is never shown as overdue.
+            steps.append(Step(ADDRESS_CHANGE, moved.source, due=moved.deadline))
 
     insured_by = months_after(arrival, HEALTH_INSURANCE_MONTHS)
     steps.append(

@@ -20,6 +20,7 @@ FALLBACK_LANGUAGE = "en"
 UP_TO_DATE = "up-to-date"
 OUTDATED = "outdated"
 MACHINE = "machine"
+MISSING = "missing"
 
 
 def text_status(text: TopicText, source: TopicText | None) -> str:
@@ -57,7 +58,7 @@ def topic_page(slug: str, language: str) -> TopicPage | None:
                 topic=text.topic,
                 text=text,
                 status=status,
-                source_changed_at=source.updated_at if source and status == OUTDATED else None,
+                source_changed_at=source.revised_at if source and status == OUTDATED else None,
                 fallback=candidate != language,
             )
     return None
@@ -102,7 +103,7 @@ def translation_overview() -> list[TranslationRow]:
         cells = []
         for code, _name in settings.LANGUAGES:
             text = by_language.get(code)
-            cells.append((code, text, text_status(text, source) if text else "missing"))
+            cells.append((code, text, text_status(text, source) if text else MISSING))
         rows.append(TranslationRow(topic, source.title if source else topic.slug, cells))
     return rows
 

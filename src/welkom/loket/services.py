@@ -55,25 +55,35 @@ def content_load(directory=CONTENT_DIR) -> ContentLoad:
     return ContentLoad(topics_created, texts_created, texts_present)
 
 
+class TextChangedMeanwhile(Exception):
+    """The Dutch text changed between opening the form and saving it."""
+
+
 @transaction.atomic
-def topic_text_save(text: TopicText, *, user, reviewed: bool) -> TopicText:
-    """Save an edited text. A change to the Dutch text raises its revision, which makes every
-    translation outdated. A translation saved as reviewed follows the current Dutch text."""
+def topic_text_save(
+    text: TopicText, *, user, reviewed: bool, source_revision_seen: int
+) -> TopicText:
+    """Save an edited text. `source_revision_seen` is the Dutch revision the editor had on
+    screen. A change to the Dutch text raises its revision, which makes every translation
+    outdated; if the Dutch text changed meanwhile, nothing is saved (TextChangedMeanwhile),
+    so no one overwrites another's change unseen. A translation checked against the Dutch
+    text, or newly written, follows the revision the editor saw, not a later one."""
+    now = timezone.now()
     if text.language == SOURCE_LANGUAGE:
         if text.pk:
             before = TopicText.objects.select_for_update().get(pk=text.pk)
+            if before.revision != source_revision_seen:
+                raise TextChangedMeanwhile
             if any(getattr(before, f).strip() != getattr(text, f).strip() for f in TEXT_FIELDS):
                 text.revision = before.revision + 1
+                text.revised_at = now
         text.source_revision = text.revision
         text.origin = TopicText.Origin.REVIEWED
-    elif reviewed:
-        source = (
-            TopicText.objects.filter(topic=text.topic, language=SOURCE_LANGUAGE)
-            .values_list("revision", flat=True)
-            .first()
-        )
-        text.source_revision = source or 1
+    elif reviewed or not text.pk:
+        text.source_revision = source_revision_seen
         text.origin = TopicText.Origin.REVIEWED
+    if not text.pk:
+        text.revised_at = now
     text.updated_by = user
     text.save()
     return text
@@ -87,7 +97,7 @@ def contact_save(contact: MunicipalContact, *, user) -> MunicipalContact:
     return contact
 
 
-def contact_confirm(contact: MunicipalContact, *, user) -> MunicipalContact:
+def contact_confirmed(contact: MunicipalContact, *, user) -> MunicipalContact:
     """The municipality checked its contact and it is still right."""
     contact.confirmed_at = timezone.now()
     contact.confirmed_by = user

@@ -16,7 +16,11 @@ from collections.abc import Callable
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
+# A link's text has no brackets and at most 300 characters (so that a text full of "[" is read
+# in linear time); its target has no spaces and may hold one level of parentheses, as in
+# "…/Niet-Ingezetenen-(RNI).html".
+_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\(((?:[^()\s]|\([^()\s]*\))+)\)")
+_LINK_START = re.compile(r"\]\(")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _BULLET = re.compile(r"^[-*] +(.*)$")
 _NUMBERED = re.compile(r"^\d{1,3}[.)] +(.*)$")
@@ -81,21 +85,29 @@ def _list(lines: list[str], pattern: re.Pattern, tag: str, css: str, resolve: Re
     return f'<{tag} class="{css}">{body}</{tag}>'
 
 
+def _split_headings(blocks: list[list[str]]) -> list[list[str]]:
+    """A heading line directly followed by text becomes a block of its own."""
+    split: list[list[str]] = []
+    for block in blocks:
+        while len(block) > 1 and _HEADING.match(block[0].strip()):
+            split.append([block[0]])
+            block = block[1:]
+        split.append(block)
+    return split
+
+
 def render(text: str, resolve: Resolver) -> SafeString:
     """The text as HTML. `resolve` turns `loket:…` and `topic:…` targets into addresses."""
     html: list[str] = []
-    for block in _blocks(text):
+    for block in _split_headings(_blocks(text)):
         first = block[0].strip()
         heading = _HEADING.match(first)
-        if heading and len(block) == 1:
+        if heading:
             level = len(heading.group(1))
             html.append(
                 f'<h{level} class="utrecht-heading-{level}">'
                 f"{_inline(heading.group(2), resolve)}</h{level}>"
             )
-        elif heading:  # a heading directly followed by text: split them
-            html.append(render(first, resolve))
-            html.append(render("\n".join(block[1:]), resolve))
         elif _BULLET.match(first):
             html.append(_list(block, _BULLET, "ul", "utrecht-unordered-list", resolve))
         elif _NUMBERED.match(first):
@@ -107,10 +119,23 @@ def render(text: str, resolve: Resolver) -> SafeString:
 
 
 def text_problems(text: str, resolve: Resolver) -> list[str]:
-    """Link targets that will not work: each problem as the offending target."""
+    """What will not work as a link, each as the editor wrote it: a target that is not
+    allowed or leads nowhere, or a "[text](…" that is not a link at all (a space in the
+    target, say)."""
     problems = []
+    linked: set[int] = set()
     for match in _LINK.finditer(text):
+        linked.add(text.index("](", match.start()))
         raw = match.group(2)
         if _target(raw, resolve) is None:
             problems.append(raw)
+    for start in _LINK_START.finditer(text):
+        if start.start() not in linked:
+            line_end = text.find("\n", start.start())
+            problems.append(text[start.start() : line_end if line_end != -1 else None][:60])
     return problems
+
+
+def safe_address(address: str) -> str | None:
+    """A source's web address, or None unless it is https or http."""
+    return address if address.startswith(("https://", "http://")) else None

@@ -14,12 +14,13 @@ urlpatterns = [
     path("directory/", views.directory, name="directory"),
     path("manage/", views.manage, name="manage"),
     path("manage/topics/<slug:slug>/<str:language>/", views.topic_edit, name="topic_edit"),
-    path("manage/contact/", views.contact_edit, name="contact_edit"),
-    path("manage/contact/confirm/", views.contact_confirmed, name="contact_confirm"),
-    path("manage/directory/", views.activities, name="activities"),
-    path("manage/directory/<int:activity_id>/", views.activities, name="activity_edit"),
+    # A municipality's own data, by its CBS code: a user of several works on each separately.
+    path("manage/<str:code>/contact/", views.contact_edit, name="contact_edit"),
+    path("manage/<str:code>/contact/confirm/", views.contact_confirm, name="contact_confirm"),
+    path("manage/<str:code>/directory/", views.activities, name="activities"),
+    path("manage/<str:code>/directory/<int:activity_id>/", views.activities, name="activity_edit"),
     path(
-        "manage/directory/<int:activity_id>/delete/",
+        "manage/<str:code>/directory/<int:activity_id>/delete/",
         views.activity_delete,
         name="activity_delete",
     ),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from welkom.loket import rules
@@ -29,6 +30,7 @@ from welkom.loket.forms import (
 )
 from welkom.loket.models import Activity, MunicipalContact, Topic, TopicText
 from welkom.loket.selectors import (
+    MISSING,
     SOURCE_LANGUAGE,
     activities_where,
     contact_card,
@@ -37,8 +39,13 @@ from welkom.loket.selectors import (
     topic_page,
     translation_overview,
 )
-from welkom.loket.services import contact_confirm, contact_save, topic_text_save
-from welkom.loket.text import WELKOM_PAGES
+from welkom.loket.services import (
+    TextChangedMeanwhile,
+    contact_confirmed,
+    contact_save,
+    topic_text_save,
+)
+from welkom.loket.text import WELKOM_PAGES, safe_address
 from welkom.loket.text import render as text_render
 from welkom.organisations.selectors import territory_where
 from welkom.places.models import Municipality
@@ -53,6 +60,16 @@ def _resolve(target: str) -> str | None:
     if Topic.objects.filter(slug=slug).exists():
         return reverse("loket:topic", args=[slug])
     return None
+
+
+def _sources(topic: Topic) -> list[tuple[str, str]]:
+    """A topic's sources as (title, web address); a line without a web address is left out."""
+    sources = []
+    for line in topic.sources.splitlines():
+        title, _sep, address = (part.strip() for part in line.partition("|"))
+        if safe_address(address):
+            sources.append((title, address))
+    return sources
 
 
 def _language_name(code: str) -> str:
@@ -76,21 +93,22 @@ def topic(request, slug: str):
         {
             "page": page,
             "body": text_render(page.text.body, _resolve),
-            "sources": [
-                [part.strip() for part in line.split("|", 1)]
-                for line in page.topic.sources.splitlines()
-                if "|" in line
-            ],
+            "sources": _sources(page.topic),
             "others": [p for p in topic_list(get_language()) if p.topic.slug != slug],
         },
     )
 
 
+@sensitive_post_parameters()
 def contact(request):
-    """Postcode or municipality (or, with JavaScript, the visitor's location) → the contact."""
+    """Postcode or municipality (or, with JavaScript, the visitor's location) → the contact.
+
+    The postcode and the location are posted, so that neither ends up in an address or a
+    server log; a municipality can also be linked to by its code (`?municipality=GM0983`)."""
     card = None
     location_error = ""
-    if request.method == "POST":  # "use my location": posted, so no coordinates in any log
+    form = ContactFinderForm(request.GET or None)
+    if request.method == "POST" and "latitude" in request.POST:
         form = ContactFinderForm()
         located = LocationForm(request.POST)
         if located.is_valid():
@@ -106,10 +124,10 @@ def contact(request):
                 card = contact_card(found)
         else:
             location_error = _("Your location could not be read. Give a postcode instead.")
-    else:
-        form = ContactFinderForm(request.GET or None)
-        if form.is_bound and form.is_valid():
-            card = contact_card(form.cleaned_data["municipality"])
+    elif request.method == "POST":
+        form = ContactFinderForm(request.POST)
+    if form.is_bound and form.is_valid():
+        card = contact_card(form.cleaned_data["municipality"])
     return render(
         request,
         "loket/contact.html",
@@ -125,6 +143,7 @@ def contact(request):
 
 
 @never_cache
+@sensitive_post_parameters()
 def check(request):
     """The "What must I do?" check. Posted, so that no answer ends up in an address or a server
     log; nothing is stored, and nothing about the visitor is logged."""
@@ -147,7 +166,7 @@ def check(request):
             "form": form,
             "steps": steps,
             "card": card,
-            "kinds": rules,
+            "step_kinds": rules,
             "municipalities": Municipality.objects.all(),
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -172,29 +191,35 @@ def directory(request):
 # --- Staff --------------------------------------------------------------------------------
 
 
-def _own_municipality(request, permission: str) -> Municipality:
-    territory = territory_where(request.user, permission)
-    if not territory:
+def _kept_municipality(request, permission: str, code: str) -> Municipality:
+    """The municipality in the address, if the user keeps its loket data with `permission`.
+    A user of several municipalities works on each by its own address."""
+    municipality = get_object_or_404(Municipality, code=code)
+    if municipality.pk not in territory_where(request.user, permission):
         raise PermissionDenied
-    return get_object_or_404(Municipality, pk=territory[0])
+    return municipality
 
 
 @login_required
 def manage(request):
-    """The loket's back office: what this user may keep."""
+    """The loket's back office: the pages and translations for the province's editors, and
+    for each municipality the user works for, its contact and its directory."""
     can_edit_texts = request.user.has_perm("loket.change_topictext")
     territory = territory_where(request.user, "loket.change_municipalcontact")
     if not can_edit_texts and not territory:
         raise PermissionDenied
-    municipality = Municipality.objects.filter(pk__in=territory).first()
+    municipalities = Municipality.objects.filter(pk__in=territory)
+    contacts = {
+        c.municipality_id: c
+        for c in MunicipalContact.objects.filter(municipality__in=municipalities)
+    }
     return render(
         request,
         "loket/manage.html",
         {
             "rows": translation_overview() if can_edit_texts else [],
             "can_edit_texts": can_edit_texts,
-            "municipality": municipality,
-            "contact": MunicipalContact.objects.filter(municipality=municipality).first(),
+            "kept": [(m, contacts.get(m.pk)) for m in municipalities],
         },
     )
 
@@ -205,29 +230,37 @@ def topic_edit(request, slug: str, language: str):
     topic_ = get_object_or_404(Topic, slug=slug)
     if language not in dict(settings.LANGUAGES):
         raise Http404
-    text = TopicText.objects.filter(topic=topic_, language=language).first()
     source = TopicText.objects.filter(topic=topic_, language=SOURCE_LANGUAGE).first()
-    if text is None:
-        if source is None:
-            raise Http404
-        text = TopicText(
-            topic=topic_,
-            language=language,
-            checked_on=source.checked_on,
-            source_revision=0,
-            origin=TopicText.Origin.REVIEWED,
-        )
+    if source is None:
+        raise Http404  # a topic without its Dutch source text is not edited here
+    text = TopicText.objects.filter(topic=topic_, language=language).first()
+    if text is None:  # a new translation, written by staff against the current Dutch text
+        text = TopicText(topic=topic_, language=language, checked_on=source.checked_on)
     form = TopicTextForm(
-        request.POST if request.method == "POST" else None, instance=text, resolve=_resolve
+        request.POST if request.method == "POST" else None,
+        instance=text,
+        resolve=_resolve,
+        source_revision=source.revision,
     )
     if request.method == "POST" and form.is_valid():
-        topic_text_save(
-            form.save(commit=False),
-            user=request.user,
-            reviewed=form.cleaned_data.get("reviewed", False),
-        )
-        messages.success(request, _("The text is saved."))
-        return redirect("loket:manage")
+        try:
+            topic_text_save(
+                form.save(commit=False),
+                user=request.user,
+                reviewed=form.cleaned_data.get("reviewed", False),
+                source_revision_seen=form.cleaned_data["source_revision_seen"],
+            )
+        except TextChangedMeanwhile:
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed the Dutch text while you were editing. Open the page "
+                    "again to see their change, then make yours."
+                ),
+            )
+        else:
+            messages.success(request, _("The text is saved."))
+            return redirect("loket:manage")
     return render(
         request,
         "loket/topic_edit.html",
@@ -237,7 +270,7 @@ def topic_edit(request, slug: str, language: str):
             "language_name": _language_name(language),
             "language": language,
             "source": source if language != SOURCE_LANGUAGE else None,
-            "status": text_status(text, source) if text.pk else "missing",
+            "status": text_status(text, source) if text.pk else MISSING,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -245,8 +278,8 @@ def topic_edit(request, slug: str, language: str):
 
 @login_required
 @permission_required("loket.change_municipalcontact", raise_exception=True)
-def contact_edit(request):
-    municipality = _own_municipality(request, "loket.change_municipalcontact")
+def contact_edit(request, code: str):
+    municipality = _kept_municipality(request, "loket.change_municipalcontact", code)
     contact_ = MunicipalContact.objects.filter(municipality=municipality).first()
     contact_ = contact_ or MunicipalContact(municipality=municipality)
     form = ContactForm(request.POST if request.method == "POST" else None, instance=contact_)
@@ -265,19 +298,20 @@ def contact_edit(request):
 @login_required
 @require_POST
 @permission_required("loket.change_municipalcontact", raise_exception=True)
-def contact_confirmed(request):
-    municipality = _own_municipality(request, "loket.change_municipalcontact")
+def contact_confirm(request, code: str):
+    municipality = _kept_municipality(request, "loket.change_municipalcontact", code)
     contact_ = get_object_or_404(MunicipalContact, municipality=municipality)
-    contact_confirm(contact_, user=request.user)
+    contact_confirmed(contact_, user=request.user)
     messages.success(request, _("Thank you: the contact is confirmed as of today."))
     return redirect("loket:manage")
 
 
 @login_required
 @permission_required("loket.change_activity", raise_exception=True)
-def activities(request, activity_id: int | None = None):
-    """A municipality's own directory: the list, and a form to add or change an entry."""
-    municipality = _own_municipality(request, "loket.change_activity")
+def activities(request, code: str, activity_id: int | None = None):
+    """A municipality's own directory: the list, and a form to add an entry or, with
+    `activity_id`, to change one."""
+    municipality = _kept_municipality(request, "loket.change_activity", code)
     activity = (
         get_object_or_404(Activity, pk=activity_id, municipality=municipality)
         if activity_id
@@ -293,7 +327,7 @@ def activities(request, activity_id: int | None = None):
         entry.updated_by = request.user
         entry.save()
         messages.success(request, _("The directory entry is saved."))
-        return redirect("loket:activities")
+        return redirect("loket:activities", code=municipality.code)
     return render(
         request,
         "loket/activities.html",
@@ -310,8 +344,8 @@ def activities(request, activity_id: int | None = None):
 @login_required
 @require_POST
 @permission_required("loket.change_activity", raise_exception=True)
-def activity_delete(request, activity_id: int):
-    municipality = _own_municipality(request, "loket.change_activity")
+def activity_delete(request, code: str, activity_id: int):
+    municipality = _kept_municipality(request, "loket.change_activity", code)
     get_object_or_404(Activity, pk=activity_id, municipality=municipality).delete()
     messages.success(request, _("The directory entry is removed."))
-    return redirect("loket:activities")
+    return redirect("loket:activities", code=municipality.code)

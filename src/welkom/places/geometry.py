@@ -39,19 +39,25 @@ def contains(geometry: dict, longitude: float, latitude: float) -> bool:
 
 
 def centre(geometry: dict) -> tuple[float, float] | None:
-    """The centre (longitude, latitude) of the area's outer rings, weighted by their size."""
+    """The centre (longitude, latitude) of the area's outer rings, weighted by their size;
+    a ring's direction (clockwise or not) does not matter."""
     total = cx = cy = 0.0
     for polygon in _polygons(geometry):
         ring = polygon[0] if polygon else []
+        area = ring_x = ring_y = 0.0
         for a, b in itertools.pairwise(ring):
-            x0, y0, x1, y1 = a[0], a[1], b[0], b[1]
-            cross = x0 * y1 - x1 * y0
-            total += cross
-            cx += (x0 + x1) * cross
-            cy += (y0 + y1) * cross
+            cross = a[0] * b[1] - b[0] * a[1]
+            area += cross
+            ring_x += (a[0] + b[0]) * cross
+            ring_y += (a[1] + b[1]) * cross
+        if area:
+            weight = abs(area) / 2
+            total += weight
+            cx += ring_x / (3 * area) * weight
+            cy += ring_y / (3 * area) * weight
     if not total:
         return None
-    return cx / (3 * total), cy / (3 * total)
+    return cx / total, cy / total
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:

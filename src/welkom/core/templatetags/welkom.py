@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms, template
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
 
 from welkom.core.dates import long_date as _long_date
 
@@ -20,6 +21,15 @@ _WIDGET_CLASSES = {  # the first class that matches wins: subclasses before thei
 def long_date(value) -> str:
     """A date as written in a sentence in the reader's language (welkom.core.dates)."""
     return _long_date(value)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language in its own name ("polski"); an unknown code as it is."""
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return code
 
 
 @register.simple_tag
@@ -49,10 +59,14 @@ def form_widget(field) -> str:
 def _choice_group(field, classes: str) -> str:
     """Radio buttons or checkboxes: the NL Design System classes on each input, not on the
     wrapping <div> that Django gives the same attributes (it would be drawn as one big radio
-    button). The fieldset around the group carries the description and the error."""
+    button). The legend of the fieldset around the group names it."""
     attrs = {"class": classes}
+    described_by = [f"{field.auto_id}_help"] if field.help_text else []
     if field.errors:
         attrs["aria-invalid"] = "true"
+        described_by.append(f"{field.auto_id}_error")
+    if described_by:  # on each input: screen readers read a fieldset's description poorly
+        attrs["aria-describedby"] = " ".join(described_by)
     html = str(field.as_widget(attrs=attrs))
     wrapper = f'<div id="{field.auto_id}" class="{classes}">'
     return mark_safe(

@@ -25,3 +25,10 @@ class LongDateTests(SimpleTestCase):
 
     def test_no_date_is_an_empty_text(self):
         self.assertEqual(long_date(None), "")
+
+    def test_a_moment_is_dated_as_the_day_it_is_in_the_netherlands(self):
+        from datetime import UTC, datetime
+
+        late_evening_utc = datetime(2027, 3, 13, 23, 30, tzinfo=UTC)  # 00:30 on the 14th here
+        with translation.override("nl"):
+            self.assertEqual(long_date(late_evening_utc), "14 maart 2027")

@@ -46,5 +46,18 @@ class TextRenderTests(SimpleTestCase):
         self.assertIn("gone", html)
         self.assertEqual(
             text_problems("[click](javascript:alert(1)) [gone](topic:nothing)", resolve),
-            ["javascript:alert(1", "topic:nothing"],
+            ["javascript:alert(1)", "topic:nothing"],
         )
+
+    def test_a_target_may_hold_parentheses(self):
+        html = render("[RNI](https://example.test/Niet-Ingezetenen-(RNI).html).", resolve)
+        self.assertIn('href="https://example.test/Niet-Ingezetenen-(RNI).html">RNI</a>.', html)
+
+    def test_a_link_that_is_not_a_link_is_reported(self):
+        self.assertEqual(text_problems("[call](tel:+31 6 1234)", resolve), ["](tel:+31 6 1234)"])
+
+    def test_long_runs_of_headings_and_brackets_render(self):
+        html = render("\n".join(["## h"] * 3000) + "\ntext", resolve)
+        self.assertEqual(html.count("<h2"), 3000)
+        self.assertIn("text</p>", html)
+        self.assertIn("[a" * 100, render("[a" * 20_000, resolve))

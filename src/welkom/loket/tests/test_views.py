@@ -228,9 +228,10 @@ class DirectoryTests(PersonaTestCase):
             "languages": ["nl", "pl"], "place": "Venlo",
         }  # fmt: skip
         self.assertRedirects(
-            self.client.post(url("loket:activities"), data), url("loket:activities")
+            self.client.post(url("loket:activities", "en", "GM0983"), data),
+            url("loket:activities", "en", "GM0983"),
         )
-        again = self.client.post(url("loket:activities"), data)
+        again = self.client.post(url("loket:activities", "en", "GM0983"), data)
         self.assertEqual(again.status_code, 400)
         self.assertIn("already has this name", errors(again)[0])
         self.assertEqual(Activity.objects.filter(name="Schaakclub").count(), 1)
@@ -239,24 +240,27 @@ class DirectoryTests(PersonaTestCase):
         self.client.force_login(self.venlo_member)
         football = Activity.objects.get(name="Voetbal")
         self.assertEqual(
-            self.client.get(url("loket:activity_edit", "en", football.pk)).status_code, 404
+            self.client.get(url("loket:activity_edit", "en", "GM0983", football.pk)).status_code,
+            404,
         )
-        self.client.post(url("loket:activity_delete", "en", football.pk))
+        self.client.post(url("loket:activity_delete", "en", "GM0983", football.pk))
         self.assertTrue(Activity.objects.filter(pk=football.pk).exists())
 
     def test_others_may_not_keep_a_directory(self):
         for user in (self.provider_manager, self.province_member, self.outsider):
             self.client.force_login(user)
-            self.assertEqual(self.client.get(url("loket:activities")).status_code, 403)
+            self.assertEqual(
+                self.client.get(url("loket:activities", "en", "GM0983")).status_code, 403
+            )
 
 
 class ContactKeepingTests(PersonaTestCase):
     def test_a_municipality_enters_its_contact_which_the_loket_then_shows_as_confirmed(self):
         self.client.force_login(self.horst_member)
-        missing = self.client.post(url("loket:contact_edit"), {"name": "Loket"})
+        missing = self.client.post(url("loket:contact_edit", "en", "GM1507"), {"name": "Loket"})
         self.assertContains(missing, "Give an e-mail address or a phone number", status_code=400)
         self.client.post(
-            url("loket:contact_edit"),
+            url("loket:contact_edit", "en", "GM1507"),
             {"name": "Loket Arbeidsmigratie", "phone": "077 123 4567", "languages": ["pl"]},
         )
         contact = MunicipalContact.objects.get(municipality__code="GM1507")
@@ -274,7 +278,7 @@ class ContactKeepingTests(PersonaTestCase):
             confirmed_at=timezone.now() - timedelta(days=400),
         )  # fmt: skip
         self.client.force_login(self.horst_member)
-        self.client.post(url("loket:contact_confirm"))
+        self.client.post(url("loket:contact_confirm", "en", "GM1507"))
         contact.refresh_from_db()
         self.assertEqual(contact.confirmed_at.date(), timezone.localdate())
         self.assertEqual(contact.confirmed_by, self.horst_member)
@@ -282,7 +286,9 @@ class ContactKeepingTests(PersonaTestCase):
     def test_only_the_municipality_itself_keeps_its_contact(self):
         for user in (self.provider_manager, self.province_member, self.outsider):
             self.client.force_login(user)
-            self.assertEqual(self.client.get(url("loket:contact_edit")).status_code, 403)
+            self.assertEqual(
+                self.client.get(url("loket:contact_edit", "en", "GM1507")).status_code, 403
+            )
 
 
 class TranslationStatusTests(PersonaTestCase):
@@ -293,9 +299,11 @@ class TranslationStatusTests(PersonaTestCase):
 
     def edit(self, language: str, **changes):
         text = TopicText.objects.get(topic__slug="arriving", language=language)
+        dutch = TopicText.objects.get(topic__slug="arriving", language="nl")
         data = {
             "title": text.title, "summary": text.summary, "body": text.body,
-            "checked_on": text.checked_on.isoformat(), **changes,
+            "checked_on": text.checked_on.isoformat(), "source_revision_seen": dutch.revision,
+            **changes,
         }  # fmt: skip
         return self.client.post(url("loket:topic_edit", "en", "arriving", language), data)
 
@@ -337,3 +345,99 @@ class TranslationStatusTests(PersonaTestCase):
         for user in (self.venlo_member, self.provider_manager, self.outsider):
             self.client.force_login(user)
             self.assertEqual(self.edit("nl").status_code, 403)
+
+
+class SeveralMunicipalitiesTests(PersonaTestCase):
+    def test_a_user_of_two_municipalities_keeps_each_by_its_own_address(self):
+        from welkom.organisations import rules as roles
+        from welkom.organisations.models import Membership
+
+        Membership.access_control.create(
+            user=self.venlo_member, organisation=self.horst, role=roles.MEMBER
+        )
+        self.client.force_login(self.venlo_member)
+        manage = self.client.get(url("loket:manage"))
+        self.assertContains(manage, url("loket:contact_edit", "en", "GM0983"))
+        self.assertContains(manage, url("loket:contact_edit", "en", "GM1507"))
+        self.client.post(
+            url("loket:contact_edit", "en", "GM1507"), {"name": "Horst team", "phone": "077 1"}
+        )
+        self.assertEqual(MunicipalContact.objects.get().municipality.code, "GM1507")
+        beesel = self.client.get(url("loket:contact_edit", "en", "GM0889"))
+        self.assertEqual(beesel.status_code, 403)
+
+
+class EditingTogetherTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        content_load()
+
+    def post(self, language: str, seen: int, **changes):
+        text = TopicText.objects.get(topic__slug="work", language=language)
+        data = {
+            "title": text.title, "summary": text.summary, "body": text.body,
+            "checked_on": text.checked_on.isoformat(), "source_revision_seen": seen, **changes,
+        }  # fmt: skip
+        return self.client.post(url("loket:topic_edit", "en", "work", language), data)
+
+    def test_a_stale_dutch_form_does_not_overwrite_anothers_change(self):
+        self.client.force_login(self.province_member)
+        self.post("nl", 1, summary="Eerste wijziging.")
+        stale = self.post("nl", 1, checked_on="2026-12-01")
+        self.assertContains(stale, "Someone else changed the Dutch text", status_code=400)
+        dutch = TopicText.objects.get(topic__slug="work", language="nl")
+        self.assertEqual((dutch.summary, dutch.revision), ("Eerste wijziging.", 2))
+
+    def test_a_translation_checked_against_an_older_dutch_text_stays_outdated(self):
+        self.client.force_login(self.province_member)
+        self.post("nl", 1, summary="Nieuwe samenvatting.")
+        self.post("pl", 1, reviewed="on")  # the translator still had revision 1 on screen
+        page = self.client.get(url("loket:topic", "pl", "work"))
+        self.assertContains(page, "utrecht-alert--warning")
+
+    def test_a_new_translation_written_by_staff_is_up_to_date(self):
+        self.client.force_login(self.province_member)
+        TopicText.objects.filter(topic__slug="work", language="bg").delete()
+        english = TopicText.objects.get(topic__slug="work", language="en")
+        self.client.post(
+            url("loket:topic_edit", "en", "work", "bg"),
+            {
+                "title": "Работа", "summary": "Кратко.", "body": english.body,
+                "checked_on": "2026-11-28", "source_revision_seen": 1,
+            },
+        )  # fmt: skip
+        page = self.client.get(url("loket:topic", "bg", "work"))
+        self.assertContains(page, ">Работа</h1>")
+        self.assertNotContains(page, "utrecht-alert--warning")
+        self.assertNotContains(page, "utrecht-alert--info")
+
+
+class RobustPublicPagesTests(TestCase):
+    def test_an_unknown_language_code_in_the_directory_does_not_break_the_page(self):
+        Activity.objects.create(
+            municipality=Municipality.objects.get(code="GM0983"), kind=ActivityKind.CLUB,
+            name="Club", description="A club.", languages=["xx"], place="Venlo",
+        )  # fmt: skip
+        response = self.client.get(url("loket:directory", "en"))
+        self.assertContains(response, '<span lang="xx">xx</span>')
+
+    def test_only_web_addresses_are_linked_as_sources(self):
+        content_load()
+        from welkom.loket.models import Topic
+
+        Topic.objects.filter(slug="work").update(
+            sources="Good | https://example.test/a\nBad | javascript:alert(1)"
+        )
+        response = self.client.get(url("loket:topic", "en", "work"))
+        self.assertContains(response, 'href="https://example.test/a"')
+        self.assertNotContains(response, "javascript:")
+
+    def test_a_stay_that_has_already_ended_is_not_checked(self):
+        today = timezone.localdate()
+        response = self.client.post(
+            url("loket:check", "en"),
+            {"arrival": (today - timedelta(days=100)).isoformat(), "length": "4",
+             "unit": "weeks", "registration": "none", "postcode": "5961 AA"},
+        )  # fmt: skip
+        self.assertIn("already ended", errors(response)[0])

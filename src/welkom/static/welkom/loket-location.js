@@ -8,7 +8,6 @@
   var status = form.querySelector("[data-welkom-location-status]");
   button.hidden = false;
   button.addEventListener("click", function () {
-    status.hidden = false;
     status.textContent = status.dataset.waiting;
     button.disabled = true;
     navigator.geolocation.getCurrentPosition(
