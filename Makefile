@@ -28,6 +28,8 @@ run: $(INSTALLED)
 	$(RUN_ENV) $(BIN)/welkom loket_content
 	$(RUN_ENV) $(BIN)/welkom demo --scale small --if-empty
 	$(RUN_ENV) $(BIN)/welkom registration_signals
+	$(RUN_ENV) $(BIN)/welkom import_figures --once src/welkom/monitor/data/policy-figures.csv
+	$(RUN_ENV) $(BIN)/welkom refresh_monitor
 	$(RUN_ENV) $(BIN)/welkom demo_logins
 	$(RUN_ENV) $(BIN)/welkom runserver 127.0.0.1:8000
 
@@ -48,10 +50,11 @@ check-translations: $(INSTALLED)
 messages: $(INSTALLED)
 	$(BIN)/welkom check_translations --update || true
 
-# Not part of CI: figures against the night-register targets (docs/benchmarks.md); needs
+# Not part of CI: figures against the night-register and monitor targets (docs/benchmarks.md); needs
 # PostgreSQL on 127.0.0.1:5432.
 bench: $(INSTALLED)
 	$(BIN)/python bench/night_register.py --scale province --engine both
+	$(BIN)/python bench/monitor.py --scale province --engine both
 
 clean:
 	rm -rf $(VENV) var

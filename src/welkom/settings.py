@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "welkom.housing",
     "welkom.register",
     "welkom.loket",
+    "welkom.monitor",
     "welkom.demo",
     "django.contrib.admin",
     "django.contrib.auth",

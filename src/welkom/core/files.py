@@ -1,11 +1,16 @@
 """Reading files that people make with spreadsheets: text or binary, UTF-8 or not, the
 dates they write, and cell values as text. Shared by the night-list and location readers.
-Pure: no Django."""
+No models: the only Django used is translation, for the messages of `spreadsheet_records`."""
 
 from __future__ import annotations
 
 import codecs
+import csv
+import io
+from dataclasses import dataclass
 from datetime import date, datetime
+
+from django.utils.translation import gettext as _
 
 
 def date_parse(text: str) -> date | None:
@@ -76,3 +81,70 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+@dataclass
+class FileProblem:
+    row: int | None
+    column: str | None
+    message: str  # translated
+
+
+def spreadsheet_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[FileProblem]]:
+    """A CSV file (comma, semicolon or tab; UTF-8 or Windows-1252) or an Excel workbook's first
+    sheet, as numbered rows of text cells; or the problem that stops reading it. Messages are
+    translated when made, so call this in the user's language."""
+    unreadable = [
+        FileProblem(None, None, _("The file is neither a CSV file nor an Excel workbook (.xlsx)."))
+    ]
+    if data.startswith(b"PK\x03\x04"):
+        return _xlsx_records(data)
+    if is_binary(data):
+        return [], unreadable
+    text = data.decode("utf-8-sig") if is_utf8(data) else data.decode("cp1252", errors="replace")
+    first = next((line for line in text.splitlines() if line.strip(" ,;\t")), "")
+    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+    try:
+        return list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)), []
+    except csv.Error:
+        return [], [
+            FileProblem(
+                None,
+                None,
+                _(
+                    "The file cannot be read as CSV, for example because a quotation mark is never closed."
+                ),
+            )
+        ]
+
+
+def _xlsx_records(data: bytes):
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
+        records = []
+        for number, row in enumerate(sheet.iter_rows(), 1):
+            cells = []
+            for cell in row:
+                if cell.data_type == "f":
+                    return [], [
+                        FileProblem(
+                            number,
+                            None,
+                            _(
+                                "The workbook contains formulas. Save a copy with values only and send that."
+                            ),
+                        )
+                    ]
+                cells.append(cell_text(cell.value))
+            records.append((number, cells))
+        workbook.close()
+        return records, []
+    except Exception:  # openpyxl raises many kinds for a damaged workbook
+        return [], [
+            FileProblem(
+                None, None, _("The file is neither a CSV file nor an Excel workbook (.xlsx).")
+            )
+        ]

@@ -83,6 +83,17 @@ def home_tasks(user) -> list[Task]:
                 reverse("loket:manage"),
             )
         )
+    if user.has_perm("monitor.view_province_monitor") or user.has_perm("monitor.view_own_monitor"):
+        tasks.append(
+            Task(
+                _("Monitor"),
+                _(
+                    "Persons staying, capacity and registration per municipality, region and "
+                    "province; the housing gap to 2030; the progress of the policy's actions."
+                ),
+                reverse("monitor:dashboard"),
+            )
+        )
     if user.has_perm("housing.view_housing_counts"):
         tasks.append(
             Task(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from welkom.core.files import cell_text, date_parse, is_binary, is_utf8
+from welkom.core.files import FileProblem, date_parse, spreadsheet_records
 from welkom.housing import norms
 from welkom.housing.forms import CertificateForm, LocationForm, RoomForm
 from welkom.housing.models import ADDRESS_FIELDS, DESCRIPTION_FIELDS, PERMIT_FIELDS, Location
@@ -122,13 +122,6 @@ def location_template_csv() -> bytes:
 
 
 @dataclass
-class FileProblem:
-    row: int | None
-    column: str | None
-    message: str  # translated
-
-
-@dataclass
 class LocationDescription:
     """One location of a file, checked: the form data, ready to judge or to store."""
 
@@ -164,7 +157,7 @@ class LocationDescription:
 def location_file_read(
     data: bytes, *, provider
 ) -> tuple[list[LocationDescription], list[FileProblem]]:
-    records, problems = _records(data)
+    records, problems = spreadsheet_records(data)
     if problems:
         return [], problems
     if not records:
@@ -338,60 +331,3 @@ def _form_problems(number, form, problems, *, prefix: str) -> None:
         column = None if name == "__all__" else f"{prefix}{name}" if prefix else name
         for error in errors:
             problems.append(FileProblem(number, column, str(error)))
-
-
-def _records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[FileProblem]]:
-    unreadable = [
-        FileProblem(None, None, _("The file is neither a CSV file nor an Excel workbook (.xlsx)."))
-    ]
-    if data.startswith(b"PK\x03\x04"):
-        return _xlsx_records(data)
-    if is_binary(data):
-        return [], unreadable
-    text = data.decode("utf-8-sig") if is_utf8(data) else data.decode("cp1252", errors="replace")
-    first = next((line for line in text.splitlines() if line.strip(" ,;\t")), "")
-    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
-    try:
-        return list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)), []
-    except csv.Error:
-        return [], [
-            FileProblem(
-                None,
-                None,
-                _(
-                    "The file cannot be read as CSV, for example because a quotation mark is never closed."
-                ),
-            )
-        ]
-
-
-def _xlsx_records(data: bytes):
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        sheet = workbook.worksheets[0]
-        records = []
-        for number, row in enumerate(sheet.iter_rows(), 1):
-            cells = []
-            for cell in row:
-                if cell.data_type == "f":
-                    return [], [
-                        FileProblem(
-                            number,
-                            None,
-                            _(
-                                "The workbook contains formulas. Save a copy with values only and send that."
-                            ),
-                        )
-                    ]
-                cells.append(cell_text(cell.value))
-            records.append((number, cells))
-        workbook.close()
-        return records, []
-    except Exception:  # openpyxl raises many kinds for a damaged workbook
-        return [], [
-            FileProblem(
-                None, None, _("The file is neither a CSV file nor an Excel workbook (.xlsx).")
-            )
-        ]

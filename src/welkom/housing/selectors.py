@@ -201,6 +201,51 @@ def effective_capacities(*, on: date, location_ids=None) -> dict[int, int | None
     return capacities
 
 
+@dataclass(frozen=True)
+class LocationFigures:
+    """What the monitor counts of one location: no address, no provider."""
+
+    location_id: int
+    municipality_id: int
+    stay_type: str
+    opened_on: date | None
+    closed_on: date | None
+    capacity: int  # effective capacity today, else the permit, else 0
+    certified_until: date | None  # the last day any SNF/AKF certificate is valid
+    compliant: bool  # described, and every norm that applies is met today
+
+    def open_on(self, night: date) -> bool:
+        return (self.opened_on is None or self.opened_on <= night) and (
+            self.closed_on is None or self.closed_on >= night
+        )
+
+
+def location_figures(*, on: date) -> list[LocationFigures]:
+    """Every location's countable facts, judged against the norms of `on` (norms change
+    rarely; a past night is counted with today's judgement, as the overcrowding signal does)."""
+    rules_of: dict[int, list[norms.MunicipalRule]] = {}
+    figures = []
+    for location in Location.objects.prefetch_related("rooms", "certificates"):
+        if location.municipality_id not in rules_of:
+            rules_of[location.municipality_id] = municipal_rules(location.municipality_id)
+        compliance = location_compliance(location, on=on, rules=rules_of[location.municipality_id])
+        certificates = [c.valid_until for c in location.certificates.all()]
+        figures.append(
+            LocationFigures(
+                location_id=location.pk,
+                municipality_id=location.municipality_id,
+                stay_type=location.stay_type,
+                opened_on=location.opened_on,
+                closed_on=location.closed_on,
+                capacity=compliance.effective_capacity or location.permitted_capacity or 0,
+                certified_until=max(certificates) if certificates else None,
+                compliant=compliance.described
+                and all(o.passed for o in compliance.outcomes if o.applies),
+            )
+        )
+    return figures
+
+
 EXPIRING_WITHIN_DAYS = 30
 
 

@@ -44,14 +44,22 @@ _SIGNALS = {"register.view_signal", "register.change_signal"}
 _HOUSING = {"housing.view_location", "housing.change_location"}
 _NIGHT_LIST = {"register.submit_night_list", "register.view_stay"} | _SIGNALS | _HOUSING
 _LOKET_MUNICIPAL = {"loket.change_municipalcontact", "loket.change_activity"}
+# The monitor: a municipality sees its own figures in full and keeps its own progress.
+_MONITOR_MUNICIPAL = {"monitor.view_own_monitor", "monitor.change_actionprogress"}
 _TERRITORY = (
     {"register.view_stay", "register.change_person"}
     | _SIGNALS
     | {"housing.view_location", "housing.add_inspection", "housing.change_municipalrule"}
     | _LOKET_MUNICIPAL
+    | _MONITOR_MUNICIPAL
 )
 # The province runs the loket: its members keep the information pages and their translations.
 _LOKET_EDITOR = {"loket.change_topictext"}
+_MONITOR_PROVINCE = {
+    "monitor.view_province_monitor",
+    "monitor.import_figures",
+    "monitor.change_actionprogress",
+}
 
 # (organisation kind, role) → permissions. A kind missing a role does not offer it.
 ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
@@ -65,8 +73,12 @@ ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     (MUNICIPALITY, MANAGER): frozenset(_TEAM | _TERRITORY),
     (MUNICIPALITY, PRIVACY_OFFICER): frozenset(_PRIVACY),
     # The province sees housing as counts per municipality, never a location.
-    (PROVINCE, MEMBER): frozenset({"housing.view_housing_counts"} | _LOKET_EDITOR),
-    (PROVINCE, MANAGER): frozenset(_TEAM | {"housing.view_housing_counts"} | _LOKET_EDITOR),
+    (PROVINCE, MEMBER): frozenset(
+        {"housing.view_housing_counts"} | _LOKET_EDITOR | _MONITOR_PROVINCE
+    ),
+    (PROVINCE, MANAGER): frozenset(
+        _TEAM | {"housing.view_housing_counts"} | _LOKET_EDITOR | _MONITOR_PROVINCE
+    ),
     # The province hosts Welkom for all parties; its privacy officer oversees the whole log.
     (PROVINCE, PRIVACY_OFFICER): frozenset(_PRIVACY | {"processing_log.view_all_entries"}),
     (ENFORCEMENT_PARTNER, MEMBER): frozenset(),

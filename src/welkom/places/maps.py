@@ -23,6 +23,7 @@ class Area:
     geometry: dict  # GeoJSON Polygon or MultiPolygon
     highlighted: bool = False
     label: str = ""  # shown in the area's title (tooltip) and after its name
+    band: int | None = None  # a choropleth's class, 0 (lowest) to 4; None: no value shown
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
@@ -68,11 +69,11 @@ def map_svg(
         path = " ".join(
             "M" + " L".join(project(p) for p in ring) + " Z" for ring in _rings(area.geometry)
         )
-        css = (
-            "welkom-map__area welkom-map__area--highlighted"
-            if area.highlighted
-            else "welkom-map__area"
-        )
+        css = "welkom-map__area"
+        if area.highlighted:
+            css += " welkom-map__area--highlighted"
+        if area.band is not None:
+            css += f" welkom-map__area--band-{area.band}"
         name = escape(area.name + (f": {area.label}" if area.label else ""))
         shapes.append(f'<path class="{css}" d="{path}"><title>{name}</title></path>')
     return mark_safe(

@@ -262,3 +262,48 @@ ALPHA2_TO_ALPHA3: dict[str, str] = {
 }
 
 ALPHA3_TO_ALPHA2: dict[str, str] = {a3: a2 for a2, a3 in ALPHA2_TO_ALPHA3.items()}
+
+
+# Nationality groups for aggregates (the monitor): the largest groups of international workers
+# in Limburg by themselves, the rest of the EU together, and everyone else. Counting groups,
+# not countries, keeps small numbers from pointing at one person.
+EU_ALPHA3 = frozenset(
+    [
+        "AUT",
+        "BEL",
+        "BGR",
+        "CYP",
+        "CZE",
+        "DEU",
+        "DNK",
+        "ESP",
+        "EST",
+        "FIN",
+        "FRA",
+        "GRC",
+        "HRV",
+        "HUN",
+        "IRL",
+        "ITA",
+        "LTU",
+        "LUX",
+        "LVA",
+        "MLT",
+        "NLD",
+        "POL",
+        "PRT",
+        "ROU",
+        "SVK",
+        "SVN",
+        "SWE",
+    ]
+)
+NATIONALITY_GROUPS = ("POL", "ROU", "BGR", "HUN", "LTU", "EU", "OTHER")
+
+
+def nationality_group(alpha3: str) -> str:
+    """POL, ROU, BGR, HUN or LTU by itself; EU for the other member states; else OTHER."""
+    code = (alpha3 or "").upper()
+    if code in NATIONALITY_GROUPS:
+        return code
+    return "EU" if code in EU_ALPHA3 else "OTHER"

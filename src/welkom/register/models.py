@@ -164,6 +164,32 @@ class Occupancy(models.Model):
         return f"{self.location_id} {self.night}: {self.persons}"
 
 
+class OccupancyProfile(models.Model):
+    """Persons per location and night by registration and nationality group: an aggregate
+    kept at import next to Occupancy, so that the monitor counts without reading a person.
+    The registration is the person's as known when the list came in."""
+
+    location = models.ForeignKey("housing.Location", models.CASCADE, related_name="+")
+    night = models.DateField(_("night"))
+    registration = models.CharField(_("registration"), max_length=10)
+    nationality_group = models.CharField(_("nationality group"), max_length=5)
+    persons = models.PositiveIntegerField(_("persons"))
+
+    class Meta:
+        ordering = ["night"]
+        verbose_name = _("occupancy profile")
+        verbose_name_plural = _("occupancy profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "night", "registration", "nationality_group"],
+                name="occupancy_profile_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.night} {self.registration} {self.nationality_group}"
+
+
 class NightListImportQuerySet(models.QuerySet):
     def visible_to(self, user) -> NightListImportQuerySet:
         from welkom.organisations import rules

@@ -12,7 +12,14 @@ from welkom.housing.models import Location
 from welkom.housing.selectors import effective_capacities
 from welkom.processing_log.services import Processing
 from welkom.register.matching import name_normalise
-from welkom.register.models import NightListImport, Person, Signal, Stay
+from welkom.register.models import (
+    NightListImport,
+    Occupancy,
+    OccupancyProfile,
+    Person,
+    Signal,
+    Stay,
+)
 from welkom.register.rules import Finding as RuleFinding
 from welkom.register.rules import PersonFacts, registration_findings
 from welkom.register.rules import Registration as RuleRegistration
@@ -203,3 +210,35 @@ def possible_duplicates(*, user) -> list[tuple[Person, Person]]:
                 if same_family or same_given:
                     pairs.append((first, second))
     return pairs
+
+
+# --- Aggregates for the monitor: counts only, never a person --------------------------------
+
+
+def occupancy_rows(*, first: date, last: date):
+    """(location id, night, persons) for every location and night in [first, last]."""
+    return Occupancy.objects.filter(night__gte=first, night__lte=last).values_list(
+        "location_id", "night", "persons"
+    )
+
+
+def profile_rows(*, first: date, last: date):
+    """(municipality id, night, registration, nationality group, persons), summed over the
+    locations of each municipality, for the nights in [first, last]."""
+    return (
+        OccupancyProfile.objects.filter(night__gte=first, night__lte=last)
+        .values_list("location__municipality_id", "night", "registration", "nationality_group")
+        .annotate(total=Sum("persons"))
+        .order_by()
+    )
+
+
+def open_signal_counts() -> dict[int, tuple[int, int]]:
+    """Municipality id → (open signals, of which overdue), over every rule."""
+    rows = (
+        Signal.internal.filter(status=Signal.Status.OPEN, municipality__isnull=False)
+        .values("municipality_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(overdue=True)))
+        .order_by()
+    )
+    return {row["municipality_id"]: (row["open"], row["overdue"]) for row in rows}

@@ -9,7 +9,7 @@ applied or none of it, and every problem is reported with row, column and value.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,7 +23,8 @@ from welkom.core.bulk import rows_insert
 from welkom.housing.models import Location
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
-from welkom.register.models import NightListImport, Occupancy, Person, Stay
+from welkom.register.countries import nationality_group
+from welkom.register.models import NightListImport, Occupancy, OccupancyProfile, Person, Stay
 from welkom.register.night_lists import Problem
 from welkom.register.rules import gettext_noop
 from welkom.register.services.signals import signals_refresh
@@ -398,6 +399,7 @@ def _apply(*, provider, submission: Submission, summary: ImportSummary, record, 
             for (code, night), count in submission.occupancy.items()
         }
     )
+    _profile_write(submission, person_ids, locations)
     summary.person_ids, summary.location_ids = persons_listed, location_ids
     processing_log_write(
         processing=Processing.by(
@@ -591,6 +593,31 @@ def _count_changes(old: set[_Interval], new: set[_Interval], summary: ImportSumm
         others = added_by_key.get((interval.person_id, interval.location_id), ())
         if not any(overlaps(interval, a) for a in others):
             summary.stays_closed += 1
+
+
+def _profile_write(submission: Submission, person_ids: list[int], locations: dict) -> None:
+    """Replace the occupancy profile of every (location, night) the list covers: persons by
+    registration (as stored, after this import) and nationality group."""
+    registration = dict(
+        Person.internal.filter(pk__in=set(person_ids)).values_list("pk", "registration")
+    )
+    group = [nationality_group(p.nationality) for p in submission.persons]
+    counts: Counter[tuple[int, date, str, str]] = Counter()
+    for run in submission.runs:
+        location_id = locations[run.location_code].pk
+        kind = (registration[person_ids[run.person]], group[run.person])
+        for ordinal in range(run.check_in.toordinal(), run.check_out.toordinal()):
+            counts[(location_id, date.fromordinal(ordinal), *kind)] += 1
+    nights_by_location: dict[int, list[date]] = defaultdict(list)
+    for code, night in submission.occupancy:
+        nights_by_location[locations[code].pk].append(night)
+    for location_id, nights in nights_by_location.items():
+        OccupancyProfile.objects.filter(location_id=location_id, night__in=nights).delete()
+    rows_insert(
+        OccupancyProfile,
+        ("location", "night", "registration", "nationality_group", "persons"),
+        [(*key, persons) for key, persons in counts.items()],
+    )
 
 
 def _occupancy_write(counts: dict[tuple[int, date], int]) -> int:

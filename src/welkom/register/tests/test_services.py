@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from welkom.housing.services import location_register
 from welkom.processing_log.models import Entry
-from welkom.register.models import NightListImport, Occupancy, Person, Stay
+from welkom.register.models import NightListImport, Occupancy, OccupancyProfile, Person, Stay
 from welkom.register.services import night_list_import
 from welkom.testing import PersonaTestCase
 
@@ -82,6 +82,20 @@ class NightListImportTests(PersonaTestCase):
         occupancy = dict(Occupancy.objects.values_list("night", "persons"))
         self.assertEqual(occupancy[FIRST], 1)
         self.assertEqual(occupancy[FIRST + timedelta(days=2)], 2)
+
+    def test_it_keeps_a_profile_by_registration_and_nationality_group_for_the_monitor(self):
+        romanian = (HEADER + line(FIRST, "V1", "Popescu").replace(",POL,", ",ROU,")).encode()
+        self._import(night_list([(0, "V1", "Nowak"), (1, "V1", "Nowak")]))
+        self._import(romanian)  # a second list for the same night replaces it
+        profile = set(
+            OccupancyProfile.objects.values_list(
+                "night", "registration", "nationality_group", "persons"
+            )
+        )
+        self.assertEqual(
+            profile,
+            {(FIRST, "unknown", "ROU", 1), (FIRST + timedelta(days=1), "unknown", "POL", 1)},
+        )
 
     def test_it_changes_nothing_when_the_same_file_comes_again(self) -> None:
         data = night_list([(d, "V1", "Nowak") for d in range(5)])

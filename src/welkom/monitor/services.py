@@ -1,0 +1,104 @@
+"""Changing the monitor's own data: importing (and removing) a file of external figures, and
+recording the progress of an action. The register's figures change only through
+`welkom.monitor.refresh.monitor_refresh`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from welkom.core.files import FileProblem
+from welkom.monitor.figures_file import figures_file_read
+from welkom.monitor.models import ActionProgress, ExternalFigure, FiguresImport
+from welkom.monitor.selectors import area_codes
+
+
+@dataclass
+class FiguresImportSummary:
+    rows: int = 0
+    added: int = 0
+    unchanged: int = 0
+    problems: list[FileProblem] = field(default_factory=list)
+    record: FiguresImport | None = None
+
+
+@transaction.atomic
+def figures_import(*, data: bytes, filename: str, user=None) -> FiguresImportSummary:
+    """All the file's figures, or none. A figure already in Welkom with the same value and
+    source is left alone (so a file sent twice changes nothing); one with another value is a
+    problem: remove the earlier import first."""
+    rows, problems = figures_file_read(data, areas=area_codes())
+    summary = FiguresImportSummary(rows=len(rows), problems=problems)
+    if problems:
+        return summary
+    existing = {
+        (f.indicator, f.area, f.period, f.scenario): f
+        for f in ExternalFigure.objects.filter(indicator__in={r.indicator for r in rows})
+    }
+    new = []
+    for row in rows:
+        before = existing.get(row.key)
+        if before is None:
+            new.append(row)
+        elif before.value == row.value and before.source == row.source:
+            summary.unchanged += 1
+        else:
+            summary.problems.append(
+                FileProblem(
+                    row.row,
+                    "value",
+                    _already(before),
+                )
+            )
+    if summary.problems or not new:
+        return summary
+    record = FiguresImport.objects.create(
+        filename=filename[:255], imported_by=user, rows=len(rows), added=len(new)
+    )
+    ExternalFigure.objects.bulk_create(
+        ExternalFigure(
+            indicator=r.indicator,
+            area=r.area,
+            period=r.period,
+            scenario=r.scenario,
+            value=r.value,
+            source=r.source,
+            vintage=r.vintage,
+            imported=record,
+        )
+        for r in new
+    )
+    summary.added, summary.record = len(new), record
+    return summary
+
+
+def _already(before: ExternalFigure) -> str:
+    return _(
+        "Welkom already has this figure with value %(value)s from “%(source)s” (file "
+        "%(file)s of %(day)s). Remove that import first if this one replaces it."
+    ) % {
+        "value": before.value.normalize(),
+        "source": before.source,
+        "file": before.imported.filename,
+        "day": date_format(before.imported.imported_at, "DATE_FORMAT"),
+    }
+
+
+@transaction.atomic
+def figures_import_remove(record: FiguresImport) -> int:
+    """Remove an import and every figure it added; returns how many."""
+    removed = record.figures.count()
+    record.delete()
+    return removed
+
+
+def progress_set(*, action, municipality, status: str, note: str, user) -> ActionProgress:
+    progress, _created = ActionProgress.objects.update_or_create(
+        action=action,
+        municipality=municipality,
+        defaults={"status": status, "note": note, "updated_by": user},
+    )
+    return progress

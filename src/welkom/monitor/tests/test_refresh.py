@@ -1,0 +1,94 @@
+"""The nightly refresh: figures per municipality, region and province from aggregates only."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from welkom.housing.services import location_register
+from welkom.monitor.models import Figure
+from welkom.monitor.refresh import monitor_refresh
+from welkom.register.models import NightListImport
+from welkom.register.services import night_list_import
+from welkom.testing import PersonaTestCase
+
+HEADER = (
+    "night,location_code,family_name,given_names,date_of_birth,nationality,home_place,"
+    "home_country,document_type,registration\n"
+)
+FIRST = date(2026, 11, 1)
+TODAY = date(2026, 11, 28)
+
+
+def night_list(
+    code: str, persons: int, nights: int, nationality="POL", registration="rni"
+) -> bytes:
+    lines = [
+        f"{(FIRST + timedelta(days=n)).isoformat()},{code},Name{p},Jan,1990-01-{p + 1:02d},"
+        f"{nationality},Opole,PL,passport,{registration}\n"
+        for n in range(nights)
+        for p in range(persons)
+    ]
+    return (HEADER + "".join(lines)).encode()
+
+
+def figure(area, indicator, period=FIRST, kind=Figure.Period.NIGHT):
+    found = Figure.objects.filter(area=area, indicator=indicator, period=period, period_kind=kind)
+    return found.values_list("value", flat=True).first()
+
+
+class MonitorRefreshTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        location_register(
+            provider=cls.provider, code="V1", street="Industrieweg", number="1",
+            postcode="5912 AB", permitted_capacity=10,
+        )  # fmt: skip
+        location_register(
+            provider=cls.provider, code="H1", street="Kerkstraat", number="2",
+            postcode="5961 AA", permitted_capacity=2,
+        )  # fmt: skip
+        for data in (night_list("V1", 8, 3), night_list("H1", 3, 3, "ROU", "brp")):
+            night_list_import(
+                provider=cls.provider, data=data, filename="n.csv",
+                source=NightListImport.Source.CLI, today=TODAY,
+            )  # fmt: skip
+
+    def test_it_counts_per_municipality_region_and_province(self):
+        monitor_refresh(today=TODAY)
+        self.assertEqual(figure("GM0983", "persons"), 8)  # Venlo
+        self.assertEqual(figure("GM1507", "persons"), 3)  # Horst aan de Maas
+        self.assertEqual(figure("NL421", "persons"), 11)  # Noord-Limburg
+        self.assertEqual(figure("PV31", "persons"), 11)
+        self.assertEqual(figure("GM0983", "capacity"), 10)
+        self.assertEqual(figure("GM1507", "over_capacity"), 1)  # 3 persons, 2 allowed
+        self.assertEqual(figure("PV31", "persons_brp"), 3)
+        self.assertEqual(figure("PV31", "persons_rni"), 8)
+        self.assertEqual(figure("PV31", "persons_ROU"), 3)
+        self.assertEqual(figure("PV31", "persons_POL"), 8)
+        self.assertAlmostEqual(figure("PV31", "occupancy_rate"), 100 * 11 / 12, places=1)
+        # A month is its average night; location-nights over capacity add up.
+        self.assertEqual(figure("PV31", "persons", kind=Figure.Period.MONTH), 11)
+        self.assertEqual(figure("GM1507", "over_capacity", kind=Figure.Period.MONTH), 3)
+
+    def test_running_it_again_gives_the_same_figures(self):
+        monitor_refresh(today=TODAY)
+        first = set(
+            Figure.objects.values_list("area", "period_kind", "period", "indicator", "value")
+        )
+        monitor_refresh(today=TODAY)
+        again = set(
+            Figure.objects.values_list("area", "period_kind", "period", "indicator", "value")
+        )
+        self.assertEqual(first, again)
+
+    def test_it_reads_no_person_and_no_stay(self):
+        with CaptureQueriesContext(connection) as queries:
+            monitor_refresh(today=TODAY)
+        read = " ".join(q["sql"] for q in queries.captured_queries)
+        self.assertNotIn('"register_person"', read)
+        self.assertNotIn('"register_stay"', read)
+        self.assertIn("register_occupancyprofile", read)

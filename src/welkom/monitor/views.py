@@ -1,0 +1,344 @@
+"""The monitor's pages: the dashboard (map, table, trend) for the province and the
+municipalities, the housing gap and its projection, external figures, the policy's progress,
+the yearly report, and the public monitor. Counts and shares only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from welkom.core.exports import table_csv, table_xlsx
+from welkom.monitor.charts import Series, line_chart
+from welkom.monitor.figures_file import figures_template_csv
+from welkom.monitor.forms import ChooserForm, FiguresFileForm, ProgressForm
+from welkom.monitor.indicators import EXTERNAL, PROVINCE, REGISTER
+from welkom.monitor.models import Figure, FiguresImport, PolicyAction
+from welkom.monitor.progress import known_progress
+from welkom.monitor.report import report_context
+from welkom.monitor.selectors import (
+    PUBLIC,
+    action_rows,
+    areas,
+    external_rows,
+    housing_gap,
+    indicator_cells,
+    latest_refresh,
+    months_available,
+    nights_available,
+    register_yearly,
+    trend,
+    workers_projection,
+)
+from welkom.monitor.services import figures_import, figures_import_remove, progress_set
+from welkom.organisations.selectors import territory_where
+from welkom.places.maps import Area as MapArea
+from welkom.places.maps import map_svg
+from welkom.places.models import Municipality
+
+
+def _own_codes(user) -> set[str]:
+    """The municipalities whose figures this user sees unsuppressed."""
+    ids = territory_where(user, "monitor.view_own_monitor")
+    return set(Municipality.objects.filter(pk__in=ids).values_list("code", flat=True))
+
+
+def _may_view(user) -> bool:
+    return user.has_perm("monitor.view_province_monitor") or bool(_own_codes(user))
+
+
+def choropleth(cells, *, title: str):
+    """Municipalities shaded by their shown value, in up to five bands of about as many
+    municipalities each; hidden ones and those without a figure are left pale."""
+    shown = sorted(
+        {c.value for c in cells if c.area.kind == "municipality" and c.value and not c.hidden}
+    )
+    bands = min(5, len(shown))
+    # The lowest value of each band after the first.
+    bounds = [shown[len(shown) * q // bands] for q in range(1, bands)] if bands else []
+    boundaries = {m.code: m.boundary for m in Municipality.objects.all()}
+    shapes = []
+    for cell in cells:
+        if cell.area.kind != "municipality":
+            continue
+        band = None
+        if cell.value and not cell.hidden:
+            band = sum(cell.value >= b for b in bounds)
+        shapes.append(
+            MapArea(
+                cell.area.code,
+                cell.area.name,
+                boundaries[cell.area.code],
+                band=band,
+                label=cell.shown,
+            )
+        )
+    legend = []
+    for band in range(bands):
+        low = shown[0] if band == 0 else bounds[band - 1]
+        high = bounds[band] if band < len(bounds) else shown[-1]
+        below = [v for v in shown if low <= v and (v < high or band == bands - 1)]
+        legend.append((band, f"{min(below):,.0f} – {max(below):,.0f}"))
+    return map_svg(shapes, title=title, width=420), legend
+
+
+def _viewer_hidden(cells, own: set[str]):
+    """Cells as the viewer may see them: their own municipalities unsuppressed."""
+    return [c if c.area.code not in own else type(c)(c.area, c.value, False) for c in cells]
+
+
+@login_required
+def dashboard(request):
+    if not _may_view(request.user):
+        raise PermissionDenied
+    own = _own_codes(request.user)
+    chooser = ChooserForm(request.GET or None, nights=nights_available(), months=months_available())
+    indicator, kind, period = chooser.chosen()
+    definition = REGISTER[indicator]
+    context = {"chooser": chooser, "indicator": definition, "kind": kind, "period": period}
+    if period is not None:
+        cells = _viewer_hidden(indicator_cells(indicator, period_kind=kind, period=period), own)
+        context_cells = {}
+        for extra in ("persons", "capacity", "occupancy_rate"):
+            context_cells[extra] = {
+                c.area.code: c
+                for c in _viewer_hidden(
+                    indicator_cells(extra, period_kind=kind, period=period), own
+                )
+            }
+        need = {}
+        for row in housing_gap(night=None):
+            need.setdefault(row.area.code, []).append(row)
+        rows = [
+            (
+                c,
+                context_cells["persons"][c.area.code],
+                context_cells["capacity"][c.area.code],
+                need.get(c.area.code, []),
+            )
+            for c in cells
+        ]
+        if request.GET.get("format") in ("csv", "xlsx"):
+            return _export(request.GET["format"], definition, kind, period, rows)
+        svg, legend = choropleth(cells, title=f"{definition.label}, {period}")
+        regions = [a for a in areas() if a.kind != "municipality"]
+        series = trend(indicator, area_codes_=[a.code for a in regions])
+        chart = line_chart(
+            [
+                Series(a.name, [(p.toordinal(), v) for p, v, _h in series[a.code] if v is not None])
+                for a in regions
+            ],
+            title=str(definition.label),
+            x_label=lambda x: date.fromordinal(int(x)).strftime("%Y-%m"),
+        )
+        months = sorted({p for s in series.values() for p, _v, _h in s})
+        trend_rows = [
+            (
+                a,
+                [
+                    next(((v, h) for p, v, h in series[a.code] if p == m), (None, False))
+                    for m in months
+                ],
+            )
+            for a in regions
+        ]
+        context.update(
+            rows=rows, map=svg, legend=legend, chart=chart, months=months, trend_rows=trend_rows,
+            own=own, refresh=latest_refresh(),
+        )  # fmt: skip
+    return render(request, "monitor/dashboard.html", context)
+
+
+def _export(kind_of_file, definition, kind, period, rows):
+    header = [
+        _("area"),
+        _("code"),
+        str(definition.label),
+        _("persons staying"),
+        _("capacity"),
+        _("housing need 2030"),
+    ]
+    table = [
+        [
+            cell.area.name,
+            cell.area.code,
+            cell.shown,
+            persons.shown,
+            capacity.shown,
+            "; ".join(f"{n.need:.0f} ({n.scenario or '–'})" for n in need),
+        ]
+        for cell, persons, capacity, need in rows
+    ]
+    name = f"welkom-monitor-{definition.code}-{period}"
+    if kind_of_file == "csv":
+        response = HttpResponse(table_csv(header, table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    else:
+        response = HttpResponse(
+            table_xlsx(header, table, title=str(definition.label)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def gap(request):
+    if not _may_view(request.user):
+        raise PermissionDenied
+    nights = nights_available()
+    night = nights[0] if nights else None
+    projections = workers_projection()
+    persons = register_yearly("persons")
+    capacity = register_yearly("capacity")
+    series = [Series(p.label, p.points) for p in projections]
+    if persons:
+        series.append(Series(_("Persons staying (register, average night)"), persons))
+    if capacity:
+        series.append(Series(_("Capacity (register)"), capacity))
+    years = sorted({x for s in series for x, _y in s.points})
+    return render(
+        request,
+        "monitor/gap.html",
+        {
+            "rows": housing_gap(night=night),
+            "night": night,
+            "projections": projections,
+            "chart": line_chart(series, title=_("International workers and housing to 2030")),
+            "years": years,
+            "series": [(s.label, [dict(s.points).get(y) for y in years]) for s in series],
+        },
+    )
+
+
+@login_required
+def figures(request):
+    if not _may_view(request.user):
+        raise PermissionDenied
+    form = FiguresFileForm()
+    summary = None
+    if request.method == "POST":
+        if not request.user.has_perm("monitor.import_figures"):
+            raise PermissionDenied
+        form = FiguresFileForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            summary = figures_import(data=upload.read(), filename=upload.name, user=request.user)
+            if not summary.problems:
+                if summary.added:
+                    messages.success(
+                        request, _("%(added)d figures added.") % {"added": summary.added}
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _("Every figure in the file was already in Welkom: nothing changed."),
+                    )
+                return redirect("monitor:figures")
+    return render(
+        request,
+        "monitor/figures.html",
+        {
+            "rows": external_rows(),
+            "imports": FiguresImport.objects.all(),
+            "form": form,
+            "summary": summary,
+            "indicators": EXTERNAL,
+            "can_import": request.user.has_perm("monitor.import_figures"),
+        },
+        status=400 if summary and summary.problems else 200,
+    )
+
+
+def figures_template(request):
+    response = HttpResponse(figures_template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="welkom-figures-template.csv"'
+    return response
+
+
+@login_required
+@require_POST
+@permission_required("monitor.import_figures", raise_exception=True)
+def figures_remove(request, import_id: int):
+    record = get_object_or_404(FiguresImport, pk=import_id)
+    removed = figures_import_remove(record)
+    messages.success(request, _("%(count)d figures removed.") % {"count": removed})
+    return redirect("monitor:figures")
+
+
+@login_required
+def actions(request):
+    if not _may_view(request.user):
+        raise PermissionDenied
+    own = _own_codes(request.user)
+    may_change = request.user.has_perm("monitor.change_actionprogress")
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        action = get_object_or_404(PolicyAction, code=request.POST.get("action"))
+        code = request.POST.get("municipality", "")
+        municipality = None
+        if code:
+            if code not in own:
+                raise PermissionDenied
+            municipality = get_object_or_404(Municipality, code=code)
+        elif not request.user.has_perm("monitor.view_province_monitor"):
+            raise PermissionDenied
+        form = ProgressForm(request.POST)
+        if form.is_valid():
+            progress_set(
+                action=action, municipality=municipality, status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"], user=request.user,
+            )  # fmt: skip
+            messages.success(request, _("The progress is saved."))
+            return redirect("monitor:actions")
+        messages.error(request, _("Choose a status."))
+    known = known_progress()
+    return render(
+        request,
+        "monitor/actions.html",
+        {
+            "rows": action_rows(),
+            "municipalities": Municipality.objects.all(),
+            "known": known,
+            "own": sorted(own),
+            "may_change": may_change,
+            "is_province": request.user.has_perm("monitor.view_province_monitor"),
+            "form": ProgressForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("monitor.view_province_monitor", raise_exception=True)
+def report(request, year: int):
+    return render(request, "monitor/report.html", report_context(year=year))
+
+
+def public(request):
+    """The province's figures for everyone, in the five languages: small cells hidden."""
+    nights = nights_available()
+    context = {"night": nights[0] if nights else None, "external": external_rows()}
+    if nights:
+        cells = indicator_cells("persons", period_kind=Figure.Period.NIGHT, period=nights[0])
+        context["map"], context["legend"] = choropleth(
+            cells, title=_("Persons staying per municipality")
+        )
+        context["cells"] = cells
+        summary = {}
+        for indicator in ("persons", "capacity", "occupancy_rate", "locations"):
+            summary[indicator] = next(
+                c
+                for c in indicator_cells(
+                    indicator, period_kind=Figure.Period.NIGHT, period=nights[0], viewer=PUBLIC
+                )
+                if c.area.code == PROVINCE
+            )
+        context["summary"] = summary
+    return render(request, "monitor/public.html", context)
