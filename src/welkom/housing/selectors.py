@@ -210,7 +210,7 @@ class LocationFigures:
     stay_type: str
     opened_on: date | None
     closed_on: date | None
-    capacity: int  # effective capacity today, else the permit, else 0
+    capacity: int | None  # effective capacity today, else the permit; None: not known
     certified_until: date | None  # the last day any SNF/AKF certificate is valid
     compliant: bool  # described, and every norm that applies is met today
 
@@ -237,7 +237,11 @@ def location_figures(*, on: date) -> list[LocationFigures]:
                 stay_type=location.stay_type,
                 opened_on=location.opened_on,
                 closed_on=location.closed_on,
-                capacity=compliance.effective_capacity or location.permitted_capacity or 0,
+                capacity=(
+                    compliance.effective_capacity
+                    if compliance.effective_capacity is not None
+                    else location.permitted_capacity
+                ),
                 certified_until=max(certificates) if certificates else None,
                 compliant=compliance.described
                 and all(o.passed for o in compliance.outcomes if o.applies),

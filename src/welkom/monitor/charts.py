@@ -24,7 +24,7 @@ _STYLES = (
 @dataclass(frozen=True)
 class Series:
     label: str
-    points: Sequence[tuple[float, float]]  # (x, y); x a year or a date's ordinal
+    points: Sequence[tuple[float, float | None]]  # (x, y); y None: not shown (a gap)
 
 
 def _ticks(low: float, high: float, count: int = 4) -> list[float]:
@@ -51,7 +51,7 @@ def line_chart(
     height: int = 260,
 ) -> SafeString:
     """The series as one SVG line chart with axes, gridlines and a legend."""
-    points = [p for s in series for p in s.points]
+    points = [p for s in series for p in s.points if p[1] is not None]
     if not points:
         return mark_safe("")
     left, right, top, bottom = 64, 40, 12, 36
@@ -88,14 +88,23 @@ def line_chart(
         )
     for index, one in enumerate(series):
         colour, dash = _STYLES[index % len(_STYLES)]
-        ordered = sorted(one.points)
-        path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in ordered)
+        ordered = sorted(one.points, key=lambda p: p[0])
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(
-            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"'
-            f"{dash_attr}/>"
-        )
-        for x, y in ordered if len(ordered) < 40 else ():
+        segments: list[list[tuple[float, float]]] = [[]]
+        for x, y in ordered:  # a hidden or missing value breaks the line
+            if y is None:
+                segments.append([])
+            else:
+                segments[-1].append((x, y))
+        for segment in segments:
+            if len(segment) > 1:
+                path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in segment)
+                parts.append(
+                    f'<polyline points="{path}" fill="none" stroke="{colour}" '
+                    f'stroke-width="2.5"{dash_attr}/>'
+                )
+        shown = [(x, y) for x, y in ordered if y is not None]
+        for x, y in shown if len(shown) < 40 else ():
             parts.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{colour}"/>')
         ly = height + 14 + 20 * index
         parts.append(

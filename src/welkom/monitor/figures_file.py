@@ -61,6 +61,11 @@ def period_kind(period: str) -> str | None:
     return None
 
 
+_THOUSANDS = re.compile(r"^-?\d{1,3}([.,]\d{3})+$")  # 75.100, 120,000: a separator, not decimals
+MAX_INTEGER_DIGITS = 12  # as stored: 14 digits, 2 after the point
+RANGE_ONLY = {"workers_growth"}  # a growth is always from one year to another
+
+
 def _value(text: str) -> Decimal | None:
     cleaned = text.strip().replace(" ", "")
     if cleaned.count(",") == 1 and "." not in cleaned:
@@ -145,12 +150,26 @@ def figures_file_read(data: bytes, *, areas: set[str]) -> tuple[list[FigureRow],
                     )
                     % {"indicator": indicator, "first": seen[1], "row": seen[2], "value": period},
                 )
-        value = _value(values.get("value", "")) if values.get("value") else None
-        if values.get("value") and value is None:
+        if kind and indicator and (kind == "range") != (indicator in RANGE_ONLY):
+            problem(
+                "period",
+                _("A growth has a period from one year to another, like 2010/2018; other "
+                  "figures have a year, quarter or month.")
+            )  # fmt: skip
+        raw = values.get("value", "")
+        value = _value(raw) if raw else None
+        if raw and (value is None or _THOUSANDS.match(raw.strip())):
+            value = None
             problem(
                 "value",
                 _("“%(value)s” is not a number. Write it without thousands separators: 75100.")
-                % {"value": values["value"]},
+                % {"value": raw},
+            )
+        elif value is not None and (
+            abs(value) >= 10**MAX_INTEGER_DIGITS or -value.as_tuple().exponent > 2
+        ):
+            problem(
+                "value", _("Write a value with at most 12 digits before the point and 2 after it.")
             )
         elif value is not None and definition is not None and definition.unit == COUNT:
             if value < 0:
@@ -160,10 +179,14 @@ def figures_file_read(data: bytes, *, areas: set[str]) -> tuple[list[FigureRow],
                     "value",
                     _("A count is a whole number. Write it without thousands separators: 75100."),
                 )
-        if len(values.get("source", "")) > 300:
-            problem("source", _("The source may be at most 300 characters long."))
-        scenario = values.get("scenario", "")[:60]
-        key = (indicator, area, period, scenario)
+        for column, longest in (("source", 300), ("scenario", 60), ("vintage", 20)):
+            if len(values.get(column, "")) > longest:
+                problem(
+                    column,
+                    _("This column may be at most %(count)d characters long.") % {"count": longest},
+                )
+        scenario = " ".join(values.get("scenario", "").split())
+        key = (indicator, area, period, scenario.casefold())
         if not row_problems and key in first_of:
             problem(
                 "indicator",
@@ -183,7 +206,7 @@ def figures_file_read(data: bytes, *, areas: set[str]) -> tuple[list[FigureRow],
                     scenario,
                     value,
                     values["source"],
-                    values.get("vintage", "")[:20],
+                    values.get("vintage", ""),
                 )
             )
     if len(records) == 1:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from welkom.monitor.indicators import REGISTER
@@ -40,6 +41,14 @@ class FiguresFileForm(forms.Form):
         label=_("File with figures"),
         help_text=_("CSV or Excel (.xlsx) in the template's columns."),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_MB}
+            )
+        return upload
 
 
 class ProgressForm(forms.ModelForm):

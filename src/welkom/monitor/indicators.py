@@ -1,5 +1,5 @@
 """What the monitor counts: the register's indicators (refreshed from aggregates) and the
-external figures it takes from spreadsheets, each with its label and unit. Pure: no models.
+external figures it takes from spreadsheets, each with its label and unit. No models.
 
 Areas are named by code: a municipality by its CBS code (GM0983), a region by its NUTS-3 code
 (NL421), the province as PV31 (CBS), the Netherlands as NL01.
@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+from welkom.register.countries import NATIONALITY_GROUPS
 
 PROVINCE = "PV31"
 NETHERLANDS = "NL01"
@@ -34,7 +36,6 @@ def _indicators(*items: Indicator) -> dict[str, Indicator]:
 
 STAY_TYPES = ("short", "mid", "long")
 REGISTRATIONS = ("brp", "rni", "none", "unknown")
-NATIONALITY_GROUPS = ("POL", "ROU", "BGR", "HUN", "LTU", "EU", "OTHER")
 
 # Figures from Welkom's own register, per area and night (and month: the average night).
 REGISTER = _indicators(
@@ -61,7 +62,7 @@ REGISTER = _indicators(
     Indicator("certified_share", _("locations with an SNF or AKF mark"), PERCENT, False),
     Indicator("compliant_share", _("locations that meet every norm"), PERCENT, False),
     Indicator("occupancy_rate", _("occupancy rate"), PERCENT),
-    Indicator("over_capacity", _("location-nights over capacity"), about_persons=False),
+    Indicator("over_capacity", _("location-nights over capacity")),
     Indicator("signals_open", _("open registration signals")),
     Indicator("signals_overdue", _("overdue registration signals")),
 )

@@ -73,9 +73,9 @@ def monitor_refresh(*, today: date, history_nights: int = HISTORY_NIGHTS) -> Ref
             cell = counts[(code, night)]
             cell["locations"] += len(open_)
             for f in open_:
-                cell["capacity"] += f.capacity
+                cell["capacity"] += f.capacity or 0
                 if f.stay_type:
-                    cell[f"capacity_{f.stay_type}"] += f.capacity
+                    cell[f"capacity_{f.stay_type}"] += f.capacity or 0
                 cell["certified"] += f.certified_until is not None and f.certified_until >= night
                 cell["compliant"] += f.compliant
     for location_id, night, persons in occupancy_rows(first=first, last=last).iterator():
@@ -86,7 +86,8 @@ def monitor_refresh(*, today: date, history_nights: int = HISTORY_NIGHTS) -> Ref
         cell["persons"] += persons
         if f.stay_type:
             cell[f"persons_{f.stay_type}"] += persons
-        cell["over_capacity"] += persons > f.capacity > 0
+        if f.capacity is not None:
+            cell["over_capacity"] += persons > f.capacity
     for municipality_id, night, registration, group, persons in profile_rows(
         first=first, last=last
     ):
@@ -116,25 +117,33 @@ def monitor_refresh(*, today: date, history_nights: int = HISTORY_NIGHTS) -> Ref
             if not indicator.startswith("signals_"):
                 sums[key][indicator] += value
                 nights_counted[key][indicator] += 1
-    month_counts = {
-        key: {
+    month_counts = {}
+    for key, cell in sums.items():
+        # Persons and their breakdowns over the nights with a list (a group absent on a night
+        # counts 0 there), so that the parts still add up to the whole; the rest over the
+        # nights that have them.
+        person_nights = nights_counted[key].get("persons", 0)
+        month_counts[key] = {
             indicator: (
                 value
                 if indicator in SUMMED_OVER_A_MONTH
-                else value / nights_counted[key][indicator]
+                else value / (person_nights if indicator.startswith("persons") and person_nights
+                              else nights_counted[key][indicator])
             )
             for indicator, value in cell.items()
-        }
-        for key, cell in sums.items()
-    }
+        }  # fmt: skip
 
     rows = []
     for kind, table in ((Figure.Period.NIGHT, counts), (Figure.Period.MONTH, month_counts)):
         for (area, period), cell in table.items():
             for indicator, value in _with_shares(cell).items():
                 rows.append((area, kind, period, indicator, round(value, 2)))
-    Figure.objects.filter(period_kind=Figure.Period.NIGHT, period__gte=first).delete()
-    Figure.objects.filter(period_kind=Figure.Period.MONTH, period__gte=first).delete()
+    Figure.objects.filter(
+        period_kind=Figure.Period.NIGHT, period__gte=first, period__lte=last
+    ).delete()
+    Figure.objects.filter(
+        period_kind=Figure.Period.MONTH, period__gte=first, period__lte=_month(last)
+    ).delete()
     rows_insert(Figure, ("area", "period_kind", "period", "indicator", "value"), rows)
     seconds = time.perf_counter() - started
     Refresh.objects.create(
@@ -146,6 +155,7 @@ def monitor_refresh(*, today: date, history_nights: int = HISTORY_NIGHTS) -> Ref
 def _with_shares(cell: dict[str, float]) -> dict[str, float]:
     values = {k: v for k, v in cell.items() if k not in _HELPERS}
     for share, (part, whole) in _SHARES.items():
-        if cell.get(whole):
+        # A rate needs both: no persons counted (no night list) is unknown, not 0 %.
+        if cell.get(whole) and (part in cell or part in _HELPERS):
             values[share] = 100 * cell.get(part, 0) / cell[whole]
     return values

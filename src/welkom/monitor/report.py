@@ -4,10 +4,9 @@ Counts per area are shown as the province sees them: small cells hidden."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.utils import timezone
 
+from welkom.monitor.choropleth import choropleth
 from welkom.monitor.indicators import PROVINCE, REGISTER
 from welkom.monitor.models import Figure
 from welkom.monitor.progress import known_progress
@@ -16,6 +15,8 @@ from welkom.monitor.selectors import (
     external_rows,
     housing_gap,
     indicator_cells,
+    months_available,
+    period_table,
 )
 from welkom.places.models import Municipality
 
@@ -26,18 +27,8 @@ KEY_INDICATORS = (
 
 
 def report_context(*, year: int) -> dict:
-    """What the report shows for a year: the figures of its last month with data."""
-    months = list(
-        Figure.objects.filter(
-            period_kind=Figure.Period.MONTH,
-            area=PROVINCE,
-            indicator="persons",
-            period__gte=date(year, 1, 1),
-            period__lte=date(year, 12, 1),
-        )
-        .order_by("-period")
-        .values_list("period", flat=True)
-    )
+    """What the report shows for a year: the figures of its last complete month."""
+    months = [m for m in months_available() if m.year == year]
     month = months[0] if months else None
     night = (
         Figure.objects.filter(
@@ -63,17 +54,11 @@ def report_context(*, year: int) -> dict:
     }
     if month is None:
         return context
-    from welkom.monitor.views import choropleth
-
-    cells = indicator_cells("persons", period_kind=Figure.Period.MONTH, period=month)
+    table = period_table(period_kind=Figure.Period.MONTH, period=month)
+    cells = indicator_cells("persons", period_kind=Figure.Period.MONTH, period=month, table=table)
     context["map"], context["legend"] = choropleth(cells, title=str(REGISTER["persons"].label))
     context["cells"] = [c for c in cells if c.area.kind != "municipality"]
     context["municipality_cells"] = [c for c in cells if c.area.kind == "municipality"]
-    context["key"] = [
-        (REGISTER[i], next(
-            c for c in indicator_cells(i, period_kind=Figure.Period.MONTH, period=month)
-            if c.area.code == PROVINCE
-        ))
-        for i in KEY_INDICATORS
-    ]  # fmt: skip
+    province = next(c.area for c in cells if c.area.code == PROVINCE)
+    context["key"] = [(REGISTER[i], table.cell(province, i)) for i in KEY_INDICATORS]
     return context

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from welkom.monitor.indicators import EXTERNAL, FAMILIES, NETHERLANDS, PROVINCE, REGISTER
+from welkom.monitor.indicators import COUNT, EXTERNAL, FAMILIES, NETHERLANDS, PROVINCE, REGISTER
 from welkom.monitor.models import (
     ActionProgress,
     ExternalFigure,
@@ -19,10 +20,8 @@ from welkom.monitor.models import (
     PolicyAction,
     Refresh,
 )
-from welkom.monitor.suppression import hidden_areas
+from welkom.monitor.suppression import PRIMARY, THRESHOLD, hidden_cells
 from welkom.places.models import Municipality, Region
-
-PUBLIC = "public"  # a viewer who sees no municipality unsuppressed
 
 
 @dataclass(frozen=True)
@@ -75,85 +74,124 @@ def nights_available() -> list[date]:
 
 
 def months_available() -> list[date]:
-    return list(
+    """Months whose every night lies before the last refresh: a month still running would
+    let its few nights be worked out from its average."""
+    refresh = latest_refresh()
+    if refresh is None:
+        return []
+    months = (
         Figure.objects.filter(period_kind=Figure.Period.MONTH, area=PROVINCE, indicator="persons")
         .order_by("-period")
         .values_list("period", flat=True)
     )
+    return [m for m in months if _month_end(m) <= refresh.last_night]
+
+
+def _month_end(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1) - timedelta(days=1)
+
+
+# Counts about persons: hidden when small, and summed from municipality to region to province.
+PERSON_COUNTS = tuple(code for code, i in REGISTER.items() if i.about_persons and i.unit == COUNT)
 
 
 @dataclass(frozen=True)
 class Cell:
     area: Area
     value: float | None
-    hidden: bool  # shown as "<5"
+    hidden: str | None = None  # suppression.PRIMARY ("<5") or SECONDARY ("×")
 
     @property
     def shown(self) -> str:
-        if self.hidden:
+        if self.hidden == PRIMARY:
             return "<5"
+        if self.hidden:
+            return "×"
         if self.value is None:
             return "–"
-        return f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,.1f}"
+        decimals = 0 if float(self.value).is_integer() else 1
+        return number_format(round(self.value, decimals), decimals, force_grouping=True)
+
+
+@dataclass(frozen=True)
+class PeriodTable:
+    """Every figure of a night or month, with what the viewer may not see."""
+
+    values: dict[tuple[str, str], float]
+    hidden: dict[tuple[str, str], str]
+
+    def cell(self, area: Area, indicator: str) -> Cell:
+        key = (area.code, indicator)
+        return Cell(area, self.values.get(key), self.hidden.get(key))
+
+
+def period_table(
+    *, period_kind: str, period: date, known: frozenset[str] | set[str] = frozenset()
+) -> PeriodTable:
+    """The figures of a night or month with small cells hidden (see suppression.py); the
+    municipalities in `known` are the viewer's own and are shown as they are."""
+    values = {
+        (area, indicator): value
+        for area, indicator, value in Figure.objects.filter(
+            period_kind=period_kind, period=period
+        ).values_list("area", "indicator", "value")
+    }
+    all_areas = areas()
+    sums = [
+        ((total, indicator), [(part, indicator) for part in parts])
+        for total, parts in parts_of(all_areas).items()
+        for indicator in PERSON_COUNTS
+    ]
+    breakdowns = [
+        ((a.code, "persons"), [(a.code, indicator) for indicator in family])
+        for a in all_areas
+        for family in FAMILIES
+    ]
+    linked = {
+        (a.code, "persons"): [
+            (a.code, "occupancy_rate"),
+            (a.code, "over_capacity"),
+            *((a.code, indicator) for family in FAMILIES for indicator in family),
+        ]
+        for a in all_areas
+    }
+    hidden = hidden_cells(
+        values,
+        counts=PERSON_COUNTS,
+        sums=sums + breakdowns,
+        linked=linked,
+        breakdowns=breakdowns,
+        known={(code, indicator) for code in known for indicator in REGISTER},
+    )
+    return PeriodTable(values, hidden)
 
 
 def indicator_cells(
-    indicator: str, *, period_kind: str, period: date, viewer: str = PUBLIC
+    indicator: str,
+    *,
+    period_kind: str,
+    period: date,
+    known: frozenset[str] | set[str] = frozenset(),
+    table: PeriodTable | None = None,
 ) -> list[Cell]:
-    """The indicator for every area on a night or in a month. Counts of persons below 5, and
-    what would give them away, are hidden, except for the viewer's own municipality (its
-    CBS code) which sees its own figures as they are."""
-    all_areas = areas()
-    values = dict(
-        Figure.objects.filter(
-            indicator=indicator, period_kind=period_kind, period=period
-        ).values_list("area", "value")
-    )
-    definition = REGISTER[indicator]
-    hidden: set[str] = set()
-    if definition.about_persons:
-        basis = values
-        if indicator == "occupancy_rate":  # a rate gives its count away with the capacity
-            basis = dict(
-                Figure.objects.filter(
-                    indicator="persons", period_kind=period_kind, period=period
-                ).values_list("area", "value")
-            )
-        hidden = hidden_areas(basis, parts_of(all_areas))
-        family = next((f for f in FAMILIES if indicator in f), None)
-        if family is not None:
-            hidden |= _hidden_by_family(indicator, family, period_kind=period_kind, period=period)
-        hidden -= {viewer}
-    return [Cell(a, values.get(a.code), a.code in hidden) for a in all_areas]
-
-
-def _hidden_by_family(indicator: str, family, *, period_kind: str, period: date) -> set[str]:
-    """Areas where this part of a breakdown is hidden so that another hidden part of the same
-    area cannot be worked out from the total and the parts shown."""
-    by_area: dict[str, dict[str, float]] = defaultdict(dict)
-    for area, part, value in Figure.objects.filter(
-        indicator__in=family, period_kind=period_kind, period=period
-    ).values_list("area", "indicator", "value"):
-        by_area[area][part] = value
-    return {
-        area
-        for area, parts in by_area.items()
-        if indicator in hidden_areas(parts, {"total": list(family)})
-    }
+    """The indicator for every area on a night or in a month, as the viewer may see it."""
+    table = table or period_table(period_kind=period_kind, period=period, known=known)
+    return [table.cell(a, indicator) for a in areas()]
 
 
 def trend(
-    indicator: str, *, area_codes_: list[str], viewer: str = PUBLIC
-) -> dict[str, list[tuple[date, float | None, bool]]]:
-    """Per area, the indicator per month: (month, value, hidden)."""
-    rows = Figure.objects.filter(
-        indicator=indicator, period_kind=Figure.Period.MONTH, area__in=area_codes_
-    ).values_list("area", "period", "value")
+    indicator: str, *, area_codes_: list[str], known: frozenset[str] | set[str] = frozenset()
+) -> dict[str, list[tuple[date, float | None, str | None]]]:
+    """Per area, the indicator per complete month: (month, value, hidden), suppressed month by
+    month as the tables are."""
+    by_code = {a.code: a for a in areas()}
     series: dict[str, list] = {code: [] for code in area_codes_}
-    about_persons = REGISTER[indicator].about_persons
-    for area, period, value in sorted(rows, key=lambda r: r[1]):
-        small = about_persons and 0 < value < 5 and area != viewer
-        series[area].append((period, None if small else value, small))
+    for month in sorted(months_available()):
+        table = period_table(period_kind=Figure.Period.MONTH, period=month, known=known)
+        for code in area_codes_:
+            cell = table.cell(by_code[code], indicator)
+            if cell.value is not None or cell.hidden:
+                series[code].append((month, None if cell.hidden else cell.value, cell.hidden))
     return series
 
 
@@ -162,18 +200,39 @@ class ExternalRow:
     figure: ExternalFigure
     label: str
     area_name: str
+    hidden: bool  # a count of persons below 5 for a municipality: shown as "<5"
+
+    @property
+    def shown(self) -> str:
+        if self.hidden:
+            return "<5"
+        value = self.figure.value
+        decimals = 0 if value == value.to_integral_value() else 2
+        return number_format(value, decimals, force_grouping=True)
 
 
 def external_rows() -> list[ExternalRow]:
     names = area_names()
-    return [
-        ExternalRow(
-            f,
-            str(EXTERNAL[f.indicator].label) if f.indicator in EXTERNAL else f.indicator,
-            names.get(f.area, f.area),
+    municipalities = {a.code for a in areas() if a.kind == "municipality"}
+    rows = []
+    for figure in ExternalFigure.objects.select_related("imported"):
+        definition = EXTERNAL.get(figure.indicator)
+        hidden = (
+            definition is not None
+            and definition.about_persons
+            and definition.unit == COUNT
+            and figure.area in municipalities
+            and 0 < figure.value < THRESHOLD
         )
-        for f in ExternalFigure.objects.select_related("imported")
-    ]
+        rows.append(
+            ExternalRow(
+                figure,
+                str(definition.label) if definition else figure.indicator,
+                names.get(figure.area, figure.area),
+                hidden,
+            )
+        )
+    return rows
 
 
 # --- The housing gap and its projection -------------------------------------------------------
@@ -235,7 +294,7 @@ def workers_projection() -> list[Projection]:
     says what each line assumes."""
     figures = ExternalFigure.objects.filter(area=PROVINCE)
     base = (
-        figures.filter(indicator="workers", scenario="")
+        figures.filter(indicator="workers", scenario="", period__lt=str(TARGET_YEAR))
         .exclude(period__contains="/")
         .order_by("-period")
         .first()
@@ -267,13 +326,17 @@ def workers_projection() -> list[Projection]:
                 target.scenario,
             )
         )
-    need = figures.filter(indicator="housing_need", period=str(TARGET_YEAR)).first()
-    workers_then = (
-        figures.filter(indicator="workers", period=str(TARGET_YEAR), scenario=need.scenario).first()
-        if need is not None
-        else None
-    )
-    if need is not None and workers_then is not None and workers_then.value:
+    # The ratio of units to workers comes from a scenario that has both for 2030.
+    pairs = [
+        (
+            need,
+            figures.filter(indicator="workers", period=need.period, scenario=need.scenario).first(),
+        )
+        for need in figures.filter(indicator="housing_need", period=str(TARGET_YEAR))
+    ]
+    pairs = [(need, workers) for need, workers in pairs if workers is not None and workers.value]
+    need, workers_then = pairs[0] if pairs else (None, None)
+    if need is not None:
         ratio = float(need.value) / float(workers_then.value)
         for worker_line in list(lines):
             lines.append(

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from welkom.core.files import FileProblem
-from welkom.monitor.figures_file import figures_file_read
+from welkom.monitor.figures_file import figures_file_read, period_kind
 from welkom.monitor.models import ActionProgress, ExternalFigure, FiguresImport
 from welkom.monitor.selectors import area_codes
 
@@ -34,16 +34,29 @@ def figures_import(*, data: bytes, filename: str, user=None) -> FiguresImportSum
     summary = FiguresImportSummary(rows=len(rows), problems=problems)
     if problems:
         return summary
-    existing = {
-        (f.indicator, f.area, f.period, f.scenario): f
-        for f in ExternalFigure.objects.filter(indicator__in={r.indicator for r in rows})
-    }
+    stored = list(ExternalFigure.objects.filter(indicator__in={r.indicator for r in rows}))
+    existing = {(f.indicator, f.area, f.period, f.scenario.casefold()): f for f in stored}
+    # Across imports too, an indicator's periods are written one way.
+    kinds = {f.indicator: (period_kind(f.period), f) for f in stored}
     new = []
     for row in rows:
-        before = existing.get(row.key)
-        if before is None:
+        before = existing.get((row.indicator, row.area, row.period, row.scenario.casefold()))
+        earlier = kinds.get(row.indicator)
+        if earlier and earlier[0] != period_kind(row.period):
+            summary.problems.append(
+                FileProblem(
+                    row.row,
+                    "period",
+                    _(
+                        "Welkom already has %(indicator)s for period %(period)s; write the "
+                        "periods of one indicator the same way in every file."
+                    )
+                    % {"indicator": row.indicator, "period": earlier[1].period},
+                )
+            )
+        elif before is None:
             new.append(row)
-        elif before.value == row.value and before.source == row.source:
+        elif (before.value, before.source, before.vintage) == (row.value, row.source, row.vintage):
             summary.unchanged += 1
         else:
             summary.problems.append(
@@ -77,11 +90,13 @@ def figures_import(*, data: bytes, filename: str, user=None) -> FiguresImportSum
 
 def _already(before: ExternalFigure) -> str:
     return _(
-        "Welkom already has this figure with value %(value)s from “%(source)s” (file "
+        "Welkom already has this figure with value %(value)s from “%(source)s”, vintage "
+        "“%(vintage)s” (file "
         "%(file)s of %(day)s). Remove that import first if this one replaces it."
     ) % {
         "value": before.value.normalize(),
         "source": before.source,
+        "vintage": before.vintage or "–",
         "file": before.imported.filename,
         "day": date_format(before.imported.imported_at, "DATE_FORMAT"),
     }

@@ -1,38 +1,76 @@
-"""Small cells: which figures to hide as "<5" outside a municipality's own view. Pure.
+"""Small cells: which figures to hide outside a municipality's own view. Pure.
 
-A count of persons below 5 is hidden (primary suppression). So is any figure from which a
-hidden one could be worked out (secondary suppression): when a total is shown and exactly
-one of its parts is hidden, the smallest other part is hidden too, until no total gives a
-hidden part away. Municipalities are the parts of their region, the regions the parts of
-the province.
+A table here is a set of cells, each an (area, indicator) pair with a value, and the sums
+between them: a region is the sum of its municipalities and the province of its regions, for
+every count; and within an area, the parts of a breakdown (by registration, by nationality
+group, by kind of stay) add up to the persons staying.
+
+- Primary: a count of persons from 1 to 4 is hidden ("<5").
+- Secondary: when a shown sum has exactly one hidden part, its smallest other shown part is
+  hidden too ("×"), or, when every other part is known to the viewer, the sum itself. A
+  breakdown in which one part is the whole is hidden too: it would say something about every
+  person in the area. Cells linked to a hidden cell (a rate, location-nights over capacity,
+  the parts of a hidden total) are hidden with it. All of this is repeated until nothing
+  changes.
+- Known cells (the viewer's own municipality) are never hidden, and count as shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 THRESHOLD = 5
+PRIMARY = "primary"  # shown as "<5"
+SECONDARY = "secondary"  # shown as "×": hidden so that a small count cannot be worked out
+
+Cell = tuple[str, str]  # (area, indicator)
 
 
-def hidden_areas(
-    values: Mapping[str, float | None],
-    parts_of: Mapping[str, Sequence[str]],
+def hidden_cells(
+    values: Mapping[Cell, float],
     *,
+    counts: Iterable[str],
+    sums: Sequence[tuple[Cell, Sequence[Cell]]],
+    linked: Mapping[Cell, Sequence[Cell]] = {},
+    breakdowns: Sequence[tuple[Cell, Sequence[Cell]]] = (),
+    known: set[Cell] = frozenset(),
     threshold: int = THRESHOLD,
-) -> set[str]:
-    """The areas whose value must not be shown. `parts_of` maps a total's area to its parts
-    (a region to its municipalities, the province to its regions); totals are shown."""
-    hidden = {area for area, value in values.items() if value is not None and 0 < value < threshold}
+) -> dict[Cell, str]:
+    """The hidden cells, each PRIMARY or SECONDARY. `counts` are the indicators whose small
+    values are hidden; `sums` are (total, parts); `linked` maps a cell to the cells that
+    give it away; `breakdowns` are (total, parts) that must not be all in one part."""
+    counts = set(counts)
+    hidden: dict[Cell, str] = {
+        cell: PRIMARY
+        for cell, value in values.items()
+        if cell[1] in counts and 0 < value < threshold and cell not in known
+    }
+    for total, parts in breakdowns:
+        whole = values.get(total)
+        if whole and any(values.get(p) == whole for p in parts):
+            for part in parts:
+                if part in values and part not in known:
+                    hidden.setdefault(part, SECONDARY)
     changed = True
     while changed:
         changed = False
-        for total, parts in parts_of.items():
-            if total in hidden:
+        for cell in list(hidden):
+            for other in linked.get(cell, ()):
+                if other in values and other not in hidden and other not in known:
+                    hidden[other] = SECONDARY
+                    changed = True
+        for total, parts in sums:
+            if total in hidden or total not in values:
                 continue
-            shown_parts = [p for p in parts if p in values and p not in hidden]
-            hidden_parts = [p for p in parts if p in hidden]
-            if len(hidden_parts) == 1 and shown_parts:
-                smallest = min(shown_parts, key=lambda p: (values[p] or 0, p))
-                hidden.add(smallest)
+            present = [p for p in parts if p in values]
+            if sum(p in hidden for p in present) != 1:
+                continue
+            candidates = [p for p in present if p not in hidden and p not in known]
+            if candidates:
+                smallest = min(candidates, key=lambda p: (values[p], p))
+                hidden[smallest] = SECONDARY
+                changed = True
+            elif total not in known:
+                hidden[total] = SECONDARY
                 changed = True
     return hidden

@@ -9,13 +9,14 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from welkom.core.exports import table_csv, table_xlsx
 from welkom.monitor.charts import Series, line_chart
+from welkom.monitor.choropleth import choropleth
 from welkom.monitor.figures_file import figures_template_csv
 from welkom.monitor.forms import ChooserForm, FiguresFileForm, ProgressForm
 from welkom.monitor.indicators import EXTERNAL, PROVINCE, REGISTER
@@ -23,7 +24,7 @@ from welkom.monitor.models import Figure, FiguresImport, PolicyAction
 from welkom.monitor.progress import known_progress
 from welkom.monitor.report import report_context
 from welkom.monitor.selectors import (
-    PUBLIC,
+    Cell,
     action_rows,
     areas,
     external_rows,
@@ -32,14 +33,13 @@ from welkom.monitor.selectors import (
     latest_refresh,
     months_available,
     nights_available,
+    period_table,
     register_yearly,
     trend,
     workers_projection,
 )
 from welkom.monitor.services import figures_import, figures_import_remove, progress_set
 from welkom.organisations.selectors import territory_where
-from welkom.places.maps import Area as MapArea
-from welkom.places.maps import map_svg
 from welkom.places.models import Municipality
 
 
@@ -53,46 +53,6 @@ def _may_view(user) -> bool:
     return user.has_perm("monitor.view_province_monitor") or bool(_own_codes(user))
 
 
-def choropleth(cells, *, title: str):
-    """Municipalities shaded by their shown value, in up to five bands of about as many
-    municipalities each; hidden ones and those without a figure are left pale."""
-    shown = sorted(
-        {c.value for c in cells if c.area.kind == "municipality" and c.value and not c.hidden}
-    )
-    bands = min(5, len(shown))
-    # The lowest value of each band after the first.
-    bounds = [shown[len(shown) * q // bands] for q in range(1, bands)] if bands else []
-    boundaries = {m.code: m.boundary for m in Municipality.objects.all()}
-    shapes = []
-    for cell in cells:
-        if cell.area.kind != "municipality":
-            continue
-        band = None
-        if cell.value and not cell.hidden:
-            band = sum(cell.value >= b for b in bounds)
-        shapes.append(
-            MapArea(
-                cell.area.code,
-                cell.area.name,
-                boundaries[cell.area.code],
-                band=band,
-                label=cell.shown,
-            )
-        )
-    legend = []
-    for band in range(bands):
-        low = shown[0] if band == 0 else bounds[band - 1]
-        high = bounds[band] if band < len(bounds) else shown[-1]
-        below = [v for v in shown if low <= v and (v < high or band == bands - 1)]
-        legend.append((band, f"{min(below):,.0f} – {max(below):,.0f}"))
-    return map_svg(shapes, title=title, width=420), legend
-
-
-def _viewer_hidden(cells, own: set[str]):
-    """Cells as the viewer may see them: their own municipalities unsuppressed."""
-    return [c if c.area.code not in own else type(c)(c.area, c.value, False) for c in cells]
-
-
 @login_required
 def dashboard(request):
     if not _may_view(request.user):
@@ -102,79 +62,55 @@ def dashboard(request):
     indicator, kind, period = chooser.chosen()
     definition = REGISTER[indicator]
     context = {"chooser": chooser, "indicator": definition, "kind": kind, "period": period}
-    if period is not None:
-        cells = _viewer_hidden(indicator_cells(indicator, period_kind=kind, period=period), own)
-        context_cells = {}
-        for extra in ("persons", "capacity", "occupancy_rate"):
-            context_cells[extra] = {
-                c.area.code: c
-                for c in _viewer_hidden(
-                    indicator_cells(extra, period_kind=kind, period=period), own
-                )
-            }
-        need = {}
-        for row in housing_gap(night=None):
-            need.setdefault(row.area.code, []).append(row)
-        rows = [
-            (
-                c,
-                context_cells["persons"][c.area.code],
-                context_cells["capacity"][c.area.code],
-                need.get(c.area.code, []),
-            )
-            for c in cells
-        ]
-        if request.GET.get("format") in ("csv", "xlsx"):
-            return _export(request.GET["format"], definition, kind, period, rows)
-        svg, legend = choropleth(cells, title=f"{definition.label}, {period}")
-        regions = [a for a in areas() if a.kind != "municipality"]
-        series = trend(indicator, area_codes_=[a.code for a in regions])
-        chart = line_chart(
-            [
-                Series(a.name, [(p.toordinal(), v) for p, v, _h in series[a.code] if v is not None])
-                for a in regions
-            ],
-            title=str(definition.label),
-            x_label=lambda x: date.fromordinal(int(x)).strftime("%Y-%m"),
-        )
-        months = sorted({p for s in series.values() for p, _v, _h in s})
-        trend_rows = [
-            (
-                a,
-                [
-                    next(((v, h) for p, v, h in series[a.code] if p == m), (None, False))
-                    for m in months
-                ],
-            )
-            for a in regions
-        ]
-        context.update(
-            rows=rows, map=svg, legend=legend, chart=chart, months=months, trend_rows=trend_rows,
-            own=own, refresh=latest_refresh(),
-        )  # fmt: skip
+    if period is None:
+        return render(request, "monitor/dashboard.html", context)
+    table = period_table(period_kind=kind, period=period, known=own)
+    need: dict[str, list] = {}
+    for row in housing_gap(night=None):
+        need.setdefault(row.area.code, []).append(row)
+    all_areas = areas()
+    rows = [
+        (table.cell(a, indicator), table.cell(a, "persons"), table.cell(a, "capacity"),
+         need.get(a.code, []))
+        for a in all_areas
+    ]  # fmt: skip
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _export(request.GET["format"], definition, period, rows)
+    cells = [row[0] for row in rows]
+    svg, legend = choropleth(cells, title=f"{definition.label}, {period}")
+    totals = [a for a in all_areas if a.kind != "municipality"]  # the province and its regions
+    series = trend(indicator, area_codes_=[a.code for a in totals], known=own)
+    chart = line_chart(
+        [Series(a.name, [(p.toordinal(), v) for p, v, _h in series[a.code]]) for a in totals],
+        title=str(definition.label),
+        x_label=lambda x: date.fromordinal(int(x)).strftime("%Y-%m"),
+    )
+    months = sorted({p for points in series.values() for p, _v, _h in points})
+    trend_rows = [
+        (a, [next((Cell(a, v, h) for p, v, h in series[a.code] if p == m), Cell(a, None))
+             for m in months])
+        for a in totals
+    ]  # fmt: skip
+    context.update(
+        rows=rows, map=svg, legend=legend, chart=chart, months=months, trend_rows=trend_rows,
+        own=own, refresh=latest_refresh(),
+    )  # fmt: skip
     return render(request, "monitor/dashboard.html", context)
 
 
-def _export(kind_of_file, definition, kind, period, rows):
-    header = [
-        _("area"),
-        _("code"),
-        str(definition.label),
-        _("persons staying"),
-        _("capacity"),
-        _("housing need 2030"),
-    ]
+def _export(kind_of_file, definition, period, rows):
+    """The table as shown: numbers as numbers, hidden cells as "<5" or "×"."""
+
+    def raw(cell):
+        return cell.shown if cell.hidden or cell.value is None else cell.value
+
+    header = [_("area"), _("code"), str(definition.label), _("persons staying"), _("capacity"),
+              _("housing need 2030")]  # fmt: skip
     table = [
-        [
-            cell.area.name,
-            cell.area.code,
-            cell.shown,
-            persons.shown,
-            capacity.shown,
-            "; ".join(f"{n.need:.0f} ({n.scenario or '–'})" for n in need),
-        ]
+        [cell.area.name, cell.area.code, raw(cell), raw(persons), raw(capacity),
+         "; ".join(f"{n.need:.0f} ({n.scenario or '–'})" for n in need)]
         for cell, persons, capacity, need in rows
-    ]
+    ]  # fmt: skip
     name = f"welkom-monitor-{definition.code}-{period}"
     if kind_of_file == "csv":
         response = HttpResponse(table_csv(header, table), content_type="text/csv; charset=utf-8")
@@ -287,6 +223,9 @@ def actions(request):
         if code:
             if code not in own:
                 raise PermissionDenied
+            if not action.per_municipality:
+                messages.error(request, _("This action is not carried out per municipality."))
+                return redirect("monitor:actions")
             municipality = get_object_or_404(Municipality, code=code)
         elif not request.user.has_perm("monitor.view_province_monitor"):
             raise PermissionDenied
@@ -307,7 +246,7 @@ def actions(request):
             "rows": action_rows(),
             "municipalities": Municipality.objects.all(),
             "known": known,
-            "own": sorted(own),
+            "own": list(Municipality.objects.filter(code__in=own)),
             "may_change": may_change,
             "is_province": request.user.has_perm("monitor.view_province_monitor"),
             "form": ProgressForm(),
@@ -318,6 +257,8 @@ def actions(request):
 @login_required
 @permission_required("monitor.view_province_monitor", raise_exception=True)
 def report(request, year: int):
+    if not 2000 <= year <= 2100:
+        raise Http404
     return render(request, "monitor/report.html", report_context(year=year))
 
 
@@ -326,19 +267,17 @@ def public(request):
     nights = nights_available()
     context = {"night": nights[0] if nights else None, "external": external_rows()}
     if nights:
-        cells = indicator_cells("persons", period_kind=Figure.Period.NIGHT, period=nights[0])
+        table = period_table(period_kind=Figure.Period.NIGHT, period=nights[0])
+        cells = indicator_cells(
+            "persons", period_kind=Figure.Period.NIGHT, period=nights[0], table=table
+        )
         context["map"], context["legend"] = choropleth(
             cells, title=_("Persons staying per municipality")
         )
         context["cells"] = cells
-        summary = {}
-        for indicator in ("persons", "capacity", "occupancy_rate", "locations"):
-            summary[indicator] = next(
-                c
-                for c in indicator_cells(
-                    indicator, period_kind=Figure.Period.NIGHT, period=nights[0], viewer=PUBLIC
-                )
-                if c.area.code == PROVINCE
-            )
-        context["summary"] = summary
+        province = next(a for a in areas() if a.code == PROVINCE)
+        context["summary"] = {
+            indicator: table.cell(province, indicator)
+            for indicator in ("persons", "capacity", "occupancy_rate", "locations")
+        }
     return render(request, "monitor/public.html", context)

@@ -34,11 +34,25 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     return []
 
 
+_HATCH = (
+    '<defs><pattern id="welkom-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+    '<line x1="0" y1="0" x2="0" y2="6" stroke="#6b7680" stroke-width="1.5"/></pattern></defs>'
+)
+
+
 def map_svg(
-    areas: Iterable[Area], *, title: str, width: int = 480, zoom: bool = False
+    areas: Iterable[Area],
+    *,
+    title: str,
+    width: int = 480,
+    zoom: bool = False,
+    hatch_missing: bool = False,
 ) -> SafeString:
     """The areas as one SVG; highlighted areas filled, the others as context. With `zoom`,
-    the view frames the highlighted areas (with a margin) and cuts the rest off."""
+    the view frames the highlighted areas (with a margin) and cuts the rest off. With
+    `hatch_missing` (a choropleth), areas without a band are hatched, so that "no figure"
+    never looks like the lowest band."""
     areas = [a for a in areas if _rings(a.geometry)]
     framed = [a for a in areas if a.highlighted] if zoom else areas
     points = [p for a in framed or areas for ring in _rings(a.geometry) for p in ring]
@@ -75,9 +89,11 @@ def map_svg(
         if area.band is not None:
             css += f" welkom-map__area--band-{area.band}"
         name = escape(area.name + (f": {area.label}" if area.label else ""))
+        if hatch_missing and area.band is None:
+            css += " welkom-map__area--missing"
         shapes.append(f'<path class="{css}" d="{path}"><title>{name}</title></path>')
     return mark_safe(
         f'<svg class="welkom-map" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{escape(title)}</title>{''.join(shapes)}</svg>"
+        f"<title>{escape(title)}</title>{_HATCH if hatch_missing else ''}{''.join(shapes)}</svg>"
     )

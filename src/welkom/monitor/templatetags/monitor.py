@@ -27,3 +27,9 @@ def progress_of(row, known, municipality) -> str:
 def progress_done(row, known, municipalities) -> str:
     done = sum(_status(row, known, m)[1] for m in municipalities)
     return _("%(done)d of %(all)d") % {"done": done, "all": len(municipalities)}
+
+
+@register.simple_tag
+def progress_record(row, municipality):
+    """The progress a municipality recorded for an action, or None."""
+    return row.per_municipality.get(municipality.code)

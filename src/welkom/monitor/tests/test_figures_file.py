@@ -76,3 +76,36 @@ class FiguresImportTests(TestCase):
         self.assertIn("neither a CSV", str(binary.problems[0].message))
         headless = figures_import(data=b"a,b\n1,2\n", filename="x.csv")
         self.assertIn("missing", str(headless.problems[0].message))
+
+    def test_thousands_separators_and_too_many_decimals_are_refused(self):
+        summary = send(
+            'workers,PV31,2018,,120.000,D\nworkers,PV31,2019,,"75,000",D\n'
+            "workers_growth,PV31,2010/2018,,1.234,D\nworkers,PV31,2020,,1000000000000000,D\n"
+        )
+        self.assertEqual([p.row for p in summary.problems], [2, 3, 4, 5])
+        self.assertEqual(ExternalFigure.objects.count(), 0)
+
+    def test_a_growth_has_a_range_and_other_figures_have_none(self):
+        summary = send("workers_growth,PV31,2018,,3,D\nworkers,PV31,2010/2018,,3,D\n")
+        self.assertEqual(
+            [(p.row, p.column) for p in summary.problems], [(2, "period"), (3, "period")]
+        )
+
+    def test_scenarios_differing_in_case_are_the_same_and_long_values_are_refused(self):
+        summary = send("workers,PV31,2030,Base,1,D\nworkers,PV31,2030,base ,2,D\n")
+        self.assertIn("as row 2", str(summary.problems[0].message))
+        long = send(f"workers,PV31,2030,{'x' * 61},1,D\n")
+        self.assertEqual(long.problems[0].column, "scenario")
+
+    def test_another_vintage_is_a_change_and_periods_stay_one_way_across_files(self):
+        figures_import(
+            data=(HEADER.strip() + ",vintage\nworkers,PV31,2018,,75100,D,2020\n").encode(),
+            filename="a.csv",
+        )
+        newer = figures_import(
+            data=(HEADER.strip() + ",vintage\nworkers,PV31,2018,,75100,D,2024\n").encode(),
+            filename="b.csv",
+        )
+        self.assertIn("already has this figure", str(newer.problems[0].message))
+        monthly = send("workers,PV31,2019-07,,1,D\n")
+        self.assertIn("the same way in every file", str(monthly.problems[0].message))

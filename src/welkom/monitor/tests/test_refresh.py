@@ -92,3 +92,19 @@ class MonitorRefreshTests(PersonaTestCase):
         self.assertNotIn('"register_person"', read)
         self.assertNotIn('"register_stay"', read)
         self.assertIn("register_occupancyprofile", read)
+
+    def test_an_earlier_refresh_leaves_later_figures_alone(self):
+        monitor_refresh(today=TODAY)
+        monitor_refresh(today=FIRST + timedelta(days=2), history_nights=5)
+        self.assertEqual(figure("PV31", "persons", period=FIRST + timedelta(days=2)), 11)
+        self.assertIsNotNone(figure("PV31", "capacity", period=TODAY - timedelta(days=1)))
+
+    def test_a_night_without_a_list_has_no_occupancy_rate_and_parts_add_up(self):
+        monitor_refresh(today=TODAY)
+        self.assertIsNone(figure("PV31", "occupancy_rate", period=FIRST + timedelta(days=10)))
+        month = {
+            indicator: figure("PV31", indicator, kind=Figure.Period.MONTH)
+            for indicator in ("persons", "persons_brp", "persons_rni", "persons_POL", "persons_ROU")
+        }
+        self.assertAlmostEqual(month["persons_brp"] + month["persons_rni"], month["persons"])
+        self.assertAlmostEqual(month["persons_POL"] + month["persons_ROU"], month["persons"])

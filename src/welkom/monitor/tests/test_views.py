@@ -35,8 +35,8 @@ def figures(values: dict[str, dict[str, float]], period=NIGHT, kind=Figure.Perio
 
 class MonitorFigures:
     """Beesel has 3 persons: below 5, so "<5" outside Beesel's own view. Bergen (L.), the
-    next smallest in Noord-Limburg, is hidden with it, or Noord-Limburg's total would give
-    Beesel away."""
+    next smallest in Noord-Limburg, is hidden with it ("×"), or Noord-Limburg's total would
+    give Beesel away."""
 
     @classmethod
     def make(cls):
@@ -66,7 +66,7 @@ class PublicMonitorTests(TestCase):
             html = response.content.decode()
             beesel = re.search(r"Beesel</th><td[^>]*>([^<]*)</td>", html).group(1)
             bergen = re.search(r"Bergen \(L\.\)</th><td[^>]*>([^<]*)</td>", html).group(1)
-            self.assertEqual((beesel, bergen), ("&lt;5", "&lt;5"), language)
+            self.assertEqual((beesel, bergen), ("&lt;5", "×"), language)
             self.assertRegex(html, r"Venlo</th><td[^>]*>400</td>")
 
     def test_the_policy_figures_are_on_the_public_page_with_their_source(self):
@@ -206,6 +206,60 @@ class BreakdownSuppressionTests(TestCase):
         self.assertFalse(venlo("persons_brp").hidden)
         self.assertFalse(venlo("persons").hidden)
         own = indicator_cells(
-            "persons_unknown", period_kind=Figure.Period.NIGHT, period=NIGHT, viewer="GM0983"
+            "persons_unknown", period_kind=Figure.Period.NIGHT, period=NIGHT, known={"GM0983"}
         )
         self.assertFalse(next(c for c in own if c.area.code == "GM0983").hidden)
+
+
+class OwnViewDisclosureTests(PersonaTestCase):
+    """The review's attack: Bergen's own user sees Bergen in full, so Bergen cannot be the
+    cell that protects Beesel; another must be hidden, in the page and in the export."""
+
+    def test_a_municipality_cannot_work_out_a_neighbours_hidden_count(self):
+        from welkom.organisations import rules
+        from welkom.organisations.models import Membership, Organisation
+
+        figures(
+            {
+                "GM0889": {"persons": 3}, "GM0893": {"persons": 6}, "GM0907": {"persons": 20},
+                "GM1507": {"persons": 20}, "GM0944": {"persons": 20}, "GM1894": {"persons": 20},
+                "GM0983": {"persons": 20}, "GM0984": {"persons": 20},
+                "NL421": {"persons": 129}, "PV31": {"persons": 129},
+            }
+        )  # fmt: skip
+        bergen = Organisation.objects.create(
+            name="Gemeente Bergen", kind=rules.MUNICIPALITY,
+            municipality=Municipality.objects.get(code="GM0893"),
+        )  # fmt: skip
+        user = self.outsider
+        Membership.access_control.create(user=user, organisation=bergen, role=rules.MEMBER)
+        self.client.force_login(user)
+        text = self.client.get(url("monitor:dashboard"), {"format": "csv"}).content.decode(
+            "utf-8-sig"
+        )
+        shown = {line.split(";")[1]: line.split(";")[2] for line in text.splitlines()[1:]}
+        self.assertEqual(shown["GM0893"], "6.0")  # its own, in full
+        self.assertEqual(shown["GM0889"], "<5")
+        self.assertIn("×", shown.values())
+        # Noord-Limburg minus every number shown must not leave Beesel's 3 alone.
+        north = ("GM0889", "GM0893", "GM0907", "GM1507", "GM0944", "GM1894", "GM0983", "GM0984")
+        unknown = [c for c in north if shown[c] in ("<5", "×")]
+        self.assertGreaterEqual(len(unknown), 2, shown)
+
+
+class RobustPagesTests(PersonaTestCase):
+    def test_a_2030_figure_without_scenario_does_not_break_the_gap_page(self):
+        figures_import(
+            data=b"indicator,area_code,period,scenario,value,source\nworkers,PV31,2030,,90000,D\n",
+            filename="x.csv",
+        )
+        self.client.force_login(self.province_member)
+        self.assertEqual(self.client.get(url("monitor:gap")).status_code, 200)
+        self.assertEqual(self.client.get(url("monitor:report", "en", 0)).status_code, 404)
+
+    def test_a_status_per_municipality_only_for_actions_carried_out_per_municipality(self):
+        self.client.force_login(self.venlo_member)
+        self.client.post(
+            url("monitor:actions"), {"action": "A1", "municipality": "GM0983", "status": "done"}
+        )
+        self.assertFalse(ActionProgress.objects.exists())
