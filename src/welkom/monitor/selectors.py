@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from welkom.housing.models import StayType
 from welkom.monitor.indicators import COUNT, EXTERNAL, FAMILIES, NETHERLANDS, PROVINCE, REGISTER
 from welkom.monitor.models import (
     ActionProgress,
@@ -130,8 +131,11 @@ def period_table(
 ) -> PeriodTable:
     """The figures of a night or month with small cells hidden (see suppression.py); the
     municipalities in `known` are the viewer's own and are shown as they are."""
+    # A month's counts of persons are averages: shown as whole numbers, so that a night
+    # hidden on its own cannot be narrowed down from the month and the other nights.
+    whole = period_kind == Figure.Period.MONTH
     values = {
-        (area, indicator): value
+        (area, indicator): float(round(value)) if whole and indicator in PERSON_COUNTS else value
         for area, indicator, value in Figure.objects.filter(
             period_kind=period_kind, period=period
         ).values_list("area", "indicator", "value")
@@ -243,39 +247,56 @@ TARGET_YEAR = 2030
 @dataclass(frozen=True)
 class GapRow:
     area: Area
+    stay_type: str  # "" for all kinds of stay together
     scenario: str
     need: Decimal
-    capacity: float | None
+    capacity: float | None  # persons the open locations may house; a unit houses one person
     source: str
 
     @property
     def gap(self) -> float | None:
         return None if self.capacity is None else float(self.need) - self.capacity
 
+    @property
+    def stay_label(self) -> str:
+        return str(StayType(self.stay_type).label) if self.stay_type else str(_("all"))
+
+
+# The housing need per kind of stay, and the register's capacity it is set against.
+NEED_AGAINST_CAPACITY = {
+    "housing_need": ("", "capacity"),
+    "housing_need_short": ("short", "capacity_short"),
+    "housing_need_mid": ("mid", "capacity_mid"),
+    "housing_need_long": ("long", "capacity_long"),
+}
+
 
 def housing_gap(*, night: date | None) -> list[GapRow]:
-    """Per area with an imported housing need for 2030: the need, per scenario, against the
-    capacity the register counts on the night."""
+    """Per area with an imported housing need for 2030, in all and per kind of stay: the
+    need, per scenario, against the capacity the register counts on the night."""
     by_code = {a.code: a for a in areas()}
-    capacity = {}
+    capacity: dict[tuple[str, str], float] = {}
     if night is not None:
-        capacity = dict(
-            Figure.objects.filter(
-                indicator="capacity", period_kind=Figure.Period.NIGHT, period=night
-            ).values_list("area", "value")
-        )
+        capacity = {
+            (area, indicator): value
+            for area, indicator, value in Figure.objects.filter(
+                indicator__in=[c for _t, c in NEED_AGAINST_CAPACITY.values()],
+                period_kind=Figure.Period.NIGHT,
+                period=night,
+            ).values_list("area", "indicator", "value")
+        }
     rows = []
-    for figure in ExternalFigure.objects.filter(indicator="housing_need", period=str(TARGET_YEAR)):
+    for figure in ExternalFigure.objects.filter(
+        indicator__in=list(NEED_AGAINST_CAPACITY), period=str(TARGET_YEAR)
+    ).order_by("area", "indicator", "scenario"):
         if figure.area in by_code:
+            stay_type, against = NEED_AGAINST_CAPACITY[figure.indicator]
             rows.append(
                 GapRow(
-                    by_code[figure.area],
-                    figure.scenario,
-                    figure.value,
-                    capacity.get(figure.area),
-                    figure.source,
+                    by_code[figure.area], stay_type, figure.scenario, figure.value,
+                    capacity.get((figure.area, against)), figure.source,
                 )
-            )
+            )  # fmt: skip
     return rows
 
 

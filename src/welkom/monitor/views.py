@@ -5,6 +5,7 @@ the yearly report, and the public monitor. Counts and shares only."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -39,6 +40,7 @@ from welkom.monitor.selectors import (
     workers_projection,
 )
 from welkom.monitor.services import figures_import, figures_import_remove, progress_set
+from welkom.monitor.templatetags.monitor import progress_text
 from welkom.organisations.selectors import territory_where
 from welkom.places.models import Municipality
 
@@ -67,15 +69,16 @@ def dashboard(request):
     table = period_table(period_kind=kind, period=period, known=own)
     need: dict[str, list] = {}
     for row in housing_gap(night=None):
-        need.setdefault(row.area.code, []).append(row)
+        if not row.stay_type:
+            need.setdefault(row.area.code, []).append(row)
     all_areas = areas()
     rows = [
         (table.cell(a, indicator), table.cell(a, "persons"), table.cell(a, "capacity"),
          need.get(a.code, []))
         for a in all_areas
     ]  # fmt: skip
-    if request.GET.get("format") in ("csv", "xlsx"):
-        return _export(request.GET["format"], definition, period, rows)
+    if request.GET.get("table") != "trend" and request.GET.get("format"):
+        return _export(request, definition, period, rows)
     cells = [row[0] for row in rows]
     svg, legend = choropleth(cells, title=f"{definition.label}, {period}")
     totals = [a for a in all_areas if a.kind != "municipality"]  # the province and its regions
@@ -91,37 +94,60 @@ def dashboard(request):
              for m in months])
         for a in totals
     ]  # fmt: skip
+    if request.GET.get("table") == "trend":
+        download = _download(
+            request, f"{definition.code}-trend", str(definition.label),
+            [_("area"), *(m.strftime("%Y-%m") for m in months)],
+            [[a.name, *cells] for a, cells in trend_rows],
+        )  # fmt: skip
+        if download:
+            return download
+    query = request.GET.copy()
+    for key in ("format", "table"):
+        query.pop(key, None)
     context.update(
-        rows=rows, map=svg, legend=legend, chart=chart, months=months, trend_rows=trend_rows,
-        own=own, refresh=latest_refresh(),
+        query=query.urlencode(), rows=rows, map=svg, legend=legend, chart=chart, months=months,
+        trend_rows=trend_rows, own=own, refresh=latest_refresh(),
     )  # fmt: skip
     return render(request, "monitor/dashboard.html", context)
 
 
-def _export(kind_of_file, definition, period, rows):
-    """The table as shown: numbers as numbers, hidden cells as "<5" or "×"."""
+def _download(request, name: str, title: str, header, rows):
+    """The table as CSV or XLSX when the address asks for it (`?format=csv|xlsx`), else None.
+    Numbers stay numbers; hidden cells are "<5" or "×" as on the page."""
+    kind = request.GET.get("format")
+    if kind not in ("csv", "xlsx"):
+        return None
+    header = [str(h) for h in header]
+    rows = [[_raw(value) for value in row] for row in rows]
+    if kind == "csv":
+        response = HttpResponse(table_csv(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            table_xlsx(header, rows, title=title),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="welkom-monitor-{name}.{kind}"'
+    return response
 
-    def raw(cell):
-        return cell.shown if cell.hidden or cell.value is None else cell.value
 
-    header = [_("area"), _("code"), str(definition.label), _("persons staying"), _("capacity"),
+def _raw(value):
+    if isinstance(value, Cell):
+        return value.shown if value.hidden or value.value is None else value.value
+    if isinstance(value, Decimal):
+        return float(value)
+    return "" if value is None else value
+
+
+def _export(request, definition, period, rows):
+    header = [_("area"), _("code"), definition.label, _("persons staying"), _("capacity"),
               _("housing need 2030")]  # fmt: skip
     table = [
-        [cell.area.name, cell.area.code, raw(cell), raw(persons), raw(capacity),
+        [cell.area.name, cell.area.code, cell, persons, capacity,
          "; ".join(f"{n.need:.0f} ({n.scenario or '–'})" for n in need)]
         for cell, persons, capacity, need in rows
     ]  # fmt: skip
-    name = f"welkom-monitor-{definition.code}-{period}"
-    if kind_of_file == "csv":
-        response = HttpResponse(table_csv(header, table), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    else:
-        response = HttpResponse(
-            table_xlsx(header, table, title=str(definition.label)),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return _download(request, f"{definition.code}-{period}", str(definition.label), header, table)
 
 
 @login_required
@@ -139,11 +165,27 @@ def gap(request):
     if capacity:
         series.append(Series(_("Capacity (register)"), capacity))
     years = sorted({x for s in series for x, _y in s.points})
+    rows = housing_gap(night=night)
+    if request.GET.get("table") == "projection":
+        download = _download(
+            request, "projection", _("Projection to 2030"), [_("line"), *years],
+            [[s.label, *(dict(s.points).get(y) for y in years)] for s in series],
+        )  # fmt: skip
+    else:
+        download = _download(
+            request, "housing-gap", _("Housing gap"),
+            [_("area"), _("kind of stay"), _("scenario"), _("need in 2030 (units)"),
+             _("capacity now"), _("still to realise"), _("source")],
+            [[r.area.name, r.stay_label, r.scenario, r.need, r.capacity, r.gap, r.source]
+             for r in rows],
+        )  # fmt: skip
+    if download:
+        return download
     return render(
         request,
         "monitor/gap.html",
         {
-            "rows": housing_gap(night=night),
+            "rows": rows,
             "night": night,
             "projections": projections,
             "chart": line_chart(series, title=_("International workers and housing to 2030")),
@@ -177,6 +219,16 @@ def figures(request):
                         _("Every figure in the file was already in Welkom: nothing changed."),
                     )
                 return redirect("monitor:figures")
+    download = _download(
+        request, "external-figures", _("External figures"),
+        [_("indicator"), _("area"), _("period"), _("scenario"), _("value"), _("source"),
+         _("vintage")],
+        [[r.label, r.area_name, r.figure.period, r.figure.scenario,
+          r.shown if r.hidden else r.figure.value, r.figure.source, r.figure.vintage]
+         for r in external_rows()],
+    )  # fmt: skip
+    if download:
+        return download
     return render(
         request,
         "monitor/figures.html",
@@ -239,12 +291,26 @@ def actions(request):
             return redirect("monitor:actions")
         messages.error(request, _("Choose a status."))
     known = known_progress()
+    municipalities = list(Municipality.objects.all())
+    rows = action_rows()
+    download = _download(
+        request, "actions", _("Progress of the actions"),
+        [_("code"), _("theme"), _("action"), _("responsible"), _("deadline"),
+         _("status for the province"), *(m.name for m in municipalities)],
+        [[r.action.code, r.action.get_theme_display(), r.action.action_nl, r.action.responsible,
+          r.action.deadline, r.overall.get_status_display() if r.overall else "",
+          *((progress_text(r, known, m) if r.action.per_municipality else "")
+            for m in municipalities)]
+         for r in rows],
+    )  # fmt: skip
+    if download:
+        return download
     return render(
         request,
         "monitor/actions.html",
         {
-            "rows": action_rows(),
-            "municipalities": Municipality.objects.all(),
+            "rows": rows,
+            "municipalities": municipalities,
             "known": known,
             "own": list(Municipality.objects.filter(code__in=own)),
             "may_change": may_change,
@@ -275,6 +341,13 @@ def public(request):
             cells, title=_("Persons staying per municipality")
         )
         context["cells"] = cells
+        download = _download(
+            request, f"public-{nights[0]}", _("Persons staying"),
+            [_("area"), _("code"), _("persons staying")],
+            [[c.area.name, c.area.code, c] for c in cells],
+        )  # fmt: skip
+        if download:
+            return download
         province = next(a for a in areas() if a.code == PROVINCE)
         context["summary"] = {
             indicator: table.cell(province, indicator)

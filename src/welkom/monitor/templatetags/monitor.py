@@ -18,9 +18,13 @@ def _status(row, known, municipality) -> tuple[str, bool]:
     return _("unknown"), False
 
 
+def progress_text(row, known, municipality) -> str:
+    return _status(row, known, municipality)[0]
+
+
 @register.simple_tag
 def progress_of(row, known, municipality) -> str:
-    return _status(row, known, municipality)[0]
+    return progress_text(row, known, municipality)
 
 
 @register.simple_tag

@@ -263,3 +263,26 @@ class RobustPagesTests(PersonaTestCase):
             url("monitor:actions"), {"action": "A1", "municipality": "GM0983", "status": "done"}
         )
         self.assertFalse(ActionProgress.objects.exists())
+
+
+class EveryTableExportsTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        MonitorFigures.make()
+
+    def test_every_table_comes_as_csv_and_xlsx(self):
+        self.client.force_login(self.province_member)
+        for name, query in (
+            ("monitor:dashboard", {"table": "trend"}), ("monitor:gap", {}),
+            ("monitor:gap", {"table": "projection"}), ("monitor:figures", {}),
+            ("monitor:actions", {}), ("monitor:public", {}),
+        ):  # fmt: skip
+            for kind in ("csv", "xlsx"):
+                response = self.client.get(url(name), {**query, "format": kind})
+                self.assertEqual(response.status_code, 200, (name, query, kind))
+                self.assertIn("attachment", response["Content-Disposition"], (name, query))
+        public = self.client.get(url("monitor:public"), {"format": "csv"})
+        self.assertIn("Beesel;GM0889;<5", public.content.decode("utf-8-sig"))
+        gap = self.client.get(url("monitor:gap"), {"format": "csv"}).content.decode("utf-8-sig")
+        self.assertIn("58900", gap)
