@@ -19,3 +19,19 @@ def known_progress() -> dict[tuple[str, str], str]:
     for code in marks.values_list("municipality__code", flat=True):
         known[(MARKS_IN_PERMITS, code)] = _("a rule requiring SNF or AKF is in Welkom")
     return known
+
+
+def progress_status(row, known, municipality) -> tuple[str, bool]:
+    """(text, done) for one municipality: what it recorded, else what Welkom knows."""
+    progress = row.per_municipality.get(municipality.code)
+    if progress is not None:
+        text = progress.get_status_display()
+        return (f"{text} — {progress.note}" if progress.note else text), progress.status == "done"
+    found = known.get((row.action.code, municipality.code))
+    if found:
+        return _("done (Welkom: %(what)s)") % {"what": found}, True
+    return _("unknown"), False
+
+
+def progress_text(row, known, municipality) -> str:
+    return progress_status(row, known, municipality)[0]

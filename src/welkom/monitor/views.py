@@ -22,7 +22,7 @@ from welkom.monitor.figures_file import figures_template_csv
 from welkom.monitor.forms import ChooserForm, FiguresFileForm, ProgressForm
 from welkom.monitor.indicators import EXTERNAL, PROVINCE, REGISTER
 from welkom.monitor.models import Figure, FiguresImport, PolicyAction
-from welkom.monitor.progress import known_progress
+from welkom.monitor.progress import known_progress, progress_text
 from welkom.monitor.report import report_context
 from welkom.monitor.selectors import (
     Cell,
@@ -40,7 +40,6 @@ from welkom.monitor.selectors import (
     workers_projection,
 )
 from welkom.monitor.services import figures_import, figures_import_remove, progress_set
-from welkom.monitor.templatetags.monitor import progress_text
 from welkom.organisations.selectors import territory_where
 from welkom.places.models import Municipality
 
