@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from welkom.places.models import Municipality
 
@@ -139,10 +140,11 @@ class ActionProgress(models.Model):
     """How far an action is: for the province as a whole, or for one municipality."""
 
     class Status(models.TextChoices):
-        UNKNOWN = "unknown", _("unknown")
-        NOT_STARTED = "not-started", _("not started")
-        IN_PROGRESS = "in-progress", _("in progress")
-        DONE = "done", _("done")
+        # With their own context: "done" for an action is not "done" for a signal.
+        UNKNOWN = "unknown", pgettext_lazy("action progress", "unknown")
+        NOT_STARTED = "not-started", pgettext_lazy("action progress", "not started")
+        IN_PROGRESS = "in-progress", pgettext_lazy("action progress", "in progress")
+        DONE = "done", pgettext_lazy("action progress", "done")
 
     action = models.ForeignKey(PolicyAction, models.CASCADE, related_name="progress")
     municipality = models.ForeignKey(
