@@ -97,6 +97,21 @@ class NightListImportTests(PersonaTestCase):
             {(FIRST, "unknown", "ROU", 1), (FIRST + timedelta(days=1), "unknown", "POL", 1)},
         )
 
+    def test_the_backfill_migration_rebuilds_the_profile_the_import_keeps(self):
+        import importlib
+
+        from django.db import connection
+        from django.db.migrations.loader import MigrationLoader
+
+        self._import(night_list([(d, "V1", "Nowak") for d in range(3)] + [(1, "H1", "Kowal")]))
+        kept = set(OccupancyProfile.objects.values_list("location_id", "night", "persons"))
+        OccupancyProfile.objects.all().delete()
+        name = "0005_occupancy_profile_backfill"
+        migration = importlib.import_module(f"welkom.register.migrations.{name}")
+        migration.backfill(MigrationLoader(connection).project_state(("register", name)).apps, None)
+        rebuilt = set(OccupancyProfile.objects.values_list("location_id", "night", "persons"))
+        self.assertEqual(rebuilt, kept)
+
     def test_it_changes_nothing_when_the_same_file_comes_again(self) -> None:
         data = night_list([(d, "V1", "Nowak") for d in range(5)])
         self._import(data)
