@@ -12,6 +12,8 @@ from django.utils import timezone
 from welkom.loket.content import CONTENT_DIR, content_files
 from welkom.loket.models import MunicipalContact, Topic, TopicText
 from welkom.loket.selectors import SOURCE_LANGUAGE
+from welkom.processing_log.models import Entry
+from welkom.processing_log.services import Processing, processing_log_write
 
 TEXT_FIELDS = ("title", "summary", "body")
 
@@ -89,11 +91,23 @@ def topic_text_save(
     return text
 
 
+LOKET_CONTACTS = "loket-contacts"  # the processing activity (processing_log.activities)
+
+
+@transaction.atomic
 def contact_save(contact: MunicipalContact, *, user) -> MunicipalContact:
-    """Saving the contact confirms it: the page shows today as its last confirmation."""
+    """Saving the contact confirms it: the page shows today as its last confirmation. A
+    contact's name, e-mail and phone are personal data: the change is logged."""
+    action = Entry.Action.UPDATE if contact.pk else Entry.Action.CREATE
     contact.confirmed_at = timezone.now()
     contact.confirmed_by = user
     contact.save()
+    processing_log_write(
+        processing=Processing.by(user, activity=LOKET_CONTACTS, action=action),
+        subject_type="municipal-contact",
+        subject_ids=[contact.pk],
+        object_type="municipal_contact",
+    )
     return contact
 
 

@@ -47,4 +47,12 @@ ACTIVITIES = [
         "data_categories": "Alle persoonsgegevens in het register (alleen verwijderen).",
         "retention": "Het verwijderverslag bevat geen persoonsgegevens en wordt bewaard.",
     },
+    {
+        "code": "loket-contacts",
+        "name": "Publiceren van contactpersonen voor internationale werknemers",
+        "purpose": "Werknemers de contactpersoon of het team van hun gemeente laten vinden in het loket.",
+        "legal_basis": "AVG art. 6 lid 1 sub e (taak van algemeen belang: informatie aan internationale werknemers).",
+        "data_categories": "Naam of team, zakelijk e-mailadres en telefoonnummer, gesproken talen, openingstijden.",
+        "retention": "Zolang de gemeente de contactpersoon opgeeft; een vervangen naam wordt overschreven.",
+    },
 ]

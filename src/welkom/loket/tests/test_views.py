@@ -265,6 +265,10 @@ class ContactKeepingTests(PersonaTestCase):
         )
         contact = MunicipalContact.objects.get(municipality__code="GM1507")
         self.assertIsNotNone(contact.confirmed_at)
+        from welkom.processing_log.models import Entry
+
+        logged = Entry.objects.filter(object_type="municipal_contact").get()
+        self.assertEqual((logged.action, logged.actor_id), ("create", self.horst_member.pk))
         self.client.logout()
         shown = self.client.get(url("loket:contact", "en"), {"municipality": "GM1507"})
         self.assertContains(shown, "Loket Arbeidsmigratie")
