@@ -25,19 +25,15 @@ import argparse
 import io
 import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from night_register import ENGINES, PG_URL, REPOSITORY, _pg_database
+from night_register import ENGINES, REPOSITORY, RESULT_MARK, worker_process
 
-RESULT_MARK = "BENCH-RESULT "
 REFRESH_TARGET_SECONDS = 30.0
 PAGE_TARGET_MS = 200.0
 
@@ -64,38 +60,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _worker_run(engine: str, args) -> dict:
-    var_dir = Path(tempfile.mkdtemp(prefix=f"welkom-bench-monitor-{engine}-"))
-    database = f"welkom_bench_monitor_{os.getpid()}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "welkom.settings",
-        "WELKOM_DEMO_MODE": "true",
-        "WELKOM_VAR_DIR": str(var_dir),
-        "WELKOM_LOG_LEVEL": "WARNING",
-        "WELKOM_REQUIRE_2FA": "false",
-    }
-    if engine == "postgresql":
-        env["DATABASE_URL"] = PG_URL.format(name=database)
-        _pg_database(database, create=True)
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{var_dir / 'bench.sqlite3'}"
-    command = [
-        sys.executable, str(Path(__file__).resolve()), "--worker", engine, "--scale", args.scale,
-        "--repeat", str(args.repeat), "--requests", str(args.requests),
-    ]  # fmt: skip
-    print(f"\n== {engine}: worker in {var_dir}", file=sys.stderr)
-    try:
-        process = subprocess.run(  # noqa: S603 -- this script, with our own arguments
-            command, env=env, stdout=subprocess.PIPE, text=True, check=False, cwd=REPOSITORY
-        )
-    finally:
-        if engine == "postgresql":
-            _pg_database(database, create=False)
-        shutil.rmtree(var_dir, ignore_errors=True)
-    lines = [line for line in process.stdout.splitlines() if line.startswith(RESULT_MARK)]
-    if process.returncode != 0 or not lines:
-        raise RuntimeError(f"the worker ended with status {process.returncode} and no result")
-    return json.loads(lines[-1][len(RESULT_MARK) :])
+    arguments = [
+        "--scale",
+        args.scale,
+        "--repeat",
+        str(args.repeat),
+        "--requests",
+        str(args.requests),
+    ]
+    return worker_process(Path(__file__), engine, arguments, label=engine)
 
 
 def _worker(args) -> int:

@@ -131,8 +131,21 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def _worker_run(engine: str, *, run: int, args: argparse.Namespace, repeat: int) -> dict:
     """One worker process on a new var directory and a new database, removed afterwards."""
-    var_dir = Path(tempfile.mkdtemp(prefix=f"welkom-bench-{engine}-", dir=tempfile.gettempdir()))
-    database = f"welkom_bench_{os.getpid()}"
+    arguments = ["--scale", args.scale, "--repeat", str(repeat), "--run", str(run)]
+    if args.providers:
+        arguments += ["--providers", str(args.providers)]
+    return worker_process(Path(__file__), engine, arguments, label=f"{engine}, run {run + 1}")
+
+
+def worker_process(script: Path, engine: str, arguments: list[str], *, label: str) -> dict:
+    """Run `script --worker ENGINE arguments` with a throw-away var directory and database
+    (PostgreSQL: created and dropped here) and return the result it prints. Shared by the
+    benchmark scripts in this folder."""
+    name = script.stem
+    var_dir = Path(
+        tempfile.mkdtemp(prefix=f"welkom-bench-{name}-{engine}-", dir=tempfile.gettempdir())
+    )
+    database = f"welkom_bench_{name}_{os.getpid()}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "welkom.settings",
@@ -145,24 +158,11 @@ def _worker_run(engine: str, *, run: int, args: argparse.Namespace, repeat: int)
         _pg_database(database, create=True)
     else:
         env["DATABASE_URL"] = f"sqlite:///{var_dir / 'bench.sqlite3'}"
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--worker",
-        engine,
-        "--scale",
-        args.scale,
-        "--repeat",
-        str(repeat),
-        "--run",
-        str(run),
-    ]
-    if args.providers:
-        command += ["--providers", str(args.providers)]
-    print(f"\n== {engine}, run {run + 1}: worker in {var_dir}", file=sys.stderr)
+    command = [sys.executable, str(script.resolve()), "--worker", engine, *arguments]
+    print(f"\n== {label}: worker in {var_dir}", file=sys.stderr)
     try:
         # The worker's progress goes to stderr (passed through), its result to stdout.
-        process = subprocess.run(  # noqa: S603 -- this script, with our own arguments
+        process = subprocess.run(  # noqa: S603 -- a script of ours, with our own arguments
             command, env=env, stdout=subprocess.PIPE, text=True, check=False, cwd=REPOSITORY
         )
     finally:

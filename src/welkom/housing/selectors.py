@@ -89,6 +89,11 @@ class Compliance:
     effective_capacity: int | None
     described: bool  # kind of building, zoning and at least one bedroom given
 
+    @property
+    def compliant(self) -> bool:
+        """Described, and every norm that applies to it is met."""
+        return self.described and all(o.passed for o in self.outcomes if o.applies)
+
 
 def location_compliance(
     location: Location,
@@ -184,21 +189,28 @@ def facts_compliance(
     )
 
 
+def _judged(locations, *, on: date):
+    """Each location with its compliance on a date; a municipality's own rules are read once."""
+    rules_of: dict[int, list[norms.MunicipalRule]] = {}
+    for location in locations:
+        if location.municipality_id not in rules_of:
+            rules_of[location.municipality_id] = municipal_rules(location.municipality_id)
+        yield (
+            location,
+            location_compliance(location, on=on, rules=rules_of[location.municipality_id]),
+        )
+
+
 def effective_capacities(*, on: date, location_ids=None) -> dict[int, int | None]:
     """The most persons each location may hold on a date: the lowest of its permit and every
     norm that applies to it. The register's overcrowding signal and overview read this."""
     locations = Location.objects.prefetch_related("rooms", "certificates")
     if location_ids is not None:
         locations = locations.filter(pk__in=location_ids)
-    rules_of: dict[int, list[norms.MunicipalRule]] = {}
-    capacities = {}
-    for location in locations:
-        if location.municipality_id not in rules_of:
-            rules_of[location.municipality_id] = municipal_rules(location.municipality_id)
-        capacities[location.pk] = location_compliance(
-            location, on=on, rules=rules_of[location.municipality_id]
-        ).effective_capacity
-    return capacities
+    return {
+        location.pk: compliance.effective_capacity
+        for location, compliance in _judged(locations, on=on)
+    }
 
 
 @dataclass(frozen=True)
@@ -223,12 +235,9 @@ class LocationFigures:
 def location_figures(*, on: date) -> list[LocationFigures]:
     """Every location's countable facts, judged against the norms of `on` (norms change
     rarely; a past night is counted with today's judgement, as the overcrowding signal does)."""
-    rules_of: dict[int, list[norms.MunicipalRule]] = {}
     figures = []
-    for location in Location.objects.prefetch_related("rooms", "certificates"):
-        if location.municipality_id not in rules_of:
-            rules_of[location.municipality_id] = municipal_rules(location.municipality_id)
-        compliance = location_compliance(location, on=on, rules=rules_of[location.municipality_id])
+    locations = Location.objects.prefetch_related("rooms", "certificates")
+    for location, compliance in _judged(locations, on=on):
         certificates = [c.valid_until for c in location.certificates.all()]
         figures.append(
             LocationFigures(
@@ -243,8 +252,7 @@ def location_figures(*, on: date) -> list[LocationFigures]:
                     else location.permitted_capacity
                 ),
                 certified_until=max(certificates) if certificates else None,
-                compliant=compliance.described
-                and all(o.passed for o in compliance.outcomes if o.applies),
+                compliant=compliance.compliant,
             )
         )
     return figures
@@ -262,9 +270,7 @@ class LocationRow:
 
     @property
     def compliant(self) -> bool:
-        return self.compliance.described and all(
-            o.passed for o in self.compliance.outcomes if o.applies
-        )
+        return self.compliance.compliant
 
 
 def location_rows(*, user, on: date, filters: dict | None = None) -> list[LocationRow]:
@@ -284,18 +290,13 @@ def location_rows(*, user, on: date, filters: dict | None = None) -> list[Locati
         locations = locations.filter(certificates__isnull=True)
     elif filters.get("mark"):
         locations = locations.filter(certificates__scheme=filters["mark"])
-    rules_of: dict[int, list[norms.MunicipalRule]] = {}
     rows = []
     soon = on + timedelta(days=EXPIRING_WITHIN_DAYS)
-    for location in locations.distinct():
-        if location.municipality_id not in rules_of:
-            rules_of[location.municipality_id] = municipal_rules(location.municipality_id)
+    for location, compliance in _judged(locations.distinct(), on=on):
         marks = list(location.certificates.all())
         row = LocationRow(
             location=location,
-            compliance=location_compliance(
-                location, on=on, rules=rules_of[location.municipality_id]
-            ),
+            compliance=compliance,
             marks=marks,
             expiring=[c for c in marks if c.valid_until <= soon],
         )
@@ -337,24 +338,21 @@ def housing_counts(*, on: date) -> list[CountRow]:
         .prefetch_related("rooms", "certificates")
         .order_by("municipality__name", "stay_type")
     )
-    rules_of: dict[int, list[norms.MunicipalRule]] = {}
+    open_on_date = (
+        location
+        for location in locations
+        if not (location.opened_on and location.opened_on > on)
+        and not (location.closed_on and location.closed_on < on)
+    )
     groups: dict[tuple[str, str], list[int]] = {}
-    for location in locations:
-        if (location.opened_on and location.opened_on > on) or (
-            location.closed_on and location.closed_on < on
-        ):
-            continue  # not open on the date
-        if location.municipality_id not in rules_of:
-            rules_of[location.municipality_id] = municipal_rules(location.municipality_id)
-        compliance = location_compliance(location, on=on, rules=rules_of[location.municipality_id])
-        compliant = compliance.described and all(o.passed for o in compliance.outcomes if o.applies)
+    for location, compliance in _judged(open_on_date, on=on):
         counts = groups.setdefault(
             (location.municipality.name, location.stay_type), [0, 0, 0, 0, 0]
         )
         counts[0] += 1
         counts[1] += location.permitted_capacity or 0
         counts[2] += bool(location.certificates.all())
-        counts[3] += compliant
+        counts[3] += compliance.compliant
         counts[4] += compliance.effective_capacity or 0
     return [
         CountRow(municipality, stay_type, *counts)
