@@ -284,7 +284,7 @@ class ContactKeepingTests(PersonaTestCase):
         self.client.force_login(self.horst_member)
         self.client.post(url("loket:contact_confirm", "en", "GM1507"))
         contact.refresh_from_db()
-        self.assertEqual(contact.confirmed_at.date(), timezone.localdate())
+        self.assertEqual(timezone.localdate(contact.confirmed_at), timezone.localdate())
         self.assertEqual(contact.confirmed_by, self.horst_member)
 
     def test_only_the_municipality_itself_keeps_its_contact(self):
