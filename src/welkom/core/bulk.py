@@ -1,10 +1,14 @@
-"""Inserting many rows at once, without a Python object and a bound parameter per value.
+"""Writing and selecting many rows at once, without a Python object per row.
 
 Django's `bulk_create` prepares every value of every object in Python and sends one
-parameter per value; for the night register's imports (hundreds of thousands of stays and
-log entries a month) that preparation costs more than the database's work. Here a batch is
-sent as one array per column: on PostgreSQL `INSERT … SELECT * FROM unnest(…)`, on SQLite
-one prepared statement run per row by the driver (`executemany`).
+parameter per value, and a filter on a list of ids sends one parameter per id; for the
+night register's imports (hundreds of thousands of stays, persons and log entries a month)
+that preparation costs more than the database's work. Here:
+
+- `rows_insert` sends rows with `COPY … FROM STDIN` on PostgreSQL (the driver formats rows
+  in compiled code) and one prepared statement run per row on SQLite (`executemany`);
+- `temporary_table` and `ids_table` put rows or ids in a temporary table, to join with
+  instead of `IN (…)` with a parameter per value; `rows_delete` deletes by such a table.
 
 Only for plain values that the driver adapts as Django would store them: text, integers,
 booleans, dates, and aware datetimes (stored as UTC). Model defaults, `save()` and signals
@@ -13,10 +17,13 @@ do not run: the caller gives every column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import count
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 
 def rows_insert(
@@ -24,25 +31,32 @@ def rows_insert(
 ) -> list | None:
     """Insert `rows` (tuples in the order of `fields`, model field names) into `model`'s table.
 
-    With `returning` (PostgreSQL only), the values of that column of the new rows, in order.
+    With `returning="id"` (PostgreSQL only), the primary keys of the new rows, in order:
+    taken from the table's sequence first, then sent with the rows.
     """
     if not rows:
         return [] if returning else None
     meta = model._meta
+    if returning and (connection.vendor != "postgresql" or returning != meta.pk.name):
+        raise NotImplementedError("rows_insert returns primary keys, on PostgreSQL only")
     columns = [meta.get_field(name) for name in fields]
     table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(connection.ops.quote_name(field.column) for field in columns)
     if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{_array_type(field)}" for field in columns)
-        # Names from the model, quoted; values only as parameters.
-        sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"  # noqa: S608
+        keys = None
         if returning:
-            sql += f" RETURNING {connection.ops.quote_name(meta.get_field(returning).column)}"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
-            return [row[0] for row in cursor.fetchall()] if returning else None
-    if returning:
-        raise NotImplementedError("rows_insert returns values on PostgreSQL only")
+            keys = _keys_reserve(meta, len(rows))
+            columns = [meta.pk, *columns]
+            rows = [(key, *row) for key, row in zip(keys, rows, strict=True)]
+        names = ", ".join(connection.ops.quote_name(field.column) for field in columns)
+        # Names from the model, quoted; values as COPY data, never as SQL.
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return keys
+    names = ", ".join(connection.ops.quote_name(field.column) for field in columns)
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
@@ -50,9 +64,69 @@ def rows_insert(
     return None
 
 
-def _array_type(field) -> str:
-    db_type = field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
-    return db_type.split("(")[0] + "[]"  # varchar(200) → varchar[]
+def rows_delete(model, pks: Iterable[int]) -> None:
+    """Delete `model`'s rows with these primary keys, in one statement. As `rows_insert`:
+    no signals, no cascade; for tables that nothing refers to."""
+    pks = list(pks)
+    if not pks:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model._meta.pk.column)
+    with ids_table(pks) as ids, connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM {ids})")  # noqa: S608
+
+
+_table_numbers = count(1)
+
+
+@contextmanager
+def temporary_table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence]) -> Iterator[str]:
+    """A temporary table with `columns` ((name, SQL type) pairs) holding `rows`, by name, for
+    the duration of the block: `WHERE person_id IN (SELECT id FROM <name>)` instead of a
+    parameter per id. Names and types come from the caller's code, never from input."""
+    name = f"welkom_rows_{next(_table_numbers)}"
+    names = ", ".join(column for column, _type in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})"
+        )
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"ANALYZE {name}")  # so that the planner knows its size
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {name} ({names}) VALUES ({placeholders})",  # noqa: S608
+                [tuple(_sqlite_value(v) for v in row) for row in rows],
+            )
+    try:
+        yield name
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {name}")
+
+
+def ids_table(ids: Iterable[int]):
+    """`temporary_table` of one column `id` holding the distinct `ids`."""
+    return temporary_table([("id", "bigint")], ((value,) for value in sorted(set(ids))))
+
+
+def in_table(table: str, column: str = "id") -> RawSQL:
+    """For a filter: `Stay.objects.filter(person_id__in=in_table(name))`, where `name` is a
+    table from `temporary_table` or `ids_table`."""
+    return RawSQL(f"SELECT {column} FROM {table}", ())  # noqa: S608 S611 -- names from our own code
+
+
+def _keys_reserve(meta, how_many: int) -> list[int]:
+    table, column = meta.db_table, meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(table), column, how_many],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _sqlite_value(value):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from itertools import pairwise
 
 from django.db.models import Count, Q, Sum
 
@@ -222,15 +225,39 @@ def occupancy_rows(*, first: date, last: date):
     )
 
 
-def profile_rows(*, first: date, last: date):
+def profile_rows(*, first: date, last: date) -> Iterator[tuple[int, date, str, str, int]]:
     """(municipality id, night, registration, nationality group, persons), summed over the
-    locations of each municipality, for the nights in [first, last]."""
-    return (
-        OccupancyProfile.objects.filter(night__gte=first, night__lte=last)
-        .values_list("location__municipality_id", "night", "registration", "nationality_group")
+    locations of each municipality, for the nights in [first, last] that have persons.
+
+    The profile is kept as spans of nights; here they are summed per municipality and group
+    with a running total over the nights where a span begins or ends."""
+    spans = (
+        OccupancyProfile.objects.filter(first_night__lte=last, end_night__gt=first)
+        .values_list(
+            "location__municipality_id",
+            "registration",
+            "nationality_group",
+            "first_night",
+            "end_night",
+        )
         .annotate(total=Sum("persons"))
         .order_by()
     )
+    end = last + timedelta(days=1)
+    changes: dict[tuple[int, str, str], dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for municipality_id, registration, group, first_night, end_night, persons in spans:
+        change = changes[(municipality_id, registration, group)]
+        change[max(first_night, first)] += persons
+        change[min(end_night, end)] -= persons
+    for (municipality_id, registration, group), change in changes.items():
+        running = 0
+        days = sorted(change)
+        for day, next_day in pairwise(days):
+            running += change[day]
+            if running:
+                for offset in range((next_day - day).days):
+                    night = day + timedelta(days=offset)
+                    yield municipality_id, night, registration, group, running
 
 
 def open_signal_counts() -> dict[int, tuple[int, int]]:

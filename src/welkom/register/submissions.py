@@ -19,8 +19,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 
 import polars as pl
 
@@ -100,13 +102,40 @@ def submission_read(
     data: bytes, *, filename: str, today: date
 ) -> tuple[Submission | None, list[Problem]]:
     """The list as a Submission, or None and its problems (file-level and per row)."""
-    columnar = _columnar_read(data, today=today)
-    if columnar is not None:
-        return columnar, []
-    night_list = night_list_read(data, filename=filename, today=today)
-    if night_list.problems:
-        return None, night_list.problems
-    return submission_from_rows(night_list.rows), []
+    return submissions_read([(data, filename)], today=today)[0]
+
+
+def submissions_read(
+    lists: list[tuple[bytes, str]], *, today: date
+) -> list[tuple[Submission | None, list[Problem]]]:
+    """`submission_read` for each (data, filename), in order. The plain CSV lists with the same
+    header are read together: one polars pass for all of them rather than a few dozen small
+    ones per list, which is what a month of every provider's lists costs otherwise."""
+    results: list[tuple[Submission | None, list[Problem]] | None] = [None] * len(lists)
+    layouts: dict[tuple[str, str], list[tuple[int, bytes]]] = defaultdict(list)
+    for index, (data, _filename) in enumerate(lists):
+        prepared = _columnar_prepare(data)
+        if prepared is not None:
+            delimiter, header_line, body = prepared
+            layouts[(delimiter, header_line)].append((index, body))
+    for (delimiter, header_line), members in layouts.items():
+        read = _columnar_many(
+            [body for _index, body in members],
+            delimiter=delimiter,
+            header_line=header_line,
+            today=today,
+        )
+        for (index, _body), submission in zip(members, read, strict=True):
+            if submission is not None:
+                results[index] = (submission, [])
+    for index, (data, filename) in enumerate(lists):
+        if results[index] is None:  # the row reader: every problem with its row
+            night_list = night_list_read(data, filename=filename, today=today)
+            if night_list.problems:
+                results[index] = (None, night_list.problems)
+            else:
+                results[index] = (submission_from_rows(night_list.rows), [])
+    return results
 
 
 def submission_from_rows(rows: list[NightRow]) -> Submission:
@@ -142,27 +171,36 @@ def submission_from_rows(rows: list[NightRow]) -> Submission:
         {"tail": column_tail, "night": column_night, "row": column_row},
         schema={"tail": pl.UInt32, "night": pl.Date, "row": pl.UInt32},
     )
-    return _collapse(frame, tails)
+    return _collapse(frame, tails, [0] * len(tails), lists=1)[0]
 
 
-def _collapse(frame: pl.DataFrame, tails: list[tuple]) -> Submission:
-    """frame: tail (index in `tails`), night, row: one per row. tails: checked values."""
-    keys: dict[str, int] = {}
-    person_of_tail = []
-    for tail in tails:
-        (_code, family, given, born, nationality, *_rest) = tail
+def _collapse(
+    frame: pl.DataFrame, tails: list[tuple], list_of_tail: list[int], *, lists: int
+) -> list[Submission]:
+    """Collapse the rows of `lists` lists at once, into a Submission per list.
+
+    frame: tail (index in `tails`), night, row: one per row. tails: checked values, each of
+    one list (`list_of_tail`). A person is one per list: the same person in two lists is two
+    listed persons, each list found in the register on its own."""
+    persons_of: list[dict[str, int]] = [{} for _list in range(lists)]  # per list: key → index
+    person_of_tail, person_ids = [], {}  # global person id per tail; (list, index) → id
+    codes_of: list[dict[str, int]] = [{} for _list in range(lists)]  # per list: code → index
+    location_of_tail, location_ids = [], {}
+    for tail, index in zip(tails, list_of_tail, strict=True):
+        code, family, given, born, nationality = tail[:5]
         bsn = tail[9]
-        match_key = person_match_key(
+        key = bsn or person_match_key(
             family_name=family, given_names=given, date_of_birth=born, nationality=nationality
         )
-        person_of_tail.append(keys.setdefault(bsn or match_key, len(keys)))
-    codes = sorted({tail[0] for tail in tails})
-    code_index = {code: i for i, code in enumerate(codes)}
+        local = persons_of[index].setdefault(key, len(persons_of[index]))
+        person_of_tail.append(person_ids.setdefault((index, local), len(person_ids)))
+        codes_of[index].setdefault(code, 0)
+        location_of_tail.append(location_ids.setdefault((index, code), len(location_ids)))
     lookup = pl.DataFrame(
         {
             "tail": range(len(tails)),
             "person": person_of_tail,
-            "location": [code_index[tail[0]] for tail in tails],
+            "location": location_of_tail,
         },
         schema={"tail": pl.UInt32, "person": pl.UInt32, "location": pl.UInt32},
     )
@@ -196,18 +234,21 @@ def _collapse(frame: pl.DataFrame, tails: list[tuple]) -> Submission:
     )
     occupancy = frame.group_by("location", "night").agg(persons=pl.col("person").n_unique())
 
-    persons: list[ListedPerson | None] = [None] * len(keys)
+    # Back to each list: its persons by index, its location codes.
+    list_of_person = [index for index, _local in person_ids]
+    local_of_person = [local for _index, local in person_ids]
+    list_of_location = [index for index, _code in location_ids]
+    code_of_location = [code for _index, code in location_ids]
+    persons: list[list[ListedPerson | None]] = [[None] * len(p) for p in persons_of]
     for person, first_tail, first_row, latest_tail in per_person.iter_rows():
         tail = tails[first_tail]
         bsn = tail[9]
-        persons[person] = ListedPerson(
-            key=bsn
-            or person_match_key(
-                family_name=tail[1], given_names=tail[2], date_of_birth=tail[3], nationality=tail[4]
-            ),
-            match_key=person_match_key(
-                family_name=tail[1], given_names=tail[2], date_of_birth=tail[3], nationality=tail[4]
-            ),
+        match_key = person_match_key(
+            family_name=tail[1], given_names=tail[2], date_of_birth=tail[3], nationality=tail[4]
+        )
+        persons[list_of_person[person]][local_of_person[person]] = ListedPerson(
+            key=bsn or match_key,
+            match_key=match_key,
             family_name=tail[1],
             given_names=tail[2],
             date_of_birth=tail[3],
@@ -220,13 +261,13 @@ def _collapse(frame: pl.DataFrame, tails: list[tuple]) -> Submission:
             registration=tails[latest_tail][11],
             first_row=first_row,
         )
-    listed_runs = []
+    listed_runs: list[list[ListedRun]] = [[] for _list in range(lists)]
     for person, location, _run, check_in, check_out, row, latest_tail in runs.iter_rows():
         latest = tails[latest_tail]
-        listed_runs.append(
+        listed_runs[list_of_person[person]].append(
             ListedRun(
-                person=person,
-                location_code=codes[location],
+                person=local_of_person[person],
+                location_code=code_of_location[location],
                 check_in=check_in,
                 check_out=check_out,
                 row=row,
@@ -235,22 +276,34 @@ def _collapse(frame: pl.DataFrame, tails: list[tuple]) -> Submission:
                 expected_departure=latest[12],
             )
         )
-    return Submission(
-        rows=frame.height,
-        persons=persons,
-        runs=listed_runs,
-        occupancy={
-            (codes[location], night): count for location, night, count in occupancy.iter_rows()
-        },
-        frame=frame.select(
-            "person",
-            pl.col("location").replace_strict(
-                range(len(codes)), codes, return_dtype=pl.String, default=None
-            ),
-            "night",
-            "row",
+    counts: list[dict[tuple[str, date], int]] = [{} for _list in range(lists)]
+    for location, night, count in occupancy.iter_rows():
+        counts[list_of_location[location]][(code_of_location[location], night)] = count
+    rows = frame.select(
+        pl.col("person")
+        .replace_strict(range(len(person_ids)), list_of_person, return_dtype=pl.UInt32)
+        .alias("list"),
+        pl.col("person").replace_strict(
+            range(len(person_ids)), local_of_person, return_dtype=pl.UInt32
         ),
+        pl.col("location").replace_strict(
+            range(len(location_ids)), code_of_location, return_dtype=pl.String
+        ),
+        "night",
+        "row",
     )
+    frames = rows.partition_by("list", as_dict=True, include_key=False)
+    empty = rows.drop("list").clear()
+    return [
+        Submission(
+            rows=frames.get((index,), empty).height,
+            persons=persons[index],
+            runs=listed_runs[index],
+            occupancy=counts[index],
+            frame=frames.get((index,), empty),
+        )
+        for index in range(lists)
+    ]
 
 
 # --- the columnar path ---------------------------------------------------------------------
@@ -258,6 +311,15 @@ def _collapse(frame: pl.DataFrame, tails: list[tuple]) -> Submission:
 
 def _columnar_read(data: bytes, *, today: date) -> Submission | None:
     """The Submission of a plain, problem-free CSV list; None when the row reader must look."""
+    prepared = _columnar_prepare(data)
+    if prepared is None:
+        return None
+    delimiter, header_line, body = prepared
+    return _columnar_many([body], delimiter=delimiter, header_line=header_line, today=today)[0]
+
+
+def _columnar_prepare(data: bytes) -> tuple[str, str, bytes] | None:
+    """(delimiter, header line, the rows as UTF-8) of a list the columnar path may read."""
     if data.startswith(b"PK\x03\x04"):
         return None
     text = _utf8(data)
@@ -272,61 +334,89 @@ def _columnar_read(data: bytes, *, today: date) -> Submission | None:
     delimiter = max(counts, key=counts.__getitem__)
     if not counts[delimiter]:
         return None
+    return delimiter, header_line, body[header_end + 1 :]
+
+
+def _columnar_many(
+    bodies: list[bytes], *, delimiter: str, header_line: str, today: date
+) -> list[Submission | None]:
+    """The Submissions of lists with one header, read as one; None for a list with anything
+    unusual (the row reader then looks at it alone)."""
     builder = _Builder(today=today)
     header = next(csv.reader([header_line], delimiter=delimiter))
     if not builder.header_read(header) or builder.problems or builder.nameless:
-        return None
+        return [None] * len(bodies)
+    lines = [body.count(b"\n") + 1 for body in bodies]
     try:
         raw = pl.read_csv(
-            io.BytesIO(body),
+            io.BytesIO(b"\n".join(bodies)),
             has_header=False,
-            skip_rows=1,
             separator=delimiter,
             quote_char=None,
             infer_schema=False,
             empty_string_is_null=False,
         )
     except (pl.exceptions.PolarsError, ValueError):
-        return None  # ragged rows, for example: the row reader says where
-    if raw.width != builder.width or raw.height == 0:
-        return None
+        raw = None  # ragged rows, for example: the row reader says where
+    if raw is None or raw.width != builder.width or raw.height != sum(lines):
+        if len(bodies) == 1:
+            return [None]
+        # One list spoils the read: each list on its own, to find which.
+        return [
+            _columnar_many([body], delimiter=delimiter, header_line=header_line, today=today)[0]
+            for body in bodies
+        ]
     names = raw.columns
     blank = pl.all_horizontal(pl.col(name).str.strip_chars() == "" for name in names)
-    raw = raw.with_row_index("row", offset=2).filter(~blank)
-    if raw.height == 0:
-        return None
+    raw = (
+        raw.with_columns(
+            pl.concat(
+                [pl.repeat(i, n, dtype=pl.UInt32, eager=True) for i, n in enumerate(lines)]
+            ).alias("list")
+        )
+        .with_columns(row=pl.int_range(2, pl.len() + 2, dtype=pl.UInt32).over("list"))
+        .filter(~blank)
+    )
     tail_columns = [
         pl.col(names[builder.index[column]]) if column in builder.index else pl.lit("")
         for column in _TAIL_COLUMNS
     ]
     grouped = (
         raw.select(
+            "list",
             pl.col(names[builder.index["night"]]).alias("night_text"),
             "row",
             *(expression.alias(f"t{i}") for i, expression in enumerate(tail_columns)),
         )
-        .group_by([f"t{i}" for i in range(len(tail_columns))], maintain_order=True)
+        .group_by(["list", *(f"t{i}" for i in range(len(tail_columns)))], maintain_order=True)
         .agg("night_text", "row")
     )
 
-    tails = []
-    identities: list[int | None] = []
-    for values in grouped.select(f"t{i}" for i in range(len(tail_columns))).iter_rows():
-        checked, problems, identity = builder._tail_check(values)
+    # Each distinct combination of values checked once (the same in two lists: once).
+    unusable: set[int] = {i for i, n in enumerate(lines) if n == 0}
+    checked: dict[tuple, tuple] = {}
+    tails, identities, list_of_tail = [], [], []
+    for index, *values in grouped.select(
+        "list", *(f"t{i}" for i in range(len(tail_columns)))
+    ).iter_rows():
+        values = tuple(values)
+        result = checked.get(values)
+        if result is None:
+            result = checked[values] = builder._tail_check(values)
+        tail, problems, identity = result
         if problems or identity is None:
-            return None
-        tails.append(checked)
-        identities.append(identity)
-    night_texts = grouped["night_text"].explode().unique().to_list()
-    nights = {}
-    for night_text in night_texts:
+            unusable.add(index)
+        tails.append(tail)
+        identities.append(identity if identity is not None else 0)
+        list_of_tail.append(index)
+    nights: dict[str, date | None] = {}
+    for night_text in grouped["night_text"].explode().unique().to_list():
         night, problem, _params = builder._night_check(night_text)
-        if problem is not None:
-            return None
-        nights[night_text] = night
+        nights[night_text] = night if problem is None else None
     frame = (
         grouped.select(
             pl.int_range(pl.len(), dtype=pl.UInt32).alias("tail"),
+            "list",
             pl.Series("identity", identities, dtype=pl.UInt32),
             "night_text",
             "row",
@@ -339,16 +429,40 @@ def _columnar_read(data: bytes, *, today: date) -> Submission | None:
             pl.col("row").cast(pl.UInt32),
         )
     )
-    # The checks that the row reader makes across a row: the expected departure not before
-    # the night, and a person not twice on one night. Any such problem: the row reader reports.
-    departures = pl.Series("departure", [tail[12] for tail in tails], dtype=pl.Date)  # index = tail
-    earliest = frame.group_by("tail").agg(pl.col("night").min()).sort("tail")
+    # A night that is not a night; and the checks the row reader makes across a row: the
+    # expected departure not before the night, a person not twice on one night. Any such
+    # problem: the row reader reports it.
+    unusable.update(frame.filter(pl.col("night").is_null())["list"].unique().to_list())
+    departures = pl.Series("departure", [tail[12] for tail in tails], dtype=pl.Date)
+    earliest = frame.group_by("tail", "list").agg(pl.col("night").min())
     before = earliest.with_columns(departure=departures.gather(earliest["tail"])).filter(
         pl.col("departure") < pl.col("night")
     )
-    if before.height or frame.select(pl.struct("identity", "night").is_duplicated().any()).item():
-        return None
-    return _collapse(frame.select("tail", "night", "row"), tails)
+    unusable.update(before["list"].unique().to_list())
+    twice = frame.filter(pl.struct("list", "identity", "night").is_duplicated())
+    unusable.update(twice["list"].unique().to_list())
+
+    usable = [index for index in range(len(bodies)) if index not in unusable]
+    if not usable:
+        return [None] * len(bodies)
+    position = {index: i for i, index in enumerate(usable)}
+    keep = [index in position for index in list_of_tail]
+    kept_tails = [tail for tail, k in zip(tails, keep, strict=True) if k]
+    renumber = list(accumulate(keep, initial=0))[:-1]  # old tail index → new, where kept
+    frame = frame.filter(pl.col("list").is_in(usable)).select(
+        pl.col("tail").replace_strict(range(len(tails)), renumber, return_dtype=pl.UInt32),
+        "night",
+        "row",
+    )
+    submissions = _collapse(
+        frame,
+        kept_tails,
+        [position[index] for index, k in zip(list_of_tail, keep, strict=True) if k],
+        lists=len(usable),
+    )
+    return [
+        submissions[position[index]] if index in position else None for index in range(len(bodies))
+    ]
 
 
 def _utf8(data: bytes) -> bytes | None:

@@ -11,26 +11,33 @@ from django.db import migrations
 BATCH = 5_000
 
 
-def backfill(apps, schema_editor):
+def profile_counts(stays, *, covered) -> Counter:
+    """(location id, night, registration, group) → persons, for the covered (location, night)
+    pairs, from (location id, check-in, check-out, registration, nationality) of stays."""
     from welkom.register.countries import nationality_group
 
-    occupancy = apps.get_model("register", "Occupancy")
-    profile = apps.get_model("register", "OccupancyProfile")
-    stay = apps.get_model("register", "Stay")
-    if profile.objects.exists() or not occupancy.objects.exists():
-        return
-    covered = set(occupancy.objects.values_list("location_id", "night"))
     counts: Counter = Counter()
-    rows = stay.objects.values_list(
-        "location_id", "check_in", "check_out", "person__registration", "person__nationality"
-    )
-    for location_id, check_in, check_out, registration, nationality in rows.iterator():
+    for location_id, check_in, check_out, registration, nationality in stays:
         group = nationality_group(nationality)
         night = check_in
         while night < check_out:
             if (location_id, night) in covered:
                 counts[(location_id, night, registration, group)] += 1
             night += timedelta(days=1)
+    return counts
+
+
+def backfill(apps, schema_editor):
+    occupancy = apps.get_model("register", "Occupancy")
+    profile = apps.get_model("register", "OccupancyProfile")
+    stay = apps.get_model("register", "Stay")
+    if profile.objects.exists() or not occupancy.objects.exists():
+        return
+    covered = set(occupancy.objects.values_list("location_id", "night"))
+    rows = stay.objects.values_list(
+        "location_id", "check_in", "check_out", "person__registration", "person__nationality"
+    )
+    counts = profile_counts(rows.iterator(), covered=covered)
     items = [
         profile(
             location_id=location_id,

@@ -9,17 +9,19 @@ applied or none of it, and every problem is reported with row, column and value.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
+import polars as pl
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from welkom.core.bulk import rows_insert
+from welkom.core.bulk import ids_table, in_table, rows_delete, rows_insert, temporary_table
 from welkom.housing.models import Location
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
@@ -28,7 +30,7 @@ from welkom.register.models import NightListImport, Occupancy, OccupancyProfile,
 from welkom.register.night_lists import Problem
 from welkom.register.rules import gettext_noop
 from welkom.register.services.signals import signals_refresh
-from welkom.register.submissions import Submission, submission_read
+from welkom.register.submissions import Submission, submissions_read
 
 NIGHT_REGISTER = "night-register"
 ONE_DAY = timedelta(days=1)
@@ -149,6 +151,17 @@ def _first_common_night(a: Span, b: Span) -> date | None:
     return start if start < min(a[1], b[1]) else None
 
 
+@dataclass
+class _Part:
+    """One night list of an import: who sent it, its record, what it says, what it did."""
+
+    provider: object
+    record: NightListImport
+    submission: Submission | None
+    summary: ImportSummary
+    submitted_by: object = None
+
+
 def night_list_import(
     *,
     provider,
@@ -157,61 +170,16 @@ def night_list_import(
     source: str,
     submitted_by=None,
     today: date | None = None,
-    refresh_signals: bool = True,
 ) -> tuple[NightListImport, ImportSummary]:
     """Read, check and apply a provider's night list; one transaction, one tracked import.
 
     The import record and the raw file are kept whatever the outcome, for audit, until
     retention removes them; the stays change only when the whole list is accepted. The
-    signals of the list's persons and locations are refreshed at once, unless the caller
-    refreshes them itself (`night_lists_import`, for several lists).
+    signals of the list's persons and locations are refreshed at once.
     """
-    today = today or timezone.localdate()
-    record = NightListImport(
-        provider=provider,
-        submitted_by=submitted_by if getattr(submitted_by, "pk", None) else None,
-        source=source,
-        filename=filename[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        status=NightListImport.Status.REJECTED,
-    )
-    record.raw.save(
-        f"{record.sha256[:16]}-{filename.rsplit('/', 1)[-1][-80:]}", ContentFile(data), save=False
-    )
-    record.save()
-    submission, problems = submission_read(data, filename=filename, today=today)
-    summary = ImportSummary(rows=submission.rows if submission else 0, problems=problems)
-    if submission is not None:
-        try:
-            with transaction.atomic():
-                _apply(
-                    provider=provider,
-                    submission=submission,
-                    summary=summary,
-                    record=record,
-                    submitted_by=submitted_by,
-                )
-                if summary.problems:
-                    raise _Rejected
-                # The people and places of this list get their signals now, not tomorrow.
-                if refresh_signals and _changed(summary):
-                    signals_refresh(
-                        on=today,
-                        person_ids=sorted(summary.person_ids),
-                        location_ids=sorted(summary.location_ids),
-                    )
-        except _Rejected:
-            pass
-    if summary.problems:
-        record.status = NightListImport.Status.REJECTED
-    elif _changed(summary):
-        record.status = NightListImport.Status.APPLIED
-    else:
-        record.status = NightListImport.Status.UNCHANGED
-    record.counts = summary.as_dict()
-    record.problems = _problems_as_json(summary.problems)
-    record.save(update_fields=["status", "counts", "problems"])
-    return record, summary
+    return night_lists_import(
+        [(provider, data, filename)], source=source, submitted_by=submitted_by, today=today
+    )[0]
 
 
 def night_lists_import(
@@ -222,36 +190,106 @@ def night_lists_import(
     today: date | None = None,
     after_each: Callable[[NightListImport, ImportSummary], None] | None = None,
 ) -> list[tuple[NightListImport, ImportSummary]]:
-    """Several night lists, each (provider, data, filename) its own submission as in
-    `night_list_import`, with the signals refreshed once at the end for all the persons and
-    locations that changed: a month sent as daily files, or many providers' files at once."""
+    """Several night lists, each (provider, data, filename) its own submission: accepted or
+    refused as a whole, with its own record, counts and problems (ADR 0005).
+
+    Lists about different locations are applied together, in one transaction and one pass
+    over the register (ADR 0009): a month sent by every provider at once costs one write of
+    each table, not one per file. When they cannot be (two lists about one location, or any
+    problem at all), each list is applied on its own, in order, so that every problem is
+    reported against the list that has it, exactly as if the lists had come one by one.
+    The signals are refreshed once at the end for the persons and locations that changed.
+    """
     today = today or timezone.localdate()
-    results = []
-    person_ids: set[int] = set()
-    location_ids: set[int] = set()
-    for provider, data, filename in lists:
-        record, summary = night_list_import(
-            provider=provider,
-            data=data,
-            filename=filename,
-            source=source,
-            submitted_by=submitted_by,
-            today=today,
-            refresh_signals=False,
-        )
-        if record.status == NightListImport.Status.APPLIED:
-            person_ids |= summary.person_ids
-            location_ids |= summary.location_ids
-        results.append((record, summary))
-        if after_each is not None:  # progress for a long batch
-            after_each(record, summary)
+    parts = _parts_read(lists, source=source, submitted_by=submitted_by, today=today)
+    ready = [part for part in parts if not part.summary.problems]
+    if not (len(ready) > 1 and _apply_together(ready)):
+        for part in ready:
+            _apply_alone(part)
+    for part in parts:
+        part.record.status = _status(part.summary)
+        part.record.counts = part.summary.as_dict()
+        part.record.problems = _problems_as_json(part.summary.problems)
+    NightListImport.objects.bulk_update(
+        [part.record for part in parts], ["status", "counts", "problems"], batch_size=500
+    )
+    if after_each is not None:  # progress, for a caller that reports it
+        for part in parts:
+            after_each(part.record, part.summary)
+    applied = [part for part in parts if part.record.status == NightListImport.Status.APPLIED]
+    person_ids = set().union(*(part.summary.person_ids for part in applied))
+    location_ids = set().union(*(part.summary.location_ids for part in applied))
+    # The people and places of these lists get their signals now, not tomorrow.
     if len(person_ids) > EVERYONE_FROM:
         # Most of the register changed: refreshing everyone's signals reads the same rows
         # without lists of a hundred thousand ids in every query.
         signals_refresh(on=today)
     elif person_ids or location_ids:
         signals_refresh(on=today, person_ids=sorted(person_ids), location_ids=sorted(location_ids))
-    return results
+    return [(part.record, part.summary) for part in parts]
+
+
+def _parts_read(lists, *, source: str, submitted_by, today: date) -> list[_Part]:
+    """A record (with the raw file) and a reading of every list; nothing applied yet."""
+    lists = list(lists)
+    read = submissions_read([(data, filename) for _provider, data, filename in lists], today=today)
+    parts = []
+    for (provider, data, filename), (submission, problems) in zip(lists, read, strict=True):
+        record = NightListImport(
+            provider=provider,
+            submitted_by=submitted_by if getattr(submitted_by, "pk", None) else None,
+            source=source,
+            filename=filename[:255],
+            sha256=hashlib.sha256(data).hexdigest(),
+            status=NightListImport.Status.REJECTED,
+        )
+        record.raw.save(
+            f"{record.sha256[:16]}-{filename.rsplit('/', 1)[-1][-80:]}",
+            ContentFile(data),
+            save=False,
+        )
+        summary = ImportSummary(rows=submission.rows if submission else 0, problems=problems)
+        parts.append(_Part(provider, record, submission, summary, submitted_by))
+    NightListImport.objects.bulk_create([part.record for part in parts])
+    return parts
+
+
+def _apply_together(parts: list[_Part]) -> bool:
+    """Apply lists about different locations in one transaction; False (and nothing changed)
+    when they share a location or any of them has a problem."""
+    codes = [
+        {(part.provider.pk, run.location_code) for run in part.submission.runs} for part in parts
+    ]
+    if sum(len(c) for c in codes) != len(set().union(*codes)):
+        return False
+    try:
+        with transaction.atomic():
+            _apply(parts)
+            if any(part.summary.problems for part in parts):
+                raise _Rejected
+    except (_Rejected, IntegrityError):
+        for part in parts:  # counted for nothing: they are applied one by one next
+            part.summary = ImportSummary(rows=part.summary.rows)
+        return False
+    return True
+
+
+def _apply_alone(part: _Part) -> None:
+    try:
+        with transaction.atomic():
+            _apply([part])
+            if part.summary.problems:
+                raise _Rejected
+    except _Rejected:
+        pass
+
+
+def _status(summary: ImportSummary) -> str:
+    if summary.problems:
+        return NightListImport.Status.REJECTED
+    if _changed(summary):
+        return NightListImport.Status.APPLIED
+    return NightListImport.Status.UNCHANGED
 
 
 def _changed(summary: ImportSummary) -> bool:
@@ -270,60 +308,48 @@ class _Rejected(Exception):
     """Rolls back the submission's writes; the problems are in the summary."""
 
 
-def _apply(*, provider, submission: Submission, summary: ImportSummary, record, submitted_by):
-    locations = {loc.code: loc for loc in Location.objects.filter(provider=provider)}
-    unknown: dict[str, int] = {}
-    for run in submission.runs:
-        if run.location_code not in locations:
-            unknown[run.location_code] = min(run.row, unknown.get(run.location_code, run.row))
-    for code, row in sorted(unknown.items(), key=lambda item: item[1]):
-        summary.problems.append(
-            _problem(
-                row,
-                "location_code",
-                code,
-                gettext_noop("Location code %(code)s is not one of your locations."),
-                code=code,
-            )
-        )
-    if summary.problems:
+def _apply(parts: list[_Part]) -> None:
+    """Apply the lists' submissions in one pass, within the caller's transaction. Each list's
+    counts and problems go in its own summary; the caller rolls back on any problem."""
+    location_of = _locations_resolve(parts)  # per part: location code → location id
+    if any(part.summary.problems for part in parts):
         return
+    person_ids, registration_of = _persons_resolve(parts)
 
-    person_ids = _persons_resolve(submission, summary=summary)
-    if summary.problems:
-        return
-
-    # What the submission says: per (person, location) these nights, and per location
-    # exactly these nights covered (whoever is not listed on a covered night was not there).
+    # What the lists say: per (person, location) these nights, and per location exactly these
+    # nights covered (whoever is not listed on a covered night was not there). Every
+    # location belongs to one list (`_apply_together`), which is the part it is counted for.
     submitted: dict[tuple[int, int], list[Span]] = defaultdict(list)
     latest: dict[tuple[int, int], tuple[str, str, date | None]] = {}
-    for run in submission.runs:
-        key = (person_ids[run.person], locations[run.location_code].pk)
-        submitted[key].append((run.check_in, run.check_out))
-        latest[key] = (run.room, run.employer_kvk, run.expected_departure)
     covered_nights: dict[int, list[Span]] = defaultdict(list)
-    for code, night in submission.occupancy:
-        covered_nights[locations[code].pk].append((night, night + ONE_DAY))
+    part_of: dict[int, int] = {}  # location id → index of its part
+    occupancy: dict[tuple[int, date], int] = {}
+    for index, part in enumerate(parts):
+        submission, ids, locations = part.submission, person_ids[index], location_of[index]
+        for run in submission.runs:
+            key = (ids[run.person], locations[run.location_code])
+            submitted[key].append((run.check_in, run.check_out))
+            latest[key] = (run.room, run.employer_kvk, run.expected_departure)
+        for (code, night), persons in submission.occupancy.items():
+            covered_nights[locations[code]].append((night, night + ONE_DAY))
+            part_of[locations[code]] = index
+            occupancy[(locations[code], night)] = persons
+        part.summary.nights = submission.nights
+        part.summary.persons = len(set(ids))
+        part.summary.person_ids = set(ids)
+        part.summary.location_ids = set(locations.values())
     covered = {location_id: _merged(spans) for location_id, spans in covered_nights.items()}
-    summary.nights = submission.nights
-    summary.persons = len(set(person_ids))
-    first = min(night for _code, night in submission.occupancy)
-    last = max(night for _code, night in submission.occupancy)
-    location_ids = set(covered)
-    persons_listed = set(person_ids)
+    first = min(night for _location, night in occupancy)
+    last = max(night for _location, night in occupancy)
+    persons_listed = set().union(*(part.summary.person_ids for part in parts))
 
-    # The stays that the submission can touch: at its locations, or of its persons, near its nights.
-    existing = list(
-        Stay.internal.filter(check_in__lte=last + ONE_DAY, check_out__gte=first)
-        .filter(Q(location_id__in=location_ids) | Q(person_id__in=persons_listed))
-        .select_related("location__provider")
-    )
-    _conflicts_check(existing, submitted, covered, submission, person_ids, locations, summary)
-    if summary.problems:
+    existing = _stays_near(set(covered), persons_listed, first=first, last=last)
+    _conflicts_check(existing, submitted, covered, parts, person_ids, location_of, part_of)
+    if any(part.summary.problems for part in parts):
         return
 
-    # Keep the nights of existing stays that the submission does not cover; add what it lists.
-    touched_old = [s for s in existing if s.location_id in location_ids]
+    # Keep the nights of existing stays that the lists do not cover; add what they list.
+    touched_old = [s for s in existing if s.location_id in covered]
     kept: dict[tuple[int, int], list[_Interval]] = defaultdict(list)
     for stay in touched_old:
         for check_in, check_out in _minus(
@@ -357,216 +383,191 @@ def _apply(*, provider, submission: Submission, summary: ImportSummary, record, 
                 )
             new.add(_Interval(person_id, location_id, span[0], span[1], *attributes))
 
-    old = {
-        _Interval(
-            s.person_id,
-            s.location_id,
-            s.check_in,
-            s.check_out,
-            s.room,
-            s.employer_kvk,
-            s.expected_departure,
-        ): s.pk
-        for s in touched_old
+    old = {_Interval(*stay[1:]): stay.pk for stay in touched_old}
+    old_by_part: list[set[_Interval]] = [set() for _part in parts]
+    new_by_part: list[set[_Interval]] = [set() for _part in parts]
+    for interval in old:
+        old_by_part[part_of[interval.location_id]].add(interval)
+    for interval in new:
+        new_by_part[part_of[interval.location_id]].add(interval)
+    for part, part_old, part_new in zip(parts, old_by_part, new_by_part, strict=True):
+        _count_changes(part_old, part_new, part.summary)
+    record_of = [part.record.pk for part in parts]
+    rows_delete(Stay, [pk for interval, pk in old.items() if interval not in new])
+    rows_insert(
+        Stay,
+        STAY_COLUMNS,
+        [
+            (
+                i.person_id,
+                i.location_id,
+                i.check_in,
+                i.check_out,
+                i.room,
+                i.employer_kvk,
+                i.expected_departure,
+                record_of[part_of[i.location_id]],
+            )
+            for i in new
+            if i not in old
+        ],
+    )
+
+    for location_id, _night in _occupancy_write(occupancy):
+        parts[part_of[location_id]].summary.occupancy_changed += 1
+    _profile_write(parts, person_ids, location_of, registration_of, covered)
+    for part in parts:
+        submitted_by = part.submitted_by
+        processing_log_write(
+            processing=Processing.by(
+                submitted_by,
+                activity=NIGHT_REGISTER,
+                action=Entry.Action.UPDATE,
+                organisation=part.provider,
+            )
+            if getattr(submitted_by, "is_authenticated", False)
+            else Processing(
+                activity=NIGHT_REGISTER, action=Entry.Action.UPDATE, organisation=part.provider
+            ),
+            subject_type="person",
+            subject_ids=sorted(part.summary.person_ids),
+            object_type="stay",
+        )
+
+
+def _locations_resolve(parts: list[_Part]) -> list[dict[str, int]]:
+    """Per part, its location codes' ids; a code that is not the provider's is a problem."""
+    ids = {
+        (provider_id, code): pk
+        for pk, provider_id, code in Location.objects.filter(
+            provider__in={part.provider.pk for part in parts}
+        ).values_list("pk", "provider_id", "code")
     }
-    _count_changes(set(old), new, summary)
-    if set(old) != new:
-        Stay.internal.filter(
-            pk__in=[pk for interval, pk in old.items() if interval not in new]
-        ).delete()
-        rows_insert(
-            Stay,
-            STAY_COLUMNS,
-            [
-                (
-                    i.person_id,
-                    i.location_id,
-                    i.check_in,
-                    i.check_out,
-                    i.room,
-                    i.employer_kvk,
-                    i.expected_departure,
-                    record.pk,
-                )
-                for i in new
-                if i not in old
-            ],
-        )
-
-    summary.occupancy_changed = _occupancy_write(
-        {
-            (locations[code].pk, night): count
-            for (code, night), count in submission.occupancy.items()
-        }
-    )
-    _profile_write(submission, person_ids, locations)
-    summary.person_ids, summary.location_ids = persons_listed, location_ids
-    processing_log_write(
-        processing=Processing.by(
-            submitted_by, activity=NIGHT_REGISTER, action=Entry.Action.UPDATE, organisation=provider
-        )
-        if getattr(submitted_by, "is_authenticated", False)
-        else Processing(activity=NIGHT_REGISTER, action=Entry.Action.UPDATE, organisation=provider),
-        subject_type="person",
-        subject_ids=sorted(persons_listed),
-        object_type="stay",
-    )
-
-
-def _persons_resolve(submission: Submission, *, summary: ImportSummary) -> list[int]:
-    """Person ids, by index in the submission: found by BSN when the list gives one, else by
-    normalised name, birth date and nationality; created when not found."""
-    listed = submission.persons
-    by_bsn = {p.bsn for p in listed if p.bsn}
-    match_keys = {p.match_key for p in listed}
-    known = Person.internal.filter(Q(bsn__in=by_bsn) | Q(match_key__in=match_keys)).values_list(
-        "pk", "bsn", "match_key", "registration"
-    )
-    found_by_bsn: dict[str, int] = {}
-    by_match_key: dict[str, list[int]] = defaultdict(list)
-    registration_of: dict[int, str] = {}
-    for pk, bsn, match_key, registration in known:
-        if bsn:
-            found_by_bsn[bsn] = pk
-        by_match_key[match_key].append(pk)
-        registration_of[pk] = registration
-    ids: list[int | None] = [None] * len(listed)
-    to_create: list[tuple[int, Person]] = []
-    for index, person in enumerate(listed):
-        if person.bsn and person.bsn in found_by_bsn:
-            ids[index] = found_by_bsn[person.bsn]
-            continue
-        candidates = by_match_key.get(person.match_key, [])
-        if person.bsn and candidates:
-            # A BSN now, for a person known by name only: the same person, who got a BSN.
-            ids[index] = candidates[0]
-            Person.internal.filter(pk=candidates[0], bsn="").update(bsn=person.bsn)
-        elif not person.bsn and candidates:
-            ids[index] = candidates[0]
-        else:
-            to_create.append(
-                (
-                    index,
-                    Person(
-                        family_name=person.family_name,
-                        given_names=person.given_names,
-                        date_of_birth=person.date_of_birth,
-                        nationality=person.nationality,
-                        home_place=person.home_place,
-                        home_country=person.home_country,
-                        document_type=person.document_type,
-                        document_number=person.document_number,
-                        bsn=person.bsn,
-                        registration=person.registration or "unknown",
-                        match_key=person.match_key,
-                    ),
-                )
-            )
-    _persons_create(to_create, ids)
-    summary.persons_created = len(to_create)
-    by_registration: dict[str, list[int]] = defaultdict(list)
-    for index, person in enumerate(listed):
-        pk = ids[index]
-        if (
-            person.registration
-            and pk in registration_of
-            and registration_of[pk] != person.registration
-        ):
-            by_registration[person.registration].append(pk)
-    for registration, pks in by_registration.items():
-        Person.internal.filter(pk__in=pks).update(registration=registration)
-    return ids
-
-
-def _persons_create(to_create: list[tuple[int, Person]], ids: list[int | None]) -> None:
-    if connection.vendor == "postgresql":
-        now = timezone.now()
-        pks = rows_insert(
-            Person,
-            PERSON_COLUMNS,
-            [
-                tuple(now if name == "created_at" else getattr(p, name) for name in PERSON_COLUMNS)
-                for _index, p in to_create
-            ],
-            returning="id",
-        )
-    else:  # SQLite returns the new ids from bulk_create
-        pks = [
-            p.pk for p in Person.internal.bulk_create([p for _i, p in to_create], batch_size=2000)
-        ]
-    for (index, _person), pk in zip(to_create, pks, strict=True):
-        ids[index] = pk
-
-
-def _conflicts_check(existing, submitted, covered, submission, person_ids, locations, summary):
-    """Nobody in two places on one night: not within the list, not against other lists."""
-    code_of = {loc.pk: code for code, loc in locations.items()}
-    indices_of: dict[int, list[int]] = defaultdict(list)  # two listed persons may be one person
-    for index, pk in enumerate(person_ids):
-        indices_of[pk].append(index)
-    listed = submission.persons
-    spans_of: dict[int, list[tuple[Span, int]]] = defaultdict(list)  # person → (span, location)
-    for (person_id, location_id), spans in submitted.items():
-        for span in spans:
-            spans_of[person_id].append((span, location_id))
-    for person_id, spans in spans_of.items():
-        spans.sort()
-        reach: tuple[Span, int] | None = None  # the span reaching furthest so far
-        for span, location_id in spans:
-            night = _first_common_night(reach[0], span) if reach else None
-            if night is not None and reach[1] != location_id:
-                person = listed[indices_of[person_id][0]]
-                here = code_of[location_id]
-                summary.problems.append(
-                    _problem(
-                        submission.row_at(indices_of[person_id], night, here),
-                        "location_code",
-                        here,
-                        gettext_noop(
-                            "%(name)s is listed at %(here)s and at %(there)s on the night of %(night)s."
-                        ),
-                        name=f"{person.given_names} {person.family_name}",
-                        here=here,
-                        there=code_of[reach[1]],
-                        night=night.isoformat(),
-                    )
-                )
-            if reach is None or span[1] > reach[0][1]:
-                reach = (span, location_id)
-    for stay in existing:
-        pieces = _minus((stay.check_in, stay.check_out), covered.get(stay.location_id, []))
-        for span, location_id in spans_of.get(stay.person_id, []):
-            if location_id == stay.location_id:
-                continue
-            night = next(
-                (n for piece in pieces if (n := _first_common_night(piece, span)) is not None),
-                None,
-            )
-            if night is None:
-                continue
-            person = listed[indices_of[stay.person_id][0]]
-            here = code_of[location_id]
-            place = (
-                stay.location.code
-                if stay.location.provider_id == locations[here].provider_id
-                else f"{stay.location.street} {stay.location.number}, {stay.location.municipality}"
-            )
-            summary.problems.append(
+    resolved = []
+    for part in parts:
+        locations, unknown = {}, {}
+        for run in part.submission.runs:
+            pk = ids.get((part.provider.pk, run.location_code))
+            if pk is not None:
+                locations[run.location_code] = pk
+            else:
+                unknown[run.location_code] = min(run.row, unknown.get(run.location_code, run.row))
+        for code, row in sorted(unknown.items(), key=lambda item: item[1]):
+            part.summary.problems.append(
                 _problem(
-                    submission.row_at(indices_of[stay.person_id], night, here),
+                    row,
                     "location_code",
-                    here,
-                    gettext_noop(
-                        "%(name)s already stayed at %(there)s on the night of %(night)s, "
-                        "so cannot have slept at %(here)s."
-                    ),
-                    name=f"{person.given_names} {person.family_name}",
-                    here=here,
-                    there=place,
-                    night=night.isoformat(),
+                    code,
+                    gettext_noop("Location code %(code)s is not one of your locations."),
+                    code=code,
                 )
             )
-            break
+        resolved.append(locations)
+    return resolved
+
+
+class _Stay(NamedTuple):
+    pk: int
+    person_id: int
+    location_id: int
+    check_in: date
+    check_out: date
+    room: str
+    employer_kvk: str
+    expected_departure: date | None
+
+
+def _stays_near(location_ids: set[int], person_ids: set[int], *, first: date, last: date):
+    """The stays the lists can touch: at their locations, or of their persons, near their nights."""
+    with ids_table(location_ids) as locations, ids_table(person_ids) as persons:
+        return [
+            _Stay(*row)
+            for row in Stay.internal.filter(check_in__lte=last + ONE_DAY, check_out__gte=first)
+            .filter(Q(location_id__in=in_table(locations)) | Q(person_id__in=in_table(persons)))
+            .values_list(*_Stay._fields)
+        ]
+
+
+def _persons_resolve(parts: list[_Part]) -> tuple[list[list[int]], dict[int, str]]:
+    """Person ids, per part by index in its submission, and the registration of each.
+
+    Found by BSN when the list gives one, else by normalised name, birth date and
+    nationality; created when not found. The lists are read in order, as if they came one
+    by one: a person new in the first list is found, not created again, in the second."""
+    values = set()
+    for part in parts:
+        for person in part.submission.persons:
+            values.add(person.match_key)
+            if person.bsn:
+                values.add(person.bsn)
+    with temporary_table([("value", "text")], ((value,) for value in values)) as table:
+        known = Person.internal.filter(
+            Q(bsn__in=in_table(table, "value")) | Q(match_key__in=in_table(table, "value"))
+        ).values_list("pk", "bsn", "match_key", "registration")
+        found_by_bsn: dict[str, int] = {}
+        by_match_key: dict[str, list[int]] = defaultdict(list)
+        bsn_of: dict[int, str] = {}
+        registration_of: dict[int, str] = {}
+        for pk, bsn, match_key, registration in known:
+            if bsn:
+                found_by_bsn[bsn] = pk
+            by_match_key[match_key].append(pk)
+            bsn_of[pk] = bsn
+            registration_of[pk] = registration
+    stored = dict(registration_of)  # as the register has it now
+    to_create: list[dict] = []  # a new person's id is -(its index + 1) until inserted
+    bsn_given: dict[int, str] = {}  # known persons who now have a BSN
+    ids: list[list[int]] = []
+    for part in parts:
+        part_ids = []
+        for person in part.submission.persons:
+            if person.bsn and person.bsn in found_by_bsn:
+                pk = found_by_bsn[person.bsn]
+            else:
+                candidates = by_match_key.get(person.match_key, [])
+                if person.bsn:
+                    # A BSN now, for a person known by name only: the same person, who got
+                    # a BSN. A namesake with another BSN is someone else.
+                    candidates = [c for c in candidates if not bsn_of[c]]
+                if candidates:
+                    pk = candidates[0]
+                    if person.bsn:
+                        bsn_of[pk] = found_by_bsn[person.bsn] = person.bsn
+                        if pk in stored:
+                            bsn_given[pk] = person.bsn
+                        else:
+                            to_create[-pk - 1]["bsn"] = person.bsn
+                else:
+                    to_create.append(_person_new(person))
+                    pk = -len(to_create)
+                    part.summary.persons_created += 1
+                    by_match_key[person.match_key].append(pk)
+                    bsn_of[pk] = person.bsn
+                    if person.bsn:
+                        found_by_bsn[person.bsn] = pk
+                    registration_of[pk] = to_create[-1]["registration"]
+            if person.registration and registration_of[pk] != person.registration:
+                registration_of[pk] = person.registration
+                if pk < 0:
+                    to_create[-pk - 1]["registration"] = person.registration
+            part_ids.append(pk)
+        ids.append(part_ids)
+
+    for pk, bsn in bsn_given.items():
+        Person.internal.filter(pk=pk, bsn="").update(bsn=bsn)
+    changed: dict[str, list[int]] = defaultdict(list)
+    for pk, registration in stored.items():
+        if registration_of[pk] != registration:
+            changed[registration_of[pk]].append(pk)
+    for registration, pks in changed.items():
+        with ids_table(pks) as table:
+            Person.internal.filter(pk__in=in_table(table)).update(registration=registration)
+    created = _persons_create(to_create)
+    ids = [[created[-pk - 1] if pk < 0 else pk for pk in part_ids] for part_ids in ids]
+    registration_of = {
+        (created[-pk - 1] if pk < 0 else pk): value for pk, value in registration_of.items()
+    }
+    return ids, registration_of
 
 
 def _count_changes(old: set[_Interval], new: set[_Interval], summary: ImportSummary) -> None:
@@ -595,50 +596,227 @@ def _count_changes(old: set[_Interval], new: set[_Interval], summary: ImportSumm
             summary.stays_closed += 1
 
 
-def _profile_write(submission: Submission, person_ids: list[int], locations: dict) -> None:
-    """Replace the occupancy profile of every (location, night) the list covers: persons by
-    registration (as stored, after this import) and nationality group."""
-    registration = dict(
-        Person.internal.filter(pk__in=set(person_ids)).values_list("pk", "registration")
+def _person_new(person) -> dict:
+    """A new person's columns (`PERSON_COLUMNS` but the creation time), from its listing."""
+    return {
+        "family_name": person.family_name,
+        "given_names": person.given_names,
+        "date_of_birth": person.date_of_birth,
+        "nationality": person.nationality,
+        "home_place": person.home_place,
+        "home_country": person.home_country,
+        "document_type": person.document_type,
+        "document_number": person.document_number,
+        "bsn": person.bsn,
+        "registration": person.registration or "unknown",
+        "match_key": person.match_key,
+    }
+
+
+def _persons_create(persons: list[dict]) -> list[int]:
+    """Insert new persons; their ids, in order."""
+    if connection.vendor == "postgresql":
+        now = timezone.now()
+        return rows_insert(
+            Person,
+            PERSON_COLUMNS,
+            [
+                tuple(now if name == "created_at" else p[name] for name in PERSON_COLUMNS)
+                for p in persons
+            ],
+            returning="id",
+        )
+    # SQLite returns the new ids from bulk_create.
+    return [
+        p.pk for p in Person.internal.bulk_create([Person(**p) for p in persons], batch_size=2000)
+    ]
+
+
+def _conflicts_check(existing, submitted, covered, parts, person_ids, location_of, part_of):
+    """Nobody in two places on one night: not within the lists, not against other lists.
+    A problem is the list's whose location it names."""
+    code_of = {pk: code for locations in location_of for code, pk in locations.items()}
+    spans_of: dict[int, list[tuple[Span, int]]] = defaultdict(list)  # person → (span, location)
+    for (person_id, location_id), spans in submitted.items():
+        for span in spans:
+            spans_of[person_id].append((span, location_id))
+
+    def report(person_id: int, location_id: int, night: date, message: str, **params) -> None:
+        index = part_of[location_id]
+        part = parts[index]
+        indices = [i for i, pk in enumerate(person_ids[index]) if pk == person_id]
+        person = part.submission.persons[indices[0]]
+        here = code_of[location_id]
+        part.summary.problems.append(
+            _problem(
+                part.submission.row_at(indices, night, here),
+                "location_code",
+                here,
+                message,
+                name=f"{person.given_names} {person.family_name}",
+                here=here,
+                night=night.isoformat(),
+                **params,
+            )
+        )
+
+    for person_id, spans in spans_of.items():
+        spans.sort()
+        reach: tuple[Span, int] | None = None  # the span reaching furthest so far
+        for span, location_id in spans:
+            night = _first_common_night(reach[0], span) if reach else None
+            if night is not None and reach[1] != location_id:
+                report(
+                    person_id,
+                    location_id,
+                    night,
+                    gettext_noop(
+                        "%(name)s is listed at %(here)s and at %(there)s on the night of %(night)s."
+                    ),
+                    there=code_of[reach[1]],
+                )
+            if reach is None or span[1] > reach[0][1]:
+                reach = (span, location_id)
+    for stay in existing:
+        pieces = _minus((stay.check_in, stay.check_out), covered.get(stay.location_id, []))
+        for span, location_id in spans_of.get(stay.person_id, []):
+            if location_id == stay.location_id:
+                continue
+            night = next(
+                (n for piece in pieces if (n := _first_common_night(piece, span)) is not None),
+                None,
+            )
+            if night is None:
+                continue
+            there = Location.objects.select_related("municipality").get(pk=stay.location_id)
+            provider_id = parts[part_of[location_id]].provider.pk
+            report(
+                stay.person_id,
+                location_id,
+                night,
+                gettext_noop(
+                    "%(name)s already stayed at %(there)s on the night of %(night)s, "
+                    "so cannot have slept at %(here)s."
+                ),
+                there=there.code
+                if there.provider_id == provider_id
+                else f"{there.street} {there.number}, {there.municipality}",
+            )
+            break
+
+
+def _profile_write(parts, person_ids, location_of, registration_of, covered) -> None:
+    """Replace the occupancy profile of every (location, night) the lists cover: persons by
+    registration (as stored, after this import) and nationality group, kept as spans of
+    nights with the same count. Counted in columns: a month is millions of person-nights."""
+    kinds: dict[tuple[str, str], int] = {}
+    frames = []
+    for index, part in enumerate(parts):
+        kind = [
+            kinds.setdefault(
+                (registration_of[pk], nationality_group(person.nationality)), len(kinds)
+            )
+            for pk, person in zip(person_ids[index], part.submission.persons, strict=True)
+        ]
+        codes = list(location_of[index])
+        frame = part.submission.frame
+        frames.append(
+            pl.DataFrame(
+                {
+                    "location": frame["location"].replace_strict(
+                        codes, [location_of[index][c] for c in codes], return_dtype=pl.Int64
+                    ),
+                    "kind": pl.Series(kind, dtype=pl.UInt32).gather(frame["person"]),
+                    "night": frame["night"],
+                }
+            )
+        )
+    # Persons per location, kind and night; then runs of consecutive nights with one count.
+    counts = (
+        pl.concat(frames)
+        .group_by("location", "kind", "night")
+        .len()
+        .sort("location", "kind", "night")
     )
-    group = [nationality_group(p.nationality) for p in submission.persons]
-    counts: Counter[tuple[int, date, str, str]] = Counter()
-    for run in submission.runs:
-        location_id = locations[run.location_code].pk
-        kind = (registration[person_ids[run.person]], group[run.person])
-        for ordinal in range(run.check_in.toordinal(), run.check_out.toordinal()):
-            counts[(location_id, date.fromordinal(ordinal), *kind)] += 1
-    nights_by_location: dict[int, list[date]] = defaultdict(list)
-    for code, night in submission.occupancy:
-        nights_by_location[locations[code].pk].append(night)
-    for location_id, nights in nights_by_location.items():
-        OccupancyProfile.objects.filter(location_id=location_id, night__in=nights).delete()
+    same = ("location", "kind", "len")
+    spans = (
+        counts.with_columns(
+            start=(
+                (pl.col("night") - pl.col("night").shift(1) != pl.duration(days=1))
+                | pl.any_horizontal(pl.col(c) != pl.col(c).shift(1) for c in same)
+            ).fill_null(True)
+        )
+        .with_columns(span=pl.col("start").cum_sum())
+        .group_by("span")
+        .agg(
+            pl.col("location").first(),
+            pl.col("kind").first(),
+            first=pl.col("night").min(),
+            end=pl.col("night").max() + pl.duration(days=1),
+            persons=pl.col("len").first(),
+        )
+    )
+    kind_of = list(kinds)
+    pieces: dict[tuple[int, str, str], list[tuple[date, date, int]]] = defaultdict(list)
+    for _span, location, kind, first, end, persons in spans.iter_rows():
+        pieces[(location, *kind_of[kind])].append((first, end, persons))
+
+    # What was there: kept outside the covered nights, joined with new spans next to it.
+    first = min(nights[0][0] for nights in covered.values())
+    end = max(nights[-1][1] for nights in covered.values())
+    with ids_table(covered) as locations:
+        existing = list(
+            OccupancyProfile.objects.filter(
+                location_id__in=in_table(locations), first_night__lte=end, end_night__gte=first
+            ).values_list(
+                "pk",
+                "location_id",
+                "registration",
+                "nationality_group",
+                "first_night",
+                "end_night",
+                "persons",
+            )
+        )
+    for _pk, location, registration, group, first_night, end_night, persons in existing:
+        for piece in _minus((first_night, end_night), covered[location]):
+            pieces[(location, registration, group)].append((*piece, persons))
+    new = set()
+    for key, spans_of_key in pieces.items():
+        joined: list[tuple[date, date, int]] = []
+        for span in sorted(spans_of_key):
+            if joined and joined[-1][1] == span[0] and joined[-1][2] == span[2]:
+                joined[-1] = (joined[-1][0], span[1], span[2])
+            else:
+                joined.append(span)
+        new.update((*key, *span) for span in joined)
+    old = {row[1:]: row[0] for row in existing}
+    rows_delete(OccupancyProfile, [pk for row, pk in old.items() if row not in new])
     rows_insert(
         OccupancyProfile,
-        ("location", "night", "registration", "nationality_group", "persons"),
-        [(*key, persons) for key, persons in counts.items()],
+        ("location", "registration", "nationality_group", "first_night", "end_night", "persons"),
+        [row for row in new if row not in old],
     )
 
 
-def _occupancy_write(counts: dict[tuple[int, date], int]) -> int:
-    """Persons per (location, night) for the nights the list covers; returns rows changed."""
+def _occupancy_write(counts: dict[tuple[int, date], int]) -> list[tuple[int, date]]:
+    """Persons per (location, night) for the nights the lists cover; the (location, night)
+    pairs that changed."""
     nights = [night for _location, night in counts]
-    existing = {
-        (o.location_id, o.night): o
-        for o in Occupancy.objects.filter(
-            location_id__in={location for location, _night in counts},
-            night__gte=min(nights),
-            night__lte=max(nights),
-        )
-    }
-    changed, created = [], []
-    for key, persons in counts.items():
-        occupancy = existing.get(key)
-        if occupancy is None:
-            created.append((key[0], key[1], persons))
-        elif occupancy.persons != persons:
-            occupancy.persons = persons
-            changed.append(occupancy)
-    Occupancy.objects.bulk_update(changed, ["persons"], batch_size=5000)
-    rows_insert(Occupancy, ("location", "night", "persons"), created)
-    return len(changed) + len(created)
+    with ids_table({location for location, _night in counts}) as locations:
+        existing = {
+            (location, night): (pk, persons)
+            for pk, location, night, persons in Occupancy.objects.filter(
+                location_id__in=in_table(locations),
+                night__gte=min(nights),
+                night__lte=max(nights),
+            ).values_list("pk", "location_id", "night", "persons")
+        }
+    changed = [
+        key for key, persons in counts.items() if existing.get(key, (None, None))[1] != persons
+    ]
+    rows_delete(Occupancy, [existing[key][0] for key in changed if key in existing])
+    rows_insert(
+        Occupancy, ("location", "night", "persons"), [(*key, counts[key]) for key in changed]
+    )
+    return changed

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from welkom.housing.services import location_register
 from welkom.processing_log.models import Entry
 from welkom.register.models import NightListImport, Occupancy, OccupancyProfile, Person, Stay
+from welkom.register.selectors import profile_rows
 from welkom.register.services import night_list_import
 from welkom.testing import PersonaTestCase
 
@@ -87,30 +88,72 @@ class NightListImportTests(PersonaTestCase):
         romanian = (HEADER + line(FIRST, "V1", "Popescu").replace(",POL,", ",ROU,")).encode()
         self._import(night_list([(0, "V1", "Nowak"), (1, "V1", "Nowak")]))
         self._import(romanian)  # a second list for the same night replaces it
-        profile = set(
-            OccupancyProfile.objects.values_list(
-                "night", "registration", "nationality_group", "persons"
-            )
-        )
         self.assertEqual(
-            profile,
-            {(FIRST, "unknown", "ROU", 1), (FIRST + timedelta(days=1), "unknown", "POL", 1)},
+            self._profile(),
+            {(FIRST, 1, "unknown", "ROU", 1), (FIRST + timedelta(days=1), 1, "unknown", "POL", 1)},
         )
 
-    def test_the_backfill_migration_rebuilds_the_profile_the_import_keeps(self):
+    def test_the_profile_keeps_spans_of_nights_with_the_same_count(self):
+        # Nowak three nights, Kowal the middle one: the count of Poles is 1, 2, 1.
+        self._import(night_list([(d, "V1", "Nowak") for d in range(3)] + [(1, "V1", "Kowal")]))
+        self.assertEqual(
+            self._profile(),
+            {
+                (FIRST, 1, "unknown", "POL", 1),
+                (FIRST + timedelta(days=1), 1, "unknown", "POL", 2),
+                (FIRST + timedelta(days=2), 1, "unknown", "POL", 1),
+            },
+        )
+        # A list for the middle night without Kowal: one span of three nights.
+        self._import(night_list([(1, "V1", "Nowak")]))
+        self.assertEqual(self._profile(), {(FIRST, 3, "unknown", "POL", 1)})
+        # The next night, the same count: the span grows, no second row.
+        self._import(night_list([(3, "V1", "Nowak")]))
+        self.assertEqual(self._profile(), {(FIRST, 4, "unknown", "POL", 1)})
+        # The monitor reads it back per night.
+        rows = list(profile_rows(first=FIRST, last=FIRST + timedelta(days=5)))
+        self.assertEqual([row[1] for row in rows], [FIRST + timedelta(days=d) for d in range(4)])
+        self.assertEqual({row[4] for row in rows}, {1})
+
+    def test_the_migrations_turn_the_old_nightly_profile_into_the_spans_the_import_keeps(self):
         import importlib
 
-        from django.db import connection
-        from django.db.migrations.loader import MigrationLoader
-
         self._import(night_list([(d, "V1", "Nowak") for d in range(3)] + [(1, "H1", "Kowal")]))
-        kept = set(OccupancyProfile.objects.values_list("location_id", "night", "persons"))
-        OccupancyProfile.objects.all().delete()
-        name = "0005_occupancy_profile_backfill"
-        migration = importlib.import_module(f"welkom.register.migrations.{name}")
-        migration.backfill(MigrationLoader(connection).project_state(("register", name)).apps, None)
-        rebuilt = set(OccupancyProfile.objects.values_list("location_id", "night", "persons"))
-        self.assertEqual(rebuilt, kept)
+        kept = {
+            (p.location_id, p.registration, p.nationality_group, *span, p.persons)
+            for p in OccupancyProfile.objects.all()
+            for span in [(p.first_night, p.end_night)]
+        }
+        backfill = importlib.import_module(
+            "welkom.register.migrations.0005_occupancy_profile_backfill"
+        )
+        spans = importlib.import_module("welkom.register.migrations.0006_occupancy_profile_spans")
+        nightly = backfill.profile_counts(
+            Stay.internal.values_list(
+                "location_id",
+                "check_in",
+                "check_out",
+                "person__registration",
+                "person__nationality",
+            ),
+            covered=set(Occupancy.objects.values_list("location_id", "night")),
+        )
+        self.assertEqual(
+            set(spans.spans_from_nights((*key, persons) for key, persons in nightly.items())), kept
+        )
+
+    def _profile(self) -> set[tuple]:
+        """(first night, number of nights, registration, group, persons) of every span."""
+        return {
+            (
+                p.first_night,
+                (p.end_night - p.first_night).days,
+                p.registration,
+                p.nationality_group,
+                p.persons,
+            )
+            for p in OccupancyProfile.objects.all()
+        }
 
     def test_it_changes_nothing_when_the_same_file_comes_again(self) -> None:
         data = night_list([(d, "V1", "Nowak") for d in range(5)])

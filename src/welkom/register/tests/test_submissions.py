@@ -16,6 +16,7 @@ from welkom.register.submissions import (
     _columnar_read,
     submission_from_rows,
     submission_read,
+    submissions_read,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "night_lists"
@@ -183,6 +184,30 @@ class ColumnarReaderTests(SimpleTestCase):
         }.items():
             with self.subTest(name):
                 self.assertIsNone(_columnar_read(data, today=TODAY))
+
+    def test_lists_read_together_read_as_each_alone(self) -> None:
+        # Every fixture, clean or not, plus clean lists sharing one header with a list that
+        # has a problem in a row and a ragged one: read together, each gives what it gives alone.
+        lists = [(path.read_bytes(), path.name) for path in sorted(FIXTURES.iterdir())]
+        plain = lines(person_row("2026-11-01"), person_row("2026-11-02", name="Kowal"))
+        lists += [
+            (plain, "a.csv"),
+            (plain.replace(b"POL", b"XXX", 1), "problem.csv"),
+            (lines(person_row("2026-11-03", code="H1")), "b.csv"),
+            (plain.rstrip() + b",extra\r\n", "ragged.csv"),
+            (lines(person_row("2026-11-01"), person_row("2026-11-01", code="V2")), "twice.csv"),
+            (plain, "a-again.csv"),
+        ]
+        together = submissions_read(lists, today=TODAY)
+        self.assertEqual(len(together), len(lists))
+        for (data, name), (submission, problems) in zip(lists, together, strict=True):
+            with self.subTest(name):
+                alone, alone_problems = submission_read(data, filename=name, today=TODAY)
+                self.assertEqual(problems, alone_problems)
+                if alone is None:
+                    self.assertIsNone(submission)
+                else:
+                    self.assertEqual(comparable(submission), comparable(alone))
 
     @settings(max_examples=60, deadline=None)
     @given(
