@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from unittest import skipUnless
 
+from django.db import DatabaseError, connection, transaction
 from django.test import TestCase
 
-from welkom.core.bulk import rows_insert
+from welkom.core.bulk import ids_table, in_table, rows_delete, rows_insert, temporary_table
 from welkom.processing_log.models import Entry, ProcessingActivity
 from welkom.processing_log.services import ENTRY_COLUMNS
+from welkom.register.models import Occupancy
 
 
 class RowsInsertTests(TestCase):
@@ -43,3 +46,78 @@ class RowsInsertTests(TestCase):
     def test_nothing_to_insert_is_no_query(self) -> None:
         with self.assertNumQueries(0):
             rows_insert(Entry, ("trace_id",), [])
+
+
+class TemporaryTableTests(TestCase):
+    def test_a_filter_through_an_id_table_finds_what_an_id_list_finds(self) -> None:
+        activity = ProcessingActivity.objects.filter(active=True).first()
+        ids = [
+            Entry.objects.create(
+                trace_id=f"{n:032x}", span_id="b" * 16, activity=activity, action="read"
+            ).pk
+            for n in range(5)
+        ]
+        with ids_table([ids[1], ids[3], ids[3], 999_999]) as table:
+            found = set(Entry.objects.filter(pk__in=in_table(table)).values_list("pk", flat=True))
+        self.assertEqual(found, {ids[1], ids[3]})
+
+    def test_rows_of_several_columns_and_types_come_back_as_they_went_in(self) -> None:
+        rows = [(1, date(2026, 3, 29), "Łucja"), (2, date(2026, 12, 31), "")]
+        columns = [("n", "bigint"), ("night", "date"), ("name", "text")]
+        with temporary_table(columns, rows) as table, connection.cursor() as cursor:
+            cursor.execute(f"SELECT n, night, name FROM {table} ORDER BY n")
+            read = [(n, _as_date(night), name) for n, night, name in cursor.fetchall()]
+        self.assertEqual(read, rows)
+
+    def test_the_table_is_gone_after_the_block(self) -> None:
+        with ids_table([1]) as table:
+            pass
+        with self.assertRaises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table}")
+
+
+class RowsDeleteAndKeysTests(TestCase):
+    def test_rows_delete_removes_exactly_the_given_rows(self) -> None:
+        locations = _occupancy_rows(4)
+        rows_delete(Occupancy, [locations[0], locations[2]])
+        self.assertEqual(
+            set(Occupancy.objects.values_list("pk", flat=True)), {locations[1], locations[3]}
+        )
+
+    @skipUnless(connection.vendor == "postgresql", "primary keys are returned on PostgreSQL")
+    def test_returned_keys_are_the_new_rows_in_order(self) -> None:
+        activity = ProcessingActivity.objects.filter(active=True).first()
+        keys = rows_insert(
+            Entry,
+            ENTRY_COLUMNS,
+            [
+                (f"{n:032x}", "c" * 16, "", datetime.now(UTC), None, "system", None)
+                + (activity.pk, "read", "stay", "person", "", "ok")
+                for n in range(3)
+            ],
+            returning="id",
+        )
+        self.assertEqual(
+            [Entry.objects.get(pk=key).trace_id for key in keys],
+            [f"{n:032x}" for n in range(3)],
+        )
+
+
+def _occupancy_rows(how_many: int) -> list[int]:
+    from welkom.housing.models import Location
+    from welkom.housing.services import location_register
+    from welkom.organisations.models import Organisation
+
+    provider = Organisation.objects.create(name="P", kind="housing_provider", kvk_number="12345678")
+    location = location_register(
+        provider=provider, code="V1", street="A", number="1", postcode="5912AB"
+    )
+    assert isinstance(location, Location)
+    return [
+        Occupancy.objects.create(location=location, night=date(2026, 11, d + 1), persons=1).pk
+        for d in range(how_many)
+    ]
+
+
+def _as_date(value):
+    return date.fromisoformat(value) if isinstance(value, str) else value

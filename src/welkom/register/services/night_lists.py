@@ -34,6 +34,9 @@ from welkom.register.submissions import Submission, submissions_read
 
 NIGHT_REGISTER = "night-register"
 ONE_DAY = timedelta(days=1)
+# Lists are read together up to about this many bytes at a time: fewer, larger polars
+# passes, with the memory of one such pass (a few hundred MB for 32 MB of CSV).
+READ_TOGETHER_BYTES = 32 * 1024 * 1024
 # Above this many persons changed in one batch, the signals of everyone are refreshed.
 EVERYONE_FROM = 20_000
 STAY_COLUMNS = (
@@ -230,26 +233,42 @@ def night_lists_import(
 
 
 def _parts_read(lists, *, source: str, submitted_by, today: date) -> list[_Part]:
-    """A record (with the raw file) and a reading of every list; nothing applied yet."""
-    lists = list(lists)
-    read = submissions_read([(data, filename) for _provider, data, filename in lists], today=today)
+    """A record (with the raw file) and a reading of every list; nothing applied yet. The
+    lists are read a few at a time (`READ_TOGETHER_BYTES`), so that a month of every
+    provider's files is never in memory at once."""
     parts = []
-    for (provider, data, filename), (submission, problems) in zip(lists, read, strict=True):
-        record = NightListImport(
-            provider=provider,
-            submitted_by=submitted_by if getattr(submitted_by, "pk", None) else None,
-            source=source,
-            filename=filename[:255],
-            sha256=hashlib.sha256(data).hexdigest(),
-            status=NightListImport.Status.REJECTED,
-        )
-        record.raw.save(
-            f"{record.sha256[:16]}-{filename.rsplit('/', 1)[-1][-80:]}",
-            ContentFile(data),
-            save=False,
-        )
-        summary = ImportSummary(rows=submission.rows if submission else 0, problems=problems)
-        parts.append(_Part(provider, record, submission, summary, submitted_by))
+    chunk: list[tuple[object, bytes, str]] = []
+    chunk_bytes = 0
+
+    def chunk_read() -> None:
+        nonlocal chunk_bytes
+        read = submissions_read([(data, filename) for _p, data, filename in chunk], today=today)
+        for (provider, data, filename), (submission, problems) in zip(chunk, read, strict=True):
+            record = NightListImport(
+                provider=provider,
+                submitted_by=submitted_by if getattr(submitted_by, "pk", None) else None,
+                source=source,
+                filename=filename[:255],
+                sha256=hashlib.sha256(data).hexdigest(),
+                status=NightListImport.Status.REJECTED,
+            )
+            record.raw.save(
+                f"{record.sha256[:16]}-{filename.rsplit('/', 1)[-1][-80:]}",
+                ContentFile(data),
+                save=False,
+            )
+            summary = ImportSummary(rows=submission.rows if submission else 0, problems=problems)
+            parts.append(_Part(provider, record, submission, summary, submitted_by))
+        chunk.clear()
+        chunk_bytes = 0
+
+    for item in lists:
+        chunk.append(item)
+        chunk_bytes += len(item[1])
+        if chunk_bytes >= READ_TOGETHER_BYTES:
+            chunk_read()
+    if chunk:
+        chunk_read()
     NightListImport.objects.bulk_create([part.record for part in parts])
     return parts
 
