@@ -91,8 +91,21 @@ class RowsDeleteAndKeysTests(TestCase):
             Entry,
             ENTRY_COLUMNS,
             [
-                (f"{n:032x}", "c" * 16, "", datetime.now(UTC), None, "system", None)
-                + (activity.pk, "read", "stay", "person", "", "ok")
+                (
+                    f"{n:032x}",  # trace_id
+                    "c" * 16,  # span_id
+                    "",  # parent_span_id
+                    datetime.now(UTC),
+                    None,  # actor
+                    "system",
+                    None,  # organisation
+                    activity.pk,
+                    "read",
+                    "stay",
+                    "person",
+                    "",  # data_subject_id
+                    "ok",
+                )
                 for n in range(3)
             ],
             returning="id",
