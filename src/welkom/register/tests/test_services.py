@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db import transaction
+
 from welkom.housing.services import location_register
 from welkom.processing_log.models import Entry
 from welkom.register.models import NightListImport, Occupancy, OccupancyProfile, Person, Stay
 from welkom.register.selectors import profile_rows
-from welkom.register.services import night_list_import
+from welkom.register.services import night_list_import, night_lists_import
 from welkom.testing import PersonaTestCase
 
 HEADER = (
@@ -28,7 +30,9 @@ def night_list(entries: list[tuple[int, str, str]]) -> bytes:
     ).encode()
 
 
-class NightListImportTests(PersonaTestCase):
+class _ThreeLocations(PersonaTestCase):
+    """Two of the provider's locations (Venlo, Horst) and one of another provider (Venlo)."""
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -63,6 +67,8 @@ class NightListImportTests(PersonaTestCase):
             for s in Stay.internal.select_related("person", "location")
         }
 
+
+class NightListImportTests(_ThreeLocations):
     def test_it_collapses_nights_into_stays_and_counts_occupancy(self) -> None:
         record, summary = self._import(
             night_list(
@@ -225,6 +231,106 @@ class NightListImportTests(PersonaTestCase):
         entries = Entry.objects.filter(activity__code="night-register", action="update")
         self.assertEqual(entries.count(), 2)
         self.assertEqual({e.actor for e in entries}, {self.provider_manager})
+
+    def test_a_namesake_with_another_bsn_is_someone_else(self) -> None:
+        header = HEADER.rstrip("\n") + ",bsn\n"
+        self._import((header + line(FIRST, "V1", "Nowak").rstrip("\n") + ",123456782\n").encode())
+        other = line(FIRST + timedelta(days=1), "H1", "Nowak").rstrip("\n") + ",111222333\n"
+        self._import((header + other).encode())
+        self.assertEqual(Person.internal.count(), 2)
+
+
+class NightListsTogetherTests(_ThreeLocations):
+    """Several lists in one call (ADR 0009): the same outcome as the lists one by one."""
+
+    def _together(self, *lists: tuple[object, bytes]):
+        return night_lists_import(
+            [(provider, data, f"list-{i}.csv") for i, (provider, data) in enumerate(lists)],
+            source=NightListImport.Source.CLI,
+            today=TODAY,
+        )
+
+    def _state(self) -> tuple:
+        return (
+            self._stays(),
+            set(
+                Occupancy.objects.values_list(
+                    "location__code", "location__provider", "night", "persons"
+                )
+            ),
+            {
+                (p.location_id, p.first_night, p.end_night, p.registration, p.persons)
+                for p in OccupancyProfile.objects.all()
+            },
+            Person.internal.count(),
+        )
+
+    def test_lists_of_two_providers_together_give_what_they_give_one_by_one(self) -> None:
+        ours = night_list([(d, "V1", "Nowak") for d in range(3)] + [(1, "H1", "Kowal")])
+        theirs = night_list([(d, "V1", "Popescu") for d in range(2)] + [(4, "V1", "Kowal")])
+        self._import(night_list([(0, "V1", "Ivanov"), (1, "V1", "Ivanov")]))  # replaced below
+        with transaction.atomic():
+            one_by_one_results = [
+                self._import(ours),
+                self._import(theirs, provider=self.other_provider),
+            ]
+            one_by_one = self._state()
+            transaction.set_rollback(True)
+        results = self._together((self.provider, ours), (self.other_provider, theirs))
+        self.assertEqual(self._state(), one_by_one)
+        self.assertEqual(
+            [summary.as_dict() for _record, summary in results],
+            [summary.as_dict() for _record, summary in one_by_one_results],
+        )
+        self.assertEqual([record.status for record, _summary in results], ["applied", "applied"])
+        # Each list is its own record, with its own stays and log entries.
+        self.assertEqual(
+            set(
+                Stay.internal.filter(source=results[1][0]).values_list(
+                    "person__family_name", flat=True
+                )
+            ),
+            {"Popescu", "Kowal"},
+        )
+        self.assertEqual(
+            Entry.objects.filter(
+                activity__code="night-register", organisation=self.other_provider
+            ).count(),
+            2,
+        )
+
+    def test_a_person_in_two_lists_on_one_night_is_refused_in_the_second(self) -> None:
+        results = self._together(
+            (self.provider, night_list([(0, "V1", "Nowak")])),
+            (self.other_provider, night_list([(0, "V1", "Nowak"), (1, "V1", "Nowak")])),
+        )
+        self.assertEqual([record.status for record, _summary in results], ["applied", "rejected"])
+        problem = results[1][1].problems[0]
+        self.assertEqual((problem.row, problem.params["here"]), (2, "V1"))
+        self.assertIn("Industrieweg 1", problem.params["there"])
+        self.assertEqual(self._stays(), {("Nowak", "V1", FIRST, FIRST + timedelta(days=1))})
+
+    def test_two_lists_about_one_location_apply_in_their_order(self) -> None:
+        results = self._together(
+            (self.provider, night_list([(0, "V1", "Nowak"), (1, "V1", "Nowak")])),
+            (self.provider, night_list([(1, "V1", "Kowal")])),
+        )
+        self.assertEqual([record.status for record, _summary in results], ["applied", "applied"])
+        self.assertEqual(
+            self._stays(),
+            {
+                ("Nowak", "V1", FIRST, FIRST + timedelta(days=1)),
+                ("Kowal", "V1", FIRST + timedelta(days=1), FIRST + timedelta(days=2)),
+            },
+        )
+
+    def test_a_refused_list_leaves_the_others_applied(self) -> None:
+        results = self._together(
+            (self.provider, night_list([(0, "X9", "Nowak")])),
+            (self.other_provider, night_list([(0, "V1", "Popescu")])),
+        )
+        self.assertEqual([record.status for record, _summary in results], ["rejected", "applied"])
+        self.assertEqual(self._stays(), {("Popescu", "V1", FIRST, FIRST + timedelta(days=1))})
 
 
 class StayExclusionTests(PersonaTestCase):
