@@ -184,8 +184,7 @@ def _collapse(
     listed persons, each list found in the register on its own."""
     persons_of: list[dict[str, int]] = [{} for _list in range(lists)]  # per list: key → index
     person_of_tail, person_ids = [], {}  # global person id per tail; (list, index) → id
-    codes_of: list[dict[str, int]] = [{} for _list in range(lists)]  # per list: code → index
-    location_of_tail, location_ids = [], {}
+    location_of_tail, location_ids = [], {}  # global location id per tail; (list, code) → id
     for tail, index in zip(tails, list_of_tail, strict=True):
         code, family, given, born, nationality = tail[:5]
         bsn = tail[9]
@@ -194,7 +193,6 @@ def _collapse(
         )
         local = persons_of[index].setdefault(key, len(persons_of[index]))
         person_of_tail.append(person_ids.setdefault((index, local), len(person_ids)))
-        codes_of[index].setdefault(code, 0)
         location_of_tail.append(location_ids.setdefault((index, code), len(location_ids)))
     lookup = pl.DataFrame(
         {
@@ -392,8 +390,11 @@ def _columnar_many(
         .agg("night_text", "row")
     )
 
+    if raw.height == 0:
+        return [None] * len(bodies)  # blank rows only: the row reader says the list is empty
+    # A list of blank rows only, among others: the same.
+    unusable: set[int] = set(range(len(bodies))) - set(raw["list"].unique().to_list())
     # Each distinct combination of values checked once (the same in two lists: once).
-    unusable: set[int] = {i for i, n in enumerate(lines) if n == 0}
     checked: dict[tuple, tuple] = {}
     tails, identities, list_of_tail = [], [], []
     for index, *values in grouped.select(

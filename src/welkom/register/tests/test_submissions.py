@@ -171,6 +171,7 @@ class ColumnarReaderTests(SimpleTestCase):
             "blank line in between": plain.replace(b"\r\n", b"\r\n\r\n", 1),
             "old Mac line ends": plain.replace(b"\r\n", b"\r"),
             "ragged row": plain.rstrip() + b",extra\r\n",
+            "blank rows only": lines(",,,,,,,,,,,,,,", ",,,,,,,,,,,,,,"),
             "problem in a row": plain.replace(b"POL", b"XXX", 1),
             "person twice on a night": lines(
                 person_row("2026-11-01"), person_row("2026-11-01", code="V2")
@@ -197,6 +198,7 @@ class ColumnarReaderTests(SimpleTestCase):
             (plain.rstrip() + b",extra\r\n", "ragged.csv"),
             (lines(person_row("2026-11-01"), person_row("2026-11-01", code="V2")), "twice.csv"),
             (plain, "a-again.csv"),
+            (lines(",,,,,,,,,,,,,,"), "blank.csv"),
         ]
         together = submissions_read(lists, today=TODAY)
         self.assertEqual(len(together), len(lists))
