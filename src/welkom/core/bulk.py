@@ -101,11 +101,11 @@ def temporary_table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence]
                 f"INSERT INTO {name} ({names}) VALUES ({placeholders})",  # noqa: S608
                 [tuple(_sqlite_value(v) for v in row) for row in rows],
             )
-    try:
-        yield name
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE {name}")
+    yield name
+    # Not on an error: the table then goes with the transaction's rollback (or the session),
+    # and a statement in a failed transaction would hide the error.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {name}")
 
 
 def ids_table(ids: Iterable[int]):
