@@ -617,19 +617,9 @@ def _count_changes(old: set[_Interval], new: set[_Interval], summary: ImportSumm
 
 def _person_new(person) -> dict:
     """A new person's columns (`PERSON_COLUMNS` but the creation time), from its listing."""
-    return {
-        "family_name": person.family_name,
-        "given_names": person.given_names,
-        "date_of_birth": person.date_of_birth,
-        "nationality": person.nationality,
-        "home_place": person.home_place,
-        "home_country": person.home_country,
-        "document_type": person.document_type,
-        "document_number": person.document_number,
-        "bsn": person.bsn,
-        "registration": person.registration or "unknown",
-        "match_key": person.match_key,
-    }
+    columns = {name: getattr(person, name) for name in PERSON_COLUMNS if name != "created_at"}
+    columns["registration"] = person.registration or "unknown"
+    return columns
 
 
 def _persons_create(persons: list[dict]) -> list[int]:
