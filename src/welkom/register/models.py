@@ -64,7 +64,7 @@ class Person(models.Model):
         "places.Municipality", models.SET_NULL, null=True, blank=True, related_name="+"
     )
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
-    match_key = models.CharField(max_length=500, db_index=True, editable=False)
+    match_key = models.CharField(max_length=500, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = PersonQuerySet.as_manager()
@@ -78,6 +78,8 @@ class Person(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["bsn"], condition=~Q(bsn=""), name="person_unique_bsn")
         ]
+        # Looked up by equality only: no second index for LIKE (see processing_log.Entry).
+        indexes = [models.Index(fields=["match_key"], name="person_match_key")]
 
     def __str__(self) -> str:
         return f"{self.family_name}, {self.given_names}"
@@ -105,8 +107,11 @@ class Stay(models.Model):
     (see migration 0002); on SQLite the import checks it.
     """
 
-    person = models.ForeignKey(Person, models.CASCADE, related_name="stays")
-    location = models.ForeignKey("housing.Location", models.PROTECT, related_name="stays")
+    # No index of their own: the indexes below start with each, and every import writes them.
+    person = models.ForeignKey(Person, models.CASCADE, related_name="stays", db_index=False)
+    location = models.ForeignKey(
+        "housing.Location", models.PROTECT, related_name="stays", db_index=False
+    )
     check_in = models.DateField(_("first night"))
     check_out = models.DateField(_("day of departure"))
     room = models.CharField(_("room"), max_length=40, blank=True)
@@ -308,7 +313,7 @@ class Signal(models.Model):
         Status.DISMISSED: {Status.OPEN},
     }
 
-    key = models.CharField(max_length=120, unique=True, editable=False)
+    key = models.CharField(max_length=120, editable=False)
     rule = models.CharField(_("rule"), max_length=40)
     source = models.CharField(_("legal source"), max_length=120)
     person = models.ForeignKey(
@@ -346,6 +351,8 @@ class Signal(models.Model):
         verbose_name_plural = _("signals")
         base_manager_name = "internal"
         indexes = [models.Index(fields=["status", "rule"])]
+        # Unique, looked up by equality only: no second index for LIKE (see Person).
+        constraints = [models.UniqueConstraint(fields=["key"], name="signal_key_unique")]
 
     def __str__(self) -> str:
         return self.key
