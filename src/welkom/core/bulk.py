@@ -8,7 +8,9 @@ that preparation costs more than the database's work. Here:
 - `rows_insert` sends rows with `COPY … FROM STDIN` on PostgreSQL (the driver formats rows
   in compiled code) and one prepared statement run per row on SQLite (`executemany`);
 - `temporary_table` and `ids_table` put rows or ids in a temporary table, to join with
-  instead of `IN (…)` with a parameter per value; `rows_delete` deletes by such a table.
+  instead of `IN (…)` with a parameter per value; `rows_delete` deletes by such a table,
+  and `rows_update` sets columns from one (one `UPDATE … FROM`, where `bulk_update` sends
+  a `CASE` with a parameter per value).
 
 Only for plain values that the driver adapts as Django would store them: text, integers,
 booleans, dates, and aware datetimes (stored as UTC). Model defaults, `save()` and signals
@@ -74,6 +76,34 @@ def rows_delete(model, pks: Iterable[int]) -> None:
     column = connection.ops.quote_name(model._meta.pk.column)
     with ids_table(pks) as ids, connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM {ids})")  # noqa: S608
+
+
+def rows_update(model, fields: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """Set `fields` (model field names) of `model`'s rows: each row is (primary key, *values
+    in the order of `fields`). As `rows_insert`: plain values, no `save()`, no signals."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    table, key = quote(meta.db_table), quote(meta.pk.column)
+    with (
+        temporary_table(
+            [
+                ("id", "bigint"),
+                *((f"v{i}", field.db_type(connection)) for i, field in enumerate(columns)),
+            ],
+            rows,
+        ) as values,
+        connection.cursor() as cursor,
+    ):
+        assignments = ", ".join(
+            f"{quote(field.column)} = v.v{i}" for i, field in enumerate(columns)
+        )
+        # Names from the model and our own code, quoted; values from the temporary table.
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {values} AS v WHERE {table}.{key} = v.id"  # noqa: S608
+        )
 
 
 _table_numbers = count(1)

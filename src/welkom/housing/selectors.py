@@ -5,13 +5,14 @@ No personal data here: locations, rooms and facilities describe buildings.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 
 from welkom.housing import norms
-from welkom.housing.models import Certificate, Location, MunicipalRule, StayType
+from welkom.housing.models import Certificate, Location, MunicipalRule, Room, StayType
 
 
 def norm_parameters() -> norms.NormParameters:
@@ -20,16 +21,27 @@ def norm_parameters() -> norms.NormParameters:
     )
 
 
-def location_facts(location: Location) -> norms.LocationFacts:
+def location_facts(
+    location: Location,
+    *,
+    rooms: tuple[norms.Room, ...] | None = None,
+    marks: tuple[tuple[str, date], ...] | None = None,
+) -> norms.LocationFacts:
+    """The location as the norms see it; `rooms` and `marks`, when given, instead of the
+    location's own (read in bulk for many locations, see `effective_capacities`)."""
+    if rooms is None:
+        rooms = tuple(
+            norms.Room(room.use, room.area_m2, room.beds, room.walkable_m2)
+            for room in location.rooms.all()
+        )
+    if marks is None:
+        marks = tuple((c.scheme, c.valid_until) for c in location.certificates.all())
     return norms.LocationFacts(
         building_type=location.building_type,
         zoning=location.zoning,
         stay_type=location.stay_type or norms.LONG,
         new_build=location.new_build,
-        rooms=tuple(
-            norms.Room(room.use, room.area_m2, room.beds, room.walkable_m2)
-            for room in location.rooms.all()
-        ),
+        rooms=rooms,
         toilets=location.toilets,
         showers=location.showers,
         burners=location.burners,
@@ -45,7 +57,7 @@ def location_facts(location: Location) -> norms.LocationFacts:
         extinguisher_reob=location.extinguisher_reob,
         rental_contract_separate=location.rental_contract_separate,
         rights_information_in_language=location.rights_information_in_language,
-        marks=tuple((c.scheme, c.valid_until) for c in location.certificates.all()),
+        marks=marks,
     )
 
 
@@ -101,12 +113,13 @@ def location_compliance(
     on: date,
     persons: int | None = None,
     rules: list[norms.MunicipalRule] | None = None,
+    facts: norms.LocationFacts | None = None,
 ) -> Compliance:
     """Every norm's findings for a location on a date, and the capacity that follows."""
     if rules is None:
         rules = municipal_rules(location.municipality_id)
     return facts_compliance(
-        location_facts(location),
+        facts or location_facts(location),
         on=on,
         permitted_capacity=location.permitted_capacity,
         rules=rules,
@@ -189,27 +202,60 @@ def facts_compliance(
     )
 
 
-def _judged(locations, *, on: date):
-    """Each location with its compliance on a date; a municipality's own rules are read once."""
+def _judged(locations, *, on: date, parts=None):
+    """Each location with its compliance on a date; a municipality's own rules are read once.
+    `parts`: rooms and marks per location id from `_rooms_and_marks`, instead of each location's
+    own (prefetched) rooms and certificates."""
     rules_of: dict[int, list[norms.MunicipalRule]] = {}
     for location in locations:
         if location.municipality_id not in rules_of:
             rules_of[location.municipality_id] = municipal_rules(location.municipality_id)
+        facts = None
+        if parts is not None:
+            rooms, marks = parts
+            facts = location_facts(
+                location,
+                rooms=tuple(rooms.get(location.pk, ())),
+                marks=tuple(marks.get(location.pk, ())),
+            )
         yield (
             location,
-            location_compliance(location, on=on, rules=rules_of[location.municipality_id]),
+            location_compliance(
+                location, on=on, rules=rules_of[location.municipality_id], facts=facts
+            ),
         )
+
+
+def _rooms_and_marks(locations) -> tuple[dict[int, list[norms.Room]], dict[int, list[tuple]]]:
+    """The rooms and quality marks of `locations` (a queryset), as plain rows per location
+    id: thousands of locations without a model object per room."""
+    rooms: dict[int, list[norms.Room]] = defaultdict(list)
+    for location_id, use, area, beds, walkable in (
+        Room.objects.filter(location__in=locations)
+        .order_by("location", "pk")
+        .values_list("location_id", "use", "area_m2", "beds", "walkable_m2")
+    ):
+        rooms[location_id].append(norms.Room(use, area, beds, walkable))
+    marks: dict[int, list[tuple]] = defaultdict(list)
+    for location_id, scheme, valid_until in (
+        Certificate.objects.filter(location__in=locations)
+        .order_by("location", "scheme")
+        .values_list("location_id", "scheme", "valid_until")
+    ):
+        marks[location_id].append((scheme, valid_until))
+    return rooms, marks
 
 
 def effective_capacities(*, on: date, location_ids=None) -> dict[int, int | None]:
     """The most persons each location may hold on a date: the lowest of its permit and every
-    norm that applies to it. The register's overcrowding signal and overview read this."""
-    locations = Location.objects.prefetch_related("rooms", "certificates")
+    norm that applies to it. The register's overcrowding signal and overview read this, for
+    thousands of locations after every import."""
+    locations = Location.objects.all()
     if location_ids is not None:
         locations = locations.filter(pk__in=location_ids)
     return {
         location.pk: compliance.effective_capacity
-        for location, compliance in _judged(locations, on=on)
+        for location, compliance in _judged(locations, on=on, parts=_rooms_and_marks(locations))
     }
 
 

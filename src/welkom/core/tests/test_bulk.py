@@ -6,7 +6,14 @@ from unittest import skipUnless
 from django.db import DatabaseError, connection, transaction
 from django.test import TestCase
 
-from welkom.core.bulk import ids_table, in_table, rows_delete, rows_insert, temporary_table
+from welkom.core.bulk import (
+    ids_table,
+    in_table,
+    rows_delete,
+    rows_insert,
+    rows_update,
+    temporary_table,
+)
 from welkom.processing_log.models import Entry, ProcessingActivity
 from welkom.processing_log.services import ENTRY_COLUMNS
 from welkom.register.models import Occupancy
@@ -46,6 +53,45 @@ class RowsInsertTests(TestCase):
     def test_nothing_to_insert_is_no_query(self) -> None:
         with self.assertNumQueries(0):
             rows_insert(Entry, ("trace_id",), [])
+
+
+class RowsUpdateTests(TestCase):
+    def test_it_sets_the_given_columns_of_the_given_rows_only(self) -> None:
+        from welkom.register.models import Signal
+
+        def signal(key: str) -> Signal:
+            return Signal.internal.create(
+                key=key,
+                rule="departure",
+                source="test",
+                since=date(2026, 1, 1),
+                explanation="test",
+                parameters={"nights": 1},
+                first_seen=date(2026, 1, 1),
+                last_seen=date(2026, 1, 1),
+            )
+
+        first, second = signal("a"), signal("b")
+        rows_update(
+            Signal,
+            ["deadline", "overdue", "parameters"],
+            [(first.pk, date(2026, 2, 3), True, '{"nights": 2, "name": "Łucja"}')],
+        )
+        first.refresh_from_db()
+        second.refresh_from_db()
+        self.assertEqual(
+            (first.deadline, first.overdue, first.parameters, first.since),
+            (date(2026, 2, 3), True, {"nights": 2, "name": "Łucja"}, date(2026, 1, 1)),
+        )
+        self.assertEqual(
+            (second.deadline, second.overdue, second.parameters), (None, False, {"nights": 1})
+        )
+
+    def test_nothing_to_update_is_no_query(self) -> None:
+        from welkom.register.models import Signal
+
+        with self.assertNumQueries(0):
+            rows_update(Signal, ["overdue"], [])
 
 
 class TemporaryTableTests(TestCase):

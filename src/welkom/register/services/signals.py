@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -12,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from welkom.core.bulk import ids_table, in_table, rows_insert, rows_update
 from welkom.housing.models import Location
 from welkom.housing.selectors import effective_capacities
 from welkom.places.models import Municipality
@@ -24,6 +26,26 @@ from welkom.register.selectors import findings_by_person
 SIGNALLING = "brp-registration-signalling"
 OVER_CAPACITY = "over-capacity"
 OVER_CAPACITY_LOOKBACK_DAYS = 30
+# What a new signal is written with (`rows_insert`: every column that has no database
+# default; status_changed_by and status_changed_at stay empty).
+SIGNAL_COLUMNS = (
+    "key",
+    "rule",
+    "source",
+    "person_id",
+    "location_id",
+    "municipality_id",
+    "employer_kvk",
+    "since",
+    "deadline",
+    "overdue",
+    "explanation",
+    "parameters",
+    "status",
+    "status_reason",
+    "first_seen",
+    "last_seen",
+)
 
 
 @dataclass
@@ -77,48 +99,55 @@ def signals_refresh(
         scope = Signal.internal.filter(
             Q(person_id__in=person_ids) | Q(person__isnull=True, location_id__in=location_ids or [])
         )
-    existing = {s.key: s for s in scope.iterator(chunk_size=10_000)}
+    # Plain rows, not objects: the daily run reads every signal (a hundred thousand).
+    existing = {
+        key: (pk, status, (deadline, overdue, parameters), person_id)
+        for key, pk, status, deadline, overdue, parameters, person_id in scope.values_list(
+            "key", "pk", "status", "deadline", "overdue", "parameters", "person_id"
+        ).iterator(chunk_size=10_000)
+    }
     summary = RefreshSummary()
     new = [signal for key, signal in found.items() if key not in existing]
-    Signal.internal.bulk_create(new, batch_size=5000)
-    summary.opened = len(new)
-    changed = []
-    for key, signal in existing.items():
-        fresh = found.get(key)
-        if fresh is None:
-            continue
-        if (signal.deadline, signal.overdue, signal.parameters) != (
-            fresh.deadline,
-            fresh.overdue,
-            fresh.parameters,
-        ):  # an unchanged signal is not written again: a daily rewrite of every row is costly
-            signal.deadline, signal.overdue, signal.parameters = (
-                fresh.deadline,
-                fresh.overdue,
-                fresh.parameters,
-            )
-            signal.last_seen = on
-            changed.append(signal)
-    Signal.internal.bulk_update(
-        changed, ["deadline", "overdue", "parameters", "last_seen"], batch_size=5000
+    rows_insert(
+        Signal,
+        SIGNAL_COLUMNS,
+        [tuple(_column_value(signal, name) for name in SIGNAL_COLUMNS) for signal in new],
     )
+    summary.opened = len(new)
+    changed = []  # (pk, deadline, overdue, parameters, last_seen)
+    changed_persons = set()
+    for key, (pk, _status, current, person_id) in existing.items():
+        fresh = found.get(key)
+        # An unchanged signal is not written again: a daily rewrite of every row is costly.
+        if fresh is not None and current != (fresh.deadline, fresh.overdue, fresh.parameters):
+            changed.append((pk, fresh.deadline, fresh.overdue, json.dumps(fresh.parameters), on))
+            changed_persons.add(person_id)
+    rows_update(Signal, ["deadline", "overdue", "parameters", "last_seen"], changed)
     summary.updated = len(changed)
     gone = [
-        s.pk for key, s in existing.items() if s.status == Signal.Status.OPEN and key not in found
+        pk
+        for key, (pk, status, _current, _person) in existing.items()
+        if status == Signal.Status.OPEN and key not in found
     ]
-    for start in range(0, len(gone), 5000):
-        summary.resolved += Signal.internal.filter(pk__in=gone[start : start + 5000]).update(
-            status=Signal.Status.DONE,
-            status_reason=gettext_noop("No longer applies."),
-            status_changed_at=timezone.now(),
-        )
+    if gone:
+        with ids_table(gone) as ids:
+            summary.resolved = Signal.internal.filter(pk__in=in_table(ids)).update(
+                status=Signal.Status.DONE,
+                status_reason=gettext_noop("No longer applies."),
+                status_changed_at=timezone.now(),
+            )
     processing_log_write(
         processing=Processing.system(activity=SIGNALLING, action=Entry.Action.UPDATE),
         subject_type="person",
-        subject_ids=sorted({s.person_id for s in new + changed if s.person_id}),
+        subject_ids=sorted(({s.person_id for s in new} | changed_persons) - {None}),
         object_type="signal",
     )
     return summary
+
+
+def _column_value(signal: Signal, name: str):
+    value = getattr(signal, name)
+    return json.dumps(value) if name == "parameters" else value
 
 
 def _latest_employer(person_ids: list[int] | None) -> dict[int, str]:

@@ -79,6 +79,25 @@ class SignalsTests(PersonaTestCase):
         brp = Signal.internal.get(rule="brp-registration-required")
         self.assertEqual((later.resolved, brp.status), (1, "done"))
 
+    def test_a_signal_that_changes_is_updated_in_place(self) -> None:
+        self._import(
+            rows("V1", "Nowak", range(10), registration="brp"), today=FIRST + timedelta(days=11)
+        )
+        left = FIRST + timedelta(days=10)
+        signals_refresh(on=left + timedelta(days=14))
+        departure = Signal.internal.get(rule="departure")
+        self.assertEqual(departure.parameters["away"], 14)
+        # Five days later: the same signal (same key, same row), five more days away.
+        refresh = signals_refresh(on=left + timedelta(days=19))
+        again = Signal.internal.get(rule="departure")
+        self.assertEqual((refresh.opened, refresh.updated), (0, 1))
+        self.assertEqual((again.pk, again.since, again.status), (departure.pk, left, "open"))
+        self.assertEqual(again.parameters, {"left": left.isoformat(), "away": 19})
+        self.assertEqual(
+            (again.first_seen, again.last_seen),
+            (left + timedelta(days=14), left + timedelta(days=19)),
+        )
+
     def test_a_location_over_its_norm_capacity_is_overcrowded_though_the_permit_allows_more(
         self,
     ) -> None:
@@ -114,6 +133,33 @@ class SignalsTests(PersonaTestCase):
             signal.parameters,
             {"most": 3, "capacity": 2, "first": "2026-01-01", "last": "2026-01-02"},
         )
+
+    def test_capacities_read_in_bulk_equal_each_locations_own_judgement(self) -> None:
+        from welkom.housing.selectors import effective_capacities, location_compliance
+
+        described = {"building_type": "hotel_pension", "zoning": "logies", "toilets": 1}
+        location_describe(
+            Location.objects.get(code="H1"),
+            description=described,
+            rooms=[
+                {"name": "A", "use": "bedroom", "area_m2": Decimal(7), "beds": 3},
+                {"name": "B", "use": "bedroom", "area_m2": Decimal(12), "beds": 2},
+                {"name": "C", "use": "living", "area_m2": Decimal(40), "beds": 0},
+            ],
+            certificates=[
+                {"scheme": "snf", "register_id": "S1", "valid_until": date(2027, 1, 1)},
+                {"scheme": "akf", "register_id": "A1", "valid_until": date(2025, 1, 1)},
+            ],
+        )
+        on = date(2026, 6, 1)
+        bulk = effective_capacities(on=on)
+        own = {
+            location.pk: location_compliance(location, on=on).effective_capacity
+            for location in Location.objects.all()
+        }
+        self.assertEqual(bulk, own)
+        self.assertEqual(len(bulk), 2)
+        self.assertNotEqual(own[Location.objects.get(code="H1").pk], None)
 
     def test_it_leaves_a_dismissed_signal_dismissed(self) -> None:
         self._import(rows("V1", "Kowalski", range(5)))
