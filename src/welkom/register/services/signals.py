@@ -26,26 +26,38 @@ from welkom.register.selectors import findings_by_person
 SIGNALLING = "brp-registration-signalling"
 OVER_CAPACITY = "over-capacity"
 OVER_CAPACITY_LOOKBACK_DAYS = 30
-# What a new signal is written with (`rows_insert`: every column that has no database
-# default; status_changed_by and status_changed_at stay empty).
-SIGNAL_COLUMNS = (
-    "key",
-    "rule",
-    "source",
-    "person_id",
-    "location_id",
-    "municipality_id",
-    "employer_kvk",
-    "since",
-    "deadline",
-    "overdue",
-    "explanation",
-    "parameters",
-    "status",
-    "status_reason",
-    "first_seen",
-    "last_seen",
-)
+
+
+@dataclass(slots=True)
+class _Found:
+    """A signal as today's findings say it should be: the columns `signals_refresh` writes
+    for a new one (a `Signal` object each would cost more than the rules themselves)."""
+
+    key: str
+    rule: str
+    source: str
+    since: date
+    explanation: str
+    parameters: dict
+    first_seen: date
+    last_seen: date
+    municipality_id: int | None
+    person_id: int | None = None
+    location_id: int | None = None
+    employer_kvk: str = ""
+    deadline: date | None = None
+    overdue: bool = False
+    status: str = Signal.Status.OPEN.value
+    status_reason: str = ""
+
+    def row(self) -> tuple:
+        return tuple(
+            json.dumps(self.parameters) if name == "parameters" else getattr(self, name)
+            for name in _FOUND_COLUMNS
+        )
+
+
+_FOUND_COLUMNS = tuple(_Found.__dataclass_fields__)
 
 
 @dataclass
@@ -67,14 +79,14 @@ def signals_refresh(
     import); without, everyone's (the daily run).
     """
     municipality_ids = dict(Municipality.objects.values_list("code", "pk"))
-    found: dict[str, Signal] = {}
+    found: dict[str, _Found] = {}
     evaluated = findings_by_person(on=on, person_ids=person_ids)
     employer_of = _latest_employer(None if person_ids is None else list(evaluated))
     for person_id, (_facts, findings) in evaluated.items():
         for finding in findings:
             key = f"{finding.rule}:P{person_id}:{finding.since.isoformat()}"
             location_id = int(finding.stays[-1].location) if finding.stays else None
-            found[key] = Signal(
+            found[key] = _Found(
                 key=key,
                 rule=finding.rule,
                 source=finding.source,
@@ -108,11 +120,7 @@ def signals_refresh(
     }
     summary = RefreshSummary()
     new = [signal for key, signal in found.items() if key not in existing]
-    rows_insert(
-        Signal,
-        SIGNAL_COLUMNS,
-        [tuple(_column_value(signal, name) for name in SIGNAL_COLUMNS) for signal in new],
-    )
+    rows_insert(Signal, _FOUND_COLUMNS, [signal.row() for signal in new])
     summary.opened = len(new)
     changed = []  # (pk, deadline, overdue, parameters, last_seen)
     changed_persons = set()
@@ -145,11 +153,6 @@ def signals_refresh(
     return summary
 
 
-def _column_value(signal: Signal, name: str):
-    value = getattr(signal, name)
-    return json.dumps(value) if name == "parameters" else value
-
-
 def _latest_employer(person_ids: list[int] | None) -> dict[int, str]:
     """The employer on each person's latest stay that names one; None: everyone's."""
     stays = (
@@ -165,7 +168,7 @@ def _latest_employer(person_ids: list[int] | None) -> dict[int, str]:
     return dict(rows)
 
 
-def _over_capacity(on: date, *, location_ids: list[int] | None = None) -> list[Signal]:
+def _over_capacity(on: date, *, location_ids: list[int] | None = None) -> list[_Found]:
     """One signal per run of consecutive nights on which a location held more persons than its
     effective capacity: the lowest of its permit and every housing norm that applies to it."""
     start = on - timedelta(days=OVER_CAPACITY_LOOKBACK_DAYS)
@@ -192,7 +195,7 @@ def _over_capacity(on: date, *, location_ids: list[int] | None = None) -> list[S
     for location_id, location_runs in runs.items():
         for first, last, most in location_runs:
             signals.append(
-                Signal(
+                _Found(
                     key=f"{OVER_CAPACITY}:L{location_id}:{first.isoformat()}",
                     rule=OVER_CAPACITY,
                     source="municipal permit and housing norms",
