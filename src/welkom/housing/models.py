@@ -288,8 +288,9 @@ class Inspection(models.Model):
     failed_rules = models.JSONField(_("rules not met"), default=list, blank=True)
     notes = models.TextField(_("findings"), blank=True)
     follow_up_deadline = models.DateField(_("resolve findings before"), null=True, blank=True)
+    # PROTECT: an inspection is never changed (database triggers), so its recorder is kept.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 

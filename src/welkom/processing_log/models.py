@@ -80,9 +80,11 @@ class Entry(models.Model):
     span_id = models.CharField(_("span id"), max_length=16)
     parent_span_id = models.CharField(_("parent span id"), max_length=16, blank=True)
     started_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # PROTECT, not SET_NULL: the log is append-only (also by database triggers), so a user or
+    # organisation it names is kept; a user who leaves is deactivated, not deleted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.SET_NULL,
+        models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -91,7 +93,7 @@ class Entry(models.Model):
     actor_label = models.CharField(_("actor"), max_length=150)
     organisation = models.ForeignKey(
         "organisations.Organisation",
-        models.SET_NULL,
+        models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 from django.db import DatabaseError, transaction
+from django.db.models import ProtectedError
 from django.test import override_settings
 from django.utils import timezone
 
@@ -225,6 +226,10 @@ class LocationPagesTests(PersonaTestCase):
                 transaction.atomic(),
             ):
                 change()
+        # Nor does its recorder's deletion change it: the user is kept (and deactivated).
+        with self.assertRaises(ProtectedError) as refused:
+            self.venlo_member.delete()
+        self.assertIn(inspection, refused.exception.protected_objects)
         self.client.post(
             f"/en/housing/{location.pk}/inspections/",
             {

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
 
 from welkom.organisations.models import Membership
 from welkom.organisations.services import USER_ADMINISTRATION
@@ -121,6 +123,38 @@ class AppendOnlyTests(PersonaTestCase):
             ):
                 cursor.execute(statement)
         self.assertEqual(Entry.objects.get().actor_label, "system")
+
+
+class DeletingWhatTheLogNamesTests(PersonaTestCase):
+    """A user or organisation named in the log cannot be deleted: the log would have to
+    change, which its triggers refuse. The refusal is Django's own, with the reason, rather
+    than a database error; a user is deactivated instead."""
+
+    def setUp(self) -> None:
+        processing_log_write(
+            processing=Processing.by(
+                self.venlo_member, activity=USER_ADMINISTRATION, organisation=self.venlo
+            ),
+            subject_type="user",
+            subject_ids=[self.outsider.pk],
+            object_type="user",
+        )
+
+    def test_it_refuses_to_delete_a_user_or_organisation_the_log_names(self) -> None:
+        for named in (self.venlo_member, self.venlo):
+            with self.subTest(named=named), self.assertRaises(ProtectedError):
+                named.delete()
+        entry = Entry.objects.get()
+        self.assertEqual((entry.actor, entry.organisation), (self.venlo_member, self.venlo))
+
+    def test_the_admin_says_why_a_user_cannot_be_deleted(self) -> None:
+        admin = get_user_model().objects.create_superuser("root", "root@example.test", "pw-long-1")
+        self.client.force_login(admin)
+        response = self.client.post(
+            f"/admin/accounts/user/{self.venlo_member.pk}/delete/", {"post": "yes"}
+        )
+        self.assertContains(response, "deleted-objects")
+        self.assertTrue(get_user_model().objects.filter(pk=self.venlo_member.pk).exists())
 
 
 class EntryScopingTests(PersonaTestCase):
