@@ -226,7 +226,7 @@ class LocationPagesTests(PersonaTestCase):
                 transaction.atomic(),
             ):
                 change()
-        # Nor does its recorder's deletion change it: the user is kept (and deactivated).
+        # Nor may deleting its recorder change it: the user is kept (deactivate instead).
         with self.assertRaises(ProtectedError) as refused:
             self.venlo_member.delete()
         self.assertIn(inspection, refused.exception.protected_objects)
