@@ -124,6 +124,28 @@ class AppendOnlyTests(PersonaTestCase):
                 cursor.execute(statement)
         self.assertEqual(Entry.objects.get().actor_label, "system")
 
+    def test_it_keeps_its_triggers_and_only_the_indexes_a_query_uses(self) -> None:
+        """0006 rebuilds the table on SQLite, which drops triggers: they are made again."""
+        table = Entry._meta.db_table
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, table)
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                    [table],
+                )
+                self.assertEqual(
+                    {name for (name,) in cursor.fetchall()},
+                    {"processing_log_entry_no_update", "processing_log_entry_no_delete"},
+                )
+        indexed = {
+            tuple(c["columns"]) for c in constraints.values() if c["index"] and not c["primary_key"]
+        }
+        self.assertEqual(
+            indexed,
+            {("started_at",), ("organisation_id",), ("data_subject_id", "started_at")},
+        )
+
 
 class DeletingWhatTheLogNamesTests(PersonaTestCase):
     """A user or organisation named in the log cannot be deleted: the log would have to
