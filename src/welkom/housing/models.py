@@ -105,6 +105,9 @@ class Location(models.Model):
         _("capacity in the municipal permit"), null=True, blank=True
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    # Kept by the night register: the last night a list has covered. The register's open stays
+    # here run until this night (ADR 0010).
+    listed_through = models.DateField(_("last night listed"), null=True, blank=True, editable=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     addition = models.CharField(_("addition"), max_length=10, blank=True)
     building_type = models.CharField(

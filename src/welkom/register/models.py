@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,22 +90,64 @@ class Person(models.Model):
         return f"******{self.bsn[-3:]}" if self.bsn else ""
 
 
-class StayQuerySet(PersonalDataQuerySet):
+class NextNight(Func):
+    """The night after a date column, in SQL (a date plus one day on either engine)."""
+
+    output_field = models.DateField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(%(expressions)s + 1)", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="date(%(expressions)s, '+1 day')", **extra
+        )
+
+
+class StayShape:
+    """Every read of stays goes through `on_night`, `ending_after` or `with_end`, which know
+    that an open stay has no check-out but runs to its location's last listed night (ADR
+    0010). On `Stay.objects` (logged) and on `Stay.internal` (the import and retention)."""
+
+    def with_end(self):
+        """Each stay with `end`: its first night after (see `welkom.register.stays`)."""
+        return self.annotate(
+            end=Coalesce("check_out", NextNight("location__listed_through"), NextNight("check_in"))
+        )
+
+    def on_night(self, night):
+        return self.filter(
+            Q(check_out__gt=night) | Q(check_out__isnull=True, location__listed_through__gte=night),
+            check_in__lte=night,
+        )
+
+    def ending_after(self, night):
+        """Stays whose end is after `night`: they hold that night or a later one."""
+        return self.filter(
+            Q(check_out__gt=night) | Q(check_out__isnull=True, location__listed_through__gte=night)
+        )
+
+
+class StayQuerySet(StayShape, PersonalDataQuerySet):
     subject_type = "person"
     subject_field = "person_id"
 
     def visible_to(self, user) -> StayQuerySet:
         return _scoped_by_location(self, user, location_path="location")
 
-    def on_night(self, night) -> StayQuerySet:
-        return self.filter(check_in__lte=night, check_out__gt=night)
+
+class StayInternalQuerySet(StayShape, models.QuerySet):
+    pass
 
 
 class Stay(models.Model):
-    """One person at one location for the nights [check_in, check_out): never a row per night.
+    """One person at one location for the nights [check_in, end): never a row per night.
 
-    On PostgreSQL an exclusion constraint refuses two stays of one person on the same night
-    (see migration 0002); on SQLite the import checks it.
+    Open (no `check_out`) while the location still lists the person: it then ends after the
+    location's last listed night, `Location.listed_through` (ADR 0010, `welkom.register.stays`).
+    A person has at most one open stay (a unique index). On PostgreSQL an exclusion
+    constraint refuses two closed stays of one person on the same night (migrations 0002,
+    0008); the import checks the rest, and everything on SQLite, in code.
     """
 
     # No index of their own: the indexes below start with each, and every import writes them.
@@ -113,7 +156,7 @@ class Stay(models.Model):
         "housing.Location", models.PROTECT, related_name="stays", db_index=False
     )
     check_in = models.DateField(_("first night"))
-    check_out = models.DateField(_("day of departure"))
+    check_out = models.DateField(_("day of departure"), null=True, blank=True)
     room = models.CharField(_("room"), max_length=40, blank=True)
     employer_kvk = models.CharField(_("employer KvK number"), max_length=8, blank=True)
     expected_departure = models.DateField(_("expected departure"), null=True, blank=True)
@@ -122,7 +165,8 @@ class Stay(models.Model):
     )
 
     objects = StayQuerySet.as_manager()
-    internal = models.Manager()  # noqa: DJ012 -- for the import's set-based writes and retention only
+    # For the import's set-based writes and retention only: not logged.
+    internal = StayInternalQuerySet.as_manager()
 
     class Meta:
         ordering = ["check_in"]
@@ -132,15 +176,23 @@ class Stay(models.Model):
         indexes = [
             models.Index(fields=["location", "check_in", "check_out"]),
             models.Index(fields=["person", "check_in"]),
+            # A day's list closes the open stays at its locations of whoever it no longer names.
+            models.Index(
+                fields=["location"], condition=Q(check_out__isnull=True), name="stay_open_at"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(check_out__gt=models.F("check_in")), name="stay_at_least_one_night"
-            )
+                condition=Q(check_out__isnull=True) | Q(check_out__gt=models.F("check_in")),
+                name="stay_at_least_one_night",
+            ),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(check_out__isnull=True), name="stay_one_open"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_id} @ {self.location_id} [{self.check_in}, {self.check_out})"
+        return f"{self.person_id} @ {self.location_id} [{self.check_in}, {self.check_out or '…'})"
 
 
 class OccupancyQuerySet(models.QuerySet):

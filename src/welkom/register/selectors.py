@@ -27,6 +27,7 @@ from welkom.register.rules import Finding as RuleFinding
 from welkom.register.rules import PersonFacts, registration_findings
 from welkom.register.rules import Registration as RuleRegistration
 from welkom.register.rules import Stay as RuleStay
+from welkom.register.stays import stay_end
 
 NIGHT_REGISTER = "night-register"
 
@@ -140,10 +141,12 @@ def person_facts(*, on: date, person_ids: list[int] | None = None) -> dict[int, 
     if person_ids is not None:
         stays = stays.filter(person_id__in=person_ids)
     # Thousands of locations, not a join per stay: the municipality code by location.
-    municipality_of = {
-        pk: (str(pk), code)
-        for pk, code in Location.objects.values_list("pk", "municipality__code").order_by()
-    }
+    municipality_of, listed_through = {}, {}
+    for pk, code, through in Location.objects.values_list(
+        "pk", "municipality__code", "listed_through"
+    ).order_by():
+        municipality_of[pk] = (str(pk), code)
+        listed_through[pk] = through
     grouped: dict[int, list] = {}
     expected: dict[int, date | None] = {}
     # The registration comes with every stay (a join), not in a second read of every person.
@@ -162,8 +165,9 @@ def person_facts(*, on: date, person_ids: list[int] | None = None) -> dict[int, 
     with gc_paused():
         registration: dict[int, str] = {}
         for person_id, location_id, check_in, check_out, departure, registered in rows:
+            end = stay_end(check_in, check_out, listed_through[location_id])
             grouped.setdefault(person_id, []).append(
-                RuleStay(*municipality_of[location_id], check_in, check_out)
+                RuleStay(*municipality_of[location_id], check_in, end)
             )
             registration[person_id] = registered
             if departure is not None:

@@ -21,7 +21,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from welkom.core.bulk import ids_table, in_table, rows_delete, rows_insert, temporary_table
+from welkom.core.bulk import (
+    ids_table,
+    in_table,
+    rows_delete,
+    rows_insert,
+    rows_update,
+    temporary_table,
+)
 from welkom.housing.models import Location
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
@@ -30,6 +37,7 @@ from welkom.register.models import NightListImport, Occupancy, OccupancyProfile,
 from welkom.register.night_lists import Problem
 from welkom.register.rules import gettext_noop
 from welkom.register.services.signals import signals_refresh
+from welkom.register.stays import open_or_closed, stay_end
 from welkom.register.submissions import Submission, submissions_read
 
 NIGHT_REGISTER = "night-register"
@@ -92,12 +100,11 @@ class ImportSummary:
         }
 
 
-@dataclass(frozen=True)
-class _Interval:
+class _Interval(NamedTuple):
     person_id: int
     location_id: int
     check_in: date
-    check_out: date
+    check_out: date | None  # the end; None only once stored as open
     room: str = ""
     employer_kvk: str = ""
     expected_departure: date | None = None
@@ -362,6 +369,9 @@ def _apply(parts: list[_Part]) -> None:
     last = max(night for _location, night in occupancy)
     persons_listed = set().union(*(part.summary.person_ids for part in parts))
 
+    location_through = dict(
+        Location.objects.filter(pk__in=list(covered)).values_list("pk", "listed_through")
+    )
     existing = _stays_near(set(covered), persons_listed, first=first, last=last)
     _conflicts_check(existing, submitted, covered, parts, person_ids, location_of, part_of)
     if any(part.summary.problems for part in parts):
@@ -402,17 +412,28 @@ def _apply(parts: list[_Part]) -> None:
                 )
             new.add(_Interval(person_id, location_id, span[0], span[1], *attributes))
 
-    old = {_Interval(*stay[1:]): stay.pk for stay in touched_old}
+    # Stored in the canonical shape (ADR 0010): a continuing resident's stay is open before
+    # and after, the same row, so a day without arrivals or departures writes no stay.
+    listed_through = {stay.location_id: stay.listed_through for stay in existing}
+    for location_id, nights in covered.items():
+        last_covered = nights[-1][1] - ONE_DAY
+        listed_through[location_id] = max(
+            filter(None, (location_through.get(location_id), last_covered))
+        )
+    new_rows, elsewhere = _stays_stored(new, existing, covered, listed_through)
+    old = {_stored(stay): stay.pk for stay in touched_old}
     old_by_part: list[set[_Interval]] = [set() for _part in parts]
     new_by_part: list[set[_Interval]] = [set() for _part in parts]
     for interval in old:
         old_by_part[part_of[interval.location_id]].add(interval)
-    for interval in new:
+    for interval in new_rows:
         new_by_part[part_of[interval.location_id]].add(interval)
     for part, part_old, part_new in zip(parts, old_by_part, new_by_part, strict=True):
         _count_changes(part_old, part_new, part.summary)
     record_of = [part.record.pk for part in parts]
-    rows_delete(Stay, [pk for interval, pk in old.items() if interval not in new])
+    # In this order, so that a person never has two open stays between two statements.
+    rows_update(Stay, ["check_out"], [row for row in elsewhere if row[1] is not None])
+    rows_delete(Stay, [pk for interval, pk in old.items() if interval not in new_rows])
     rows_insert(
         Stay,
         STAY_COLUMNS,
@@ -427,8 +448,18 @@ def _apply(parts: list[_Part]) -> None:
                 i.expected_departure,
                 record_of[part_of[i.location_id]],
             )
-            for i in new
+            for i in new_rows
             if i not in old
+        ],
+    )
+    rows_update(Stay, ["check_out"], [row for row in elsewhere if row[1] is None])
+    rows_update(
+        Location,
+        ["listed_through"],
+        [
+            (location_id, listed_through[location_id])
+            for location_id in covered
+            if listed_through[location_id] != location_through.get(location_id)
         ],
     )
 
@@ -486,6 +517,8 @@ def _locations_resolve(parts: list[_Part]) -> list[dict[str, int]]:
 
 
 class _Stay(NamedTuple):
+    """A stored stay, with its end worked out (`check_out` here is the end, never None)."""
+
     pk: int
     person_id: int
     location_id: int
@@ -494,17 +527,88 @@ class _Stay(NamedTuple):
     room: str
     employer_kvk: str
     expected_departure: date | None
+    is_open: bool
+    listed_through: date | None
 
 
 def _stays_near(location_ids: set[int], person_ids: set[int], *, first: date, last: date):
-    """The stays the lists can touch: at their locations, or of their persons, near their nights."""
+    """The stays the lists can touch: at their locations, or of their persons, near their
+    nights; and the open stays of their persons anywhere (a person has one open stay)."""
     with ids_table(location_ids) as locations, ids_table(person_ids) as persons:
-        return [
-            _Stay(*row)
-            for row in Stay.internal.filter(check_in__lte=last + ONE_DAY, check_out__gte=first)
+        rows = (
+            Stay.internal.filter(check_in__lte=last + ONE_DAY)
+            .filter(
+                Q(check_out__gte=first)
+                | Q(check_out__isnull=True, location__listed_through__gte=first - ONE_DAY)
+            )
             .filter(Q(location_id__in=in_table(locations)) | Q(person_id__in=in_table(persons)))
-            .values_list(*_Stay._fields)
+            | Stay.internal.filter(person_id__in=in_table(persons), check_out__isnull=True)
+        ).values_list(
+            "pk",
+            "person_id",
+            "location_id",
+            "check_in",
+            "check_out",
+            "room",
+            "employer_kvk",
+            "expected_departure",
+            "location__listed_through",
+        )
+        return [
+            _Stay(
+                pk,
+                person_id,
+                location_id,
+                check_in,
+                stay_end(check_in, check_out, through),
+                room,
+                employer_kvk,
+                departure,
+                check_out is None,
+                through,
+            )
+            for pk, person_id, location_id, check_in, check_out, room, employer_kvk, departure, through in rows
         ]
+
+
+def _stored(stay: _Stay) -> _Interval:
+    """A stored stay as the interval it is stored as: no check-out when open."""
+    return _Interval(
+        stay.person_id,
+        stay.location_id,
+        stay.check_in,
+        None if stay.is_open else stay.check_out,
+        stay.room,
+        stay.employer_kvk,
+        stay.expected_departure,
+    )
+
+
+def _stays_stored(
+    new: set[_Interval], existing: list[_Stay], covered, listed_through: dict[int, date]
+) -> tuple[set[_Interval], list[tuple[int, date | None]]]:
+    """The new stays at the covered locations as they are to be stored (open or closed), and
+    (pk, check-out) for stays elsewhere whose shape changes with them: a person arriving
+    here closes the stay still open at a location that has not sent its list yet."""
+    by_person: dict[int, list] = defaultdict(list)
+    for interval in new:
+        by_person[interval.person_id].append(interval)
+    for stay in existing:
+        if stay.location_id not in covered and stay.person_id in by_person:
+            by_person[stay.person_id].append(stay)
+    stored: set[_Interval] = set()
+    elsewhere: list[tuple[int, date | None]] = []
+    for stays in by_person.values():
+        check_outs = open_or_closed(
+            [(stay.location_id, stay.check_in, stay.check_out) for stay in stays], listed_through
+        )
+        for stay, check_out in zip(stays, check_outs, strict=True):
+            if isinstance(stay, _Stay):
+                if check_out != (None if stay.is_open else stay.check_out):
+                    elsewhere.append((stay.pk, check_out))
+            else:
+                stored.add(stay._replace(check_out=check_out))
+    return stored, elsewhere
 
 
 def _persons_resolve(parts: list[_Part]) -> tuple[list[list[int]], dict[int, str]]:
@@ -590,10 +694,11 @@ def _persons_resolve(parts: list[_Part]) -> tuple[list[list[int]], dict[int, str
 
 
 def _count_changes(old: set[_Interval], new: set[_Interval], summary: ImportSummary) -> None:
-    """A new stay overlapping a removed one of the same person and place is a change."""
+    """A new stay overlapping a removed one of the same person and place is a change; an
+    open stay that is now closed from the same night is a departure (closed)."""
 
     def overlaps(a: _Interval, b: _Interval) -> bool:
-        return a.check_in < b.check_out and b.check_in < a.check_out
+        return a.check_in < (b.check_out or date.max) and b.check_in < (a.check_out or date.max)
 
     added = new - old
     removed = old - new
@@ -605,7 +710,11 @@ def _count_changes(old: set[_Interval], new: set[_Interval], summary: ImportSumm
         added_by_key[(interval.person_id, interval.location_id)].append(interval)
     for interval in added:
         others = removed_by_key.get((interval.person_id, interval.location_id), ())
-        if any(overlaps(interval, r) for r in others):
+        if interval.check_out is not None and any(
+            r.check_out is None and r.check_in == interval.check_in for r in others
+        ):
+            summary.stays_closed += 1
+        elif any(overlaps(interval, r) for r in others):
             summary.stays_changed += 1
         else:
             summary.stays_opened += 1

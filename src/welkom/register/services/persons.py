@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from welkom.housing.models import Location
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
 from welkom.register.models import Person, Registration, Signal, Stay
+from welkom.register.stays import open_or_closed
 
 SIGNALLING = "brp-registration-signalling"
 NIGHT_REGISTER = "night-register"
@@ -51,20 +53,20 @@ def persons_merge(*, keep: Person, merge: Person, user) -> Person:
         raise ValidationError(_("Choose two different persons."))
     if keep.bsn and merge.bsn and keep.bsn != merge.bsn:
         raise ValidationError(_("These persons have different BSNs: they are not the same person."))
-    kept = list(Stay.internal.filter(person=keep))
-    for stay in Stay.internal.filter(person=merge):
+    kept = list(Stay.internal.filter(person=keep).with_end())
+    moved = list(Stay.internal.filter(person=merge).with_end())
+    for stay in moved:
         for other in kept:
-            overlaps = stay.check_in < other.check_out and other.check_in < stay.check_out
+            overlaps = stay.check_in < other.end and other.check_in < stay.end
             if overlaps and stay.location_id != other.location_id:
                 raise ValidationError(
                     _("They stayed at two addresses on the same night (%(night)s): not merged.")
                     % {"night": max(stay.check_in, other.check_in).isoformat()}
                 )
-    moved = list(Stay.internal.filter(person=merge))
     Stay.internal.filter(person=merge).delete()
     by_location: dict[int, list[tuple[date, date, Stay]]] = {}
     for stay in kept + moved:
-        by_location.setdefault(stay.location_id, []).append((stay.check_in, stay.check_out, stay))
+        by_location.setdefault(stay.location_id, []).append((stay.check_in, stay.end, stay))
     Stay.internal.filter(person=keep).delete()
     merged = []
     for location_id, intervals in by_location.items():
@@ -77,6 +79,15 @@ def persons_merge(*, keep: Person, merge: Person, user) -> Person:
                 merged.append(_stay_like(template, keep, location_id, current_in, current_out))
                 current_in, current_out, template = check_in, check_out, stay
         merged.append(_stay_like(template, keep, location_id, current_in, current_out))
+    # Stored in the canonical shape: the merged person's one open stay, if any (ADR 0010).
+    listed_through = dict(
+        Location.objects.filter(pk__in=list(by_location)).values_list("pk", "listed_through")
+    )
+    check_outs = open_or_closed(
+        [(stay.location_id, stay.check_in, stay.check_out) for stay in merged], listed_through
+    )
+    for stay, check_out in zip(merged, check_outs, strict=True):
+        stay.check_out = check_out
     Stay.internal.bulk_create(merged)
     if not keep.bsn and merge.bsn:
         keep.bsn = merge.bsn

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from welkom.processing_log.models import Entry
@@ -48,10 +48,14 @@ def purge(
     today = today or timezone.localdate()
     months = settings.RETENTION_MONTHS if months is None else months
     cutoff = retention_cutoff(today=today, months=months)
+    # Whoever still has a stay ending on or after the cutoff (an open stay runs until its
+    # location's last listed night) is kept; so is a new person without stays.
+    current = Stay.internal.ending_after(cutoff - timedelta(days=1)).values("person_id")
     expired = (
-        Person.internal.annotate(last_out=Max("stays__check_out"))
-        .filter(Q(last_out__lt=cutoff) | Q(last_out__isnull=True, created_at__date__lt=cutoff))
+        Person.internal.exclude(pk__in=current)
+        .filter(Q(stays__isnull=False) | Q(created_at__date__lt=cutoff))
         .values_list("pk", flat=True)
+        .distinct()
     )
     person_ids = list(expired)
     stays = Stay.internal.filter(person_id__in=person_ids)

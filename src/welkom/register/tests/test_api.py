@@ -113,9 +113,9 @@ class NightListApiTests(PersonaTestCase):
             set(NightListImport.objects.values_list("filename", "submitted_by")),
             {("nights.csv", None), ("more.csv", self.provider_member.pk)},
         )
-        stay = Stay.internal.get()  # the two lists' nights join into one stay
+        stay = Stay.internal.with_end().get()  # the two lists' nights join into one stay
         self.assertEqual(
-            (stay.check_in, stay.check_out), (NIGHT - timedelta(days=1), timezone.localdate())
+            (stay.check_in, stay.end), (NIGHT - timedelta(days=1), timezone.localdate())
         )
 
     def test_it_applies_json_rows_through_the_same_reader(self) -> None:

@@ -63,8 +63,8 @@ class _ThreeLocations(PersonaTestCase):
 
     def _stays(self) -> set[tuple[str, str, date, date]]:
         return {
-            (s.person.family_name, s.location.code, s.check_in, s.check_out)
-            for s in Stay.internal.select_related("person", "location")
+            (s.person.family_name, s.location.code, s.check_in, s.end)
+            for s in Stay.internal.select_related("person", "location").with_end()
         }
 
 
@@ -135,10 +135,10 @@ class NightListImportTests(_ThreeLocations):
         )
         spans = importlib.import_module("welkom.register.migrations.0006_occupancy_profile_spans")
         nightly = backfill.profile_counts(
-            Stay.internal.values_list(
+            Stay.internal.with_end().values_list(
                 "location_id",
                 "check_in",
-                "check_out",
+                "end",
                 "person__registration",
                 "person__nationality",
             ),

@@ -263,9 +263,9 @@ class DuplicatesTests(PersonaTestCase):
         keep, other = Person.internal.order_by("pk")
         self.client.post("/en/register/duplicates/merge/", {"keep": keep.pk, "merge": other.pk})
         self.assertEqual(list(Person.internal.values_list("pk", flat=True)), [keep.pk])
-        stay = Stay.internal.get()
+        stay = Stay.internal.with_end().get()
         self.assertEqual(
-            (stay.check_in, stay.check_out),
+            (stay.check_in, stay.end),
             (LAST_NIGHT - timedelta(days=1), LAST_NIGHT + timedelta(days=1)),
         )
 
@@ -314,9 +314,7 @@ class CheckInTests(PersonaTestCase):
         )
         self.assertEqual(response.status_code, 302)
         tonight = set(
-            Stay.internal.filter(check_in__lte=LAST_NIGHT, check_out__gt=LAST_NIGHT).values_list(
-                "person__family_name", flat=True
-            )
+            Stay.internal.on_night(LAST_NIGHT).values_list("person__family_name", flat=True)
         )
         self.assertEqual(tonight, {"Nowak", "Ivanova"})
         self.assertEqual(NightListImport.objects.filter(source="form").count(), 1)
@@ -330,9 +328,7 @@ class CheckInTests(PersonaTestCase):
             },
         )
         self.assertContains(response, "fill in every field", status_code=400)
-        self.assertFalse(
-            Stay.internal.filter(check_in__lte=LAST_NIGHT, check_out__gt=LAST_NIGHT).exists()
-        )
+        self.assertFalse(Stay.internal.on_night(LAST_NIGHT).exists())
 
     def test_it_refuses_other_providers_and_municipalities(self) -> None:
         for user, status in [
