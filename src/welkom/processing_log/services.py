@@ -37,8 +37,19 @@ class UnknownProcessingActivity(LookupError):
 
 def data_subject_pseudonym(*, subject_type: str, subject_id: object) -> str:
     """A keyed HMAC of the subject's internal id: linkable within Welkom, meaningless outside."""
-    message = f"{subject_type}:{subject_id}".encode()
-    return hmac.new(settings.PSEUDONYM_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return _pseudonyms(subject_type)(subject_id)
+
+
+def _pseudonyms(subject_type: str):
+    """`data_subject_pseudonym` for many subjects of one type: the key prepared once."""
+    keyed = hmac.new(settings.PSEUDONYM_KEY.encode(), f"{subject_type}:".encode(), hashlib.sha256)
+
+    def pseudonym(subject_id: object) -> str:
+        one = keyed.copy()
+        one.update(str(subject_id).encode())
+        return one.hexdigest()
+
+    return pseudonym
 
 
 @dataclass(frozen=True)
@@ -84,32 +95,50 @@ def processing_log_write(
     status: str = Entry.Status.OK,
 ) -> int:
     """One entry per data subject, each its own child span of the current trace."""
-    activity = _activity(processing.activity)
+    return processing_log_write_each(
+        [(processing, subject_ids)],
+        subject_type=subject_type,
+        object_type=object_type,
+        status=status,
+    )
+
+
+def processing_log_write_each(
+    processings: Iterable[tuple[Processing, Iterable[object]]],
+    *,
+    subject_type: str,
+    object_type: str,
+    status: str = Entry.Status.OK,
+) -> int:
+    """Several processings at once, each with its own data subjects (a batch of night lists,
+    each from its provider): one entry per processing and subject, all written together."""
+    activities: dict[str, ProcessingActivity] = {}
     trace = current_trace()
-    actor = processing.actor if getattr(processing.actor, "is_authenticated", False) else None
-    actor_label = actor.get_username() if actor else "system"
     now = timezone.now()
-    unique_ids = list(dict.fromkeys(subject_ids))
-    rows = [
-        (
+    pseudonym = _pseudonyms(subject_type)
+    rows = []
+    for processing, subject_ids in processings:
+        if processing.activity not in activities:
+            activities[processing.activity] = _activity(processing.activity)
+        activity = activities[processing.activity]
+        actor = processing.actor if getattr(processing.actor, "is_authenticated", False) else None
+        # The columns every entry of this processing shares; a span id and pseudonym each.
+        before = (
             trace.trace_id,
-            new_span_id(),
+            None,
             trace.span_id,
             now,
             actor.pk if actor else None,
-            actor_label,
+            actor.get_username() if actor else "system",
             processing.organisation.pk if processing.organisation else None,
             activity.pk,
             processing.action,
             processing.object_type or object_type,
             subject_type,
-            data_subject_pseudonym(subject_type=subject_type, subject_id=subject_id)
-            if subject_id is not None
-            else "",
-            status,
         )
-        for subject_id in unique_ids
-    ]
+        for subject_id in dict.fromkeys(subject_ids):
+            subject = pseudonym(subject_id) if subject_id is not None else ""
+            rows.append((before[0], new_span_id(), *before[2:], subject, status))
     # Imports log hundreds of thousands of subjects a month: one array per column, not an
     # object per entry (see welkom.core.bulk).
     for start in range(0, len(rows), 20_000):

@@ -149,6 +149,12 @@ class NightListCountsOutput(serializers.Serializer):
     stays_closed = serializers.IntegerField()
     stays_changed = serializers.IntegerField()
     occupancy_changed = serializers.IntegerField()
+    signals_opened = serializers.IntegerField(
+        help_text="Signals opened for the persons and locations this list changed."
+    )
+    signals_closed = serializers.IntegerField(
+        help_text="Signals that no longer apply after this list, closed as done."
+    )
 
 
 class NightListProblemOutput(serializers.Serializer):
@@ -187,7 +193,9 @@ def _output(record: NightListImport) -> dict:
         }
         for p in record.problems
     ]
-    data = {"id": record.pk, "status": record.status, "counts": record.counts, "problems": problems}
+    # Imports from before signals were counted have no such counts: none were counted.
+    counts = {"signals_opened": 0, "signals_closed": 0, **record.counts}
+    data = {"id": record.pk, "status": record.status, "counts": counts, "problems": problems}
     return NightListImportOutput(data).data
 
 

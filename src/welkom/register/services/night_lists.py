@@ -31,7 +31,7 @@ from welkom.core.bulk import (
 )
 from welkom.housing.models import Location
 from welkom.processing_log.models import Entry
-from welkom.processing_log.services import Processing, processing_log_write
+from welkom.processing_log.services import Processing, processing_log_write_each
 from welkom.register.countries import nationality_group
 from welkom.register.models import NightListImport, Occupancy, OccupancyProfile, Person, Stay
 from welkom.register.night_lists import Problem
@@ -83,8 +83,14 @@ class ImportSummary:
     stays_closed: int = 0
     stays_changed: int = 0
     occupancy_changed: int = 0
-    person_ids: set[int] = field(default_factory=set)
+    signals_opened: int = 0
+    signals_closed: int = 0
+    person_ids: set[int] = field(default_factory=set)  # listed: read and checked
     location_ids: set[int] = field(default_factory=set)
+    # What the list changed, whose signals are refreshed now: persons whose stays, BSN or
+    # registration changed (or who are new), locations whose occupancy changed.
+    changed_person_ids: set[int] = field(default_factory=set)
+    changed_location_ids: set[int] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -97,6 +103,8 @@ class ImportSummary:
             "stays_closed": self.stays_closed,
             "stays_changed": self.stays_changed,
             "occupancy_changed": self.occupancy_changed,
+            "signals_opened": self.signals_opened,
+            "signals_closed": self.signals_closed,
         }
 
 
@@ -226,17 +234,41 @@ def night_lists_import(
     if after_each is not None:  # progress, for a caller that reports it
         for part in parts:
             after_each(part.record, part.summary)
-    applied = [part for part in parts if part.record.status == NightListImport.Status.APPLIED]
-    person_ids = set().union(*(part.summary.person_ids for part in applied))
-    location_ids = set().union(*(part.summary.location_ids for part in applied))
-    # The people and places of these lists get their signals now, not tomorrow.
+    _signals_refresh([part for part in parts if _changed(part.summary)], today=today)
+    return [(part.record, part.summary) for part in parts]
+
+
+def _signals_refresh(applied: list[_Part], *, today: date) -> None:
+    """Refresh the signals of what the lists changed, now rather than tomorrow, and count per
+    list the signals that opened or closed for its persons and locations. Duties that arise
+    because time passes (the 123rd night, a deadline) are the nightly run's."""
+    person_ids = set().union(*(part.summary.changed_person_ids for part in applied))
+    location_ids = set().union(*(part.summary.changed_location_ids for part in applied))
+    if not (person_ids or location_ids):
+        return
     if len(person_ids) > EVERYONE_FROM:
         # Most of the register changed: refreshing everyone's signals reads the same rows
         # without lists of a hundred thousand ids in every query.
-        signals_refresh(on=today)
-    elif person_ids or location_ids:
-        signals_refresh(on=today, person_ids=sorted(person_ids), location_ids=sorted(location_ids))
-    return [(part.record, part.summary) for part in parts]
+        refresh = signals_refresh(on=today)
+    else:
+        refresh = signals_refresh(
+            on=today, person_ids=sorted(person_ids), location_ids=sorted(location_ids)
+        )
+    counted = []
+    for part in applied:
+        summary = part.summary
+
+        def concerns(person_id, location_id, summary=summary) -> bool:
+            if person_id is not None:
+                return person_id in summary.changed_person_ids
+            return location_id in summary.changed_location_ids
+
+        summary.signals_opened = sum(concerns(*ids) for ids in refresh.opened_for)
+        summary.signals_closed = sum(concerns(*ids) for ids in refresh.resolved_for)
+        if summary.signals_opened or summary.signals_closed:
+            part.record.counts = summary.as_dict()
+            counted.append(part.record)
+    NightListImport.objects.bulk_update(counted, ["counts"], batch_size=500)
 
 
 def _parts_read(lists, *, source: str, submitted_by, today: date) -> list[_Part]:
@@ -340,7 +372,7 @@ def _apply(parts: list[_Part]) -> None:
     location_of = _locations_resolve(parts)  # per part: location code → location id
     if any(part.summary.problems for part in parts):
         return
-    person_ids, registration_of = _persons_resolve(parts)
+    person_ids, registration_of, persons_changed = _persons_resolve(parts)
 
     # What the lists say: per (person, location) these nights, and per location exactly these
     # nights covered (whoever is not listed on a covered night was not there). Every
@@ -364,6 +396,7 @@ def _apply(parts: list[_Part]) -> None:
         part.summary.persons = len(set(ids))
         part.summary.person_ids = set(ids)
         part.summary.location_ids = set(locations.values())
+        part.summary.changed_person_ids = part.summary.person_ids & persons_changed
     covered = {location_id: _merged(spans) for location_id, spans in covered_nights.items()}
     first = min(night for _location, night in occupancy)
     last = max(night for _location, night in occupancy)
@@ -373,6 +406,8 @@ def _apply(parts: list[_Part]) -> None:
         Location.objects.filter(pk__in=list(covered)).values_list("pk", "listed_through")
     )
     existing = _stays_near(set(covered), persons_listed, first=first, last=last)
+    # Continuing residents are set aside: their open stay already says what the list says.
+    existing = _continuing_drop(existing, submitted, latest, covered, location_through)
     _conflicts_check(existing, submitted, covered, parts, person_ids, location_of, part_of)
     if any(part.summary.problems for part in parts):
         return
@@ -431,6 +466,12 @@ def _apply(parts: list[_Part]) -> None:
     for part, part_old, part_new in zip(parts, old_by_part, new_by_part, strict=True):
         _count_changes(part_old, part_new, part.summary)
     record_of = [part.record.pk for part in parts]
+    for interval in set(old) ^ new_rows:  # removed or added here: the part of its location
+        parts[part_of[interval.location_id]].summary.changed_person_ids.add(interval.person_id)
+    person_of = {stay.pk: stay.person_id for stay in existing}
+    moved = {person_of[pk] for pk, _check_out in elsewhere}  # closed or reopened elsewhere
+    for part in parts:
+        part.summary.changed_person_ids |= part.summary.person_ids & moved
     # In this order, so that a person never has two open stays between two statements.
     rows_update(Stay, ["check_out"], [row for row in elsewhere if row[1] is not None])
     rows_delete(Stay, [pk for interval, pk in old.items() if interval not in new_rows])
@@ -463,26 +504,70 @@ def _apply(parts: list[_Part]) -> None:
         ],
     )
 
-    for location_id, _night in _occupancy_write(occupancy):
+    for location_id, _night, level_changed in _occupancy_write(occupancy):
         parts[part_of[location_id]].summary.occupancy_changed += 1
+        if level_changed:
+            parts[part_of[location_id]].summary.changed_location_ids.add(location_id)
     _profile_write(parts, person_ids, location_of, registration_of, covered)
-    for part in parts:
-        submitted_by = part.submitted_by
-        processing_log_write(
-            processing=Processing.by(
-                submitted_by,
-                activity=NIGHT_REGISTER,
-                action=Entry.Action.UPDATE,
-                organisation=part.provider,
-            )
-            if getattr(submitted_by, "is_authenticated", False)
-            else Processing(
-                activity=NIGHT_REGISTER, action=Entry.Action.UPDATE, organisation=part.provider
-            ),
-            subject_type="person",
-            subject_ids=sorted(part.summary.person_ids),
-            object_type="stay",
+    # Everyone on a list was read and checked: one log entry per person and list.
+    processing_log_write_each(
+        [(_processing(part), sorted(part.summary.person_ids)) for part in parts],
+        subject_type="person",
+        object_type="stay",
+    )
+
+
+def _processing(part: _Part) -> Processing:
+    """Who processes a list's persons: the person who sent it, else its provider (a token
+    or the command line)."""
+    if getattr(part.submitted_by, "is_authenticated", False):
+        return Processing.by(
+            part.submitted_by,
+            activity=NIGHT_REGISTER,
+            action=Entry.Action.UPDATE,
+            organisation=part.provider,
         )
+    return Processing(
+        activity=NIGHT_REGISTER, action=Entry.Action.UPDATE, organisation=part.provider
+    )
+
+
+def _continuing_drop(existing, submitted, latest, covered, location_through) -> list:
+    """Take continuing residents out of the work: a person listed at one location only, on
+    exactly the nights it lists right after its `listed_through`, with the same room,
+    employer and expected departure, who has an open stay there and no other stay nearby.
+    Their open stay stays as it is (the new `listed_through` extends it), which is what the
+    general path would store for them too; so a day costs what changed, not who stayed.
+    Removes their keys from `submitted` and `latest`; returns the other existing stays."""
+    forward = {}  # location id → the one span of nights it covers, right after listed_through
+    for location_id, spans in covered.items():
+        through = location_through.get(location_id)
+        if through is not None and len(spans) == 1 and spans[0][0] == through + ONE_DAY:
+            forward[location_id] = spans[0]
+    if not forward:
+        return existing
+    keys_of: dict[int, int] = defaultdict(int)
+    for person_id, _location_id in submitted:
+        keys_of[person_id] += 1
+    stays_of: dict[int, int] = defaultdict(int)
+    for stay in existing:
+        stays_of[stay.person_id] += 1
+    continuing = set()
+    for stay in existing:
+        key = (stay.person_id, stay.location_id)
+        span = forward.get(stay.location_id)
+        if (
+            span is not None
+            and stay.is_open
+            and stay.check_in < span[0]
+            and keys_of[stay.person_id] == 1
+            and stays_of[stay.person_id] == 1
+            and submitted.get(key) == [span]
+            and latest[key] == (stay.room, stay.employer_kvk, stay.expected_departure)
+        ):
+            continuing.add(stay.pk)
+            del submitted[key], latest[key]
+    return [stay for stay in existing if stay.pk not in continuing]
 
 
 def _locations_resolve(parts: list[_Part]) -> list[dict[str, int]]:
@@ -611,8 +696,9 @@ def _stays_stored(
     return stored, elsewhere
 
 
-def _persons_resolve(parts: list[_Part]) -> tuple[list[list[int]], dict[int, str]]:
-    """Person ids, per part by index in its submission, and the registration of each.
+def _persons_resolve(parts: list[_Part]) -> tuple[list[list[int]], dict[int, str], set[int]]:
+    """Person ids, per part by index in its submission, the registration of each, and the
+    persons who are new or whose BSN or registration changed.
 
     Found by BSN when the list gives one, else by normalised name, birth date and
     nationality; created when not found. The lists are read in order, as if they came one
@@ -690,7 +776,8 @@ def _persons_resolve(parts: list[_Part]) -> tuple[list[list[int]], dict[int, str
     registration_of = {
         (created[-pk - 1] if pk < 0 else pk): value for pk, value in registration_of.items()
     }
-    return ids, registration_of
+    changed_pks = {pk for pks in changed.values() for pk in pks} | set(bsn_given) | set(created)
+    return ids, registration_of, changed_pks
 
 
 def _count_changes(old: set[_Interval], new: set[_Interval], summary: ImportSummary) -> None:
@@ -917,16 +1004,18 @@ def _profile_write(parts, person_ids, location_of, registration_of, covered) -> 
     )
 
 
-def _occupancy_write(counts: dict[tuple[int, date], int]) -> list[tuple[int, date]]:
-    """Persons per (location, night) for the nights the lists cover; the (location, night)
-    pairs that changed."""
+def _occupancy_write(counts: dict[tuple[int, date], int]) -> list[tuple[int, date, bool]]:
+    """Persons per (location, night) for the nights the lists cover: (location, night, level
+    changed) for every pair written. A night not stored before whose count equals the night
+    before it is written, but its level did not change: the location's signals need no
+    refresh for it (the nightly run extends a running over-capacity signal)."""
     nights = [night for _location, night in counts]
     with ids_table({location for location, _night in counts}) as locations:
         existing = {
             (location, night): (pk, persons)
             for pk, location, night, persons in Occupancy.objects.filter(
                 location_id__in=in_table(locations),
-                night__gte=min(nights),
+                night__gte=min(nights) - ONE_DAY,
                 night__lte=max(nights),
             ).values_list("pk", "location_id", "night", "persons")
         }
@@ -937,4 +1026,9 @@ def _occupancy_write(counts: dict[tuple[int, date], int]) -> list[tuple[int, dat
     rows_insert(
         Occupancy, ("location", "night", "persons"), [(*key, counts[key]) for key in changed]
     )
-    return changed
+
+    def before(location: int, night: date) -> int | None:
+        previous = (location, night - ONE_DAY)
+        return counts.get(previous, existing.get(previous, (None, None))[1])
+
+    return [(*key, key in existing or before(*key) != counts[key]) for key in changed]

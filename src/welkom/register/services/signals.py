@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -65,6 +65,10 @@ class RefreshSummary:
     opened: int = 0
     updated: int = 0
     resolved: int = 0
+    # (person id, location id) of each signal opened or resolved, so that an import can say
+    # which of its persons and locations got a signal or lost one.
+    opened_for: list[tuple[int | None, int | None]] = field(default_factory=list)
+    resolved_for: list[tuple[int | None, int | None]] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -113,18 +117,28 @@ def signals_refresh(
         )
     # Plain rows, not objects: the daily run reads every signal (a hundred thousand).
     existing = {
-        key: (pk, status, (deadline, overdue, parameters), person_id)
-        for key, pk, status, deadline, overdue, parameters, person_id in scope.values_list(
-            "key", "pk", "status", "deadline", "overdue", "parameters", "person_id"
-        ).iterator(chunk_size=10_000)
+        key: (pk, status, (deadline, overdue, parameters), person_id, location_id)
+        for key, pk, status, deadline, overdue, parameters, person_id, location_id in (
+            scope.values_list(
+                "key",
+                "pk",
+                "status",
+                "deadline",
+                "overdue",
+                "parameters",
+                "person_id",
+                "location_id",
+            ).iterator(chunk_size=10_000)
+        )
     }
     summary = RefreshSummary()
     new = [signal for key, signal in found.items() if key not in existing]
     rows_insert(Signal, _FOUND_COLUMNS, [signal.row() for signal in new])
     summary.opened = len(new)
+    summary.opened_for = [(signal.person_id, signal.location_id) for signal in new]
     changed = []  # (pk, deadline, overdue, parameters, last_seen)
     changed_persons = set()
-    for key, (pk, _status, current, person_id) in existing.items():
+    for key, (pk, _status, current, person_id, _location_id) in existing.items():
         fresh = found.get(key)
         # An unchanged signal is not written again: a daily rewrite of every row is costly.
         if fresh is not None and current != (fresh.deadline, fresh.overdue, fresh.parameters):
@@ -132,11 +146,12 @@ def signals_refresh(
             changed_persons.add(person_id)
     rows_update(Signal, ["deadline", "overdue", "parameters", "last_seen"], changed)
     summary.updated = len(changed)
-    gone = [
-        pk
-        for key, (pk, status, _current, _person) in existing.items()
+    gone = {
+        pk: (person_id, location_id)
+        for key, (pk, status, _current, person_id, location_id) in existing.items()
         if status == Signal.Status.OPEN and key not in found
-    ]
+    }
+    summary.resolved_for = list(gone.values())
     if gone:
         with ids_table(gone) as ids:
             summary.resolved = Signal.internal.filter(pk__in=in_table(ids)).update(

@@ -49,7 +49,9 @@ class Command(BaseCommand):
                     f"{prefix}{record.get_status_display()}: {counts['rows']} rows, "
                     f"{counts['nights']} nights, {counts['persons']} persons "
                     f"({counts['persons_created']} new); stays opened {counts['stays_opened']}, "
-                    f"closed {counts['stays_closed']}, changed {counts['stays_changed']}; "
+                    f"closed {counts['stays_closed']}, changed {counts['stays_changed']}; signals "
+                    f"opened {counts.get('signals_opened', 0)}, "
+                    f"closed {counts.get('signals_closed', 0)}; "
                     f"{len(output['problems'])} problems."
                 )
                 for problem in output["problems"]:
