@@ -412,3 +412,41 @@ class PersonsMergeTests(PersonaTestCase):
             persons_merge(keep=one, merge=two, user=self.venlo_member)
         self.assertEqual(Person.internal.count(), 2)
         self.assertEqual(Stay.internal.count(), 2)
+
+
+class OpenStayTests(_ThreeLocations):
+    """ADR 0010: a stay still listed is open; a continuing resident costs no write."""
+
+    def test_a_further_night_with_the_same_residents_writes_no_stay(self) -> None:
+        self._import(night_list([(d, "V1", n) for d in range(3) for n in ("Nowak", "Popescu")]))
+        before = set(Stay.internal.values_list("pk", "check_in", "check_out"))
+        self.assertEqual({check_out for _pk, _in, check_out in before}, {None})
+        record, summary = self._import(night_list([(3, "V1", "Nowak"), (3, "V1", "Popescu")]))
+        self.assertEqual(record.status, "applied", record.problems)
+        self.assertEqual(set(Stay.internal.values_list("pk", "check_in", "check_out")), before)
+        self.assertEqual(summary.changed_person_ids, set())
+        self.venlo_location.refresh_from_db()
+        self.assertEqual(self.venlo_location.listed_through, FIRST + timedelta(days=3))
+        self.assertEqual(
+            self._stays(),
+            {
+                ("Nowak", "V1", FIRST, FIRST + timedelta(days=4)),
+                ("Popescu", "V1", FIRST, FIRST + timedelta(days=4)),
+            },
+        )
+
+    def test_a_departure_closes_only_the_leavers_stay_and_the_same_list_again_is_unchanged(self):
+        self._import(night_list([(d, "V1", n) for d in range(3) for n in ("Nowak", "Popescu")]))
+        data = night_list([(3, "V1", "Nowak")])
+        _record, summary = self._import(data)
+        self.assertEqual((summary.stays_closed, summary.stays_opened), (1, 0))
+        self.assertEqual(len(summary.changed_person_ids), 1)
+        self.assertEqual(
+            self._stays(),
+            {
+                ("Nowak", "V1", FIRST, FIRST + timedelta(days=4)),
+                ("Popescu", "V1", FIRST, FIRST + timedelta(days=3)),
+            },
+        )
+        again, _summary = self._import(data)
+        self.assertEqual(again.status, "unchanged")
