@@ -122,10 +122,8 @@ def processing_log_write_each(
             activities[processing.activity] = _activity(processing.activity)
         activity = activities[processing.activity]
         actor = processing.actor if getattr(processing.actor, "is_authenticated", False) else None
-        # The columns every entry of this processing shares; a span id and pseudonym each.
-        before = (
-            trace.trace_id,
-            None,
+        # The columns every entry of this processing shares after its own span id.
+        shared = (
             trace.span_id,
             now,
             actor.pk if actor else None,
@@ -138,7 +136,7 @@ def processing_log_write_each(
         )
         for subject_id in dict.fromkeys(subject_ids):
             subject = pseudonym(subject_id) if subject_id is not None else ""
-            rows.append((before[0], new_span_id(), *before[2:], subject, status))
+            rows.append((trace.trace_id, new_span_id(), *shared, subject, status))
     # Imports log hundreds of thousands of subjects a month: one array per column, not an
     # object per entry (see welkom.core.bulk).
     for start in range(0, len(rows), 20_000):

@@ -234,7 +234,8 @@ def night_lists_import(
     if after_each is not None:  # progress, for a caller that reports it
         for part in parts:
             after_each(part.record, part.summary)
-    _signals_refresh([part for part in parts if _changed(part.summary)], today=today)
+    applied = [part for part in parts if part.record.status == NightListImport.Status.APPLIED]
+    _signals_refresh(applied, today=today)
     return [(part.record, part.summary) for part in parts]
 
 
@@ -257,18 +258,19 @@ def _signals_refresh(applied: list[_Part], *, today: date) -> None:
     counted = []
     for part in applied:
         summary = part.summary
-
-        def concerns(person_id, location_id, summary=summary) -> bool:
-            if person_id is not None:
-                return person_id in summary.changed_person_ids
-            return location_id in summary.changed_location_ids
-
-        summary.signals_opened = sum(concerns(*ids) for ids in refresh.opened_for)
-        summary.signals_closed = sum(concerns(*ids) for ids in refresh.resolved_for)
+        summary.signals_opened = sum(_concerns(summary, *ids) for ids in refresh.opened_for)
+        summary.signals_closed = sum(_concerns(summary, *ids) for ids in refresh.resolved_for)
         if summary.signals_opened or summary.signals_closed:
             part.record.counts = summary.as_dict()
             counted.append(part.record)
     NightListImport.objects.bulk_update(counted, ["counts"], batch_size=500)
+
+
+def _concerns(summary: ImportSummary, person_id: int | None, location_id: int | None) -> bool:
+    """Whether a signal (of a person, or else of a location) is about what the list changed."""
+    if person_id is not None:
+        return person_id in summary.changed_person_ids
+    return location_id in summary.changed_location_ids
 
 
 def _parts_read(lists, *, source: str, submitted_by, today: date) -> list[_Part]:
