@@ -275,6 +275,7 @@ class _Seen(NamedTuple):
 # NightRow order from location_code on; the problems are (column, value, message, params).
 _Tail = tuple[tuple, list[tuple[str, str, str, dict]], int | None]
 _CACHE_LIMIT = 200_000  # distinct tails kept; a night list repeats them per night
+_TAIL_COLUMNS = NIGHT_LIST_COLUMNS[1:]  # a row without its night, in NightRow order
 # Person-night keys are person * _NIGHT_SLOTS + night ordinal: one int, not a tuple, per row.
 # Nights are never after today, whose ordinal stays below a million until the year 2738.
 _NIGHT_SLOTS = 1_000_000
@@ -344,7 +345,7 @@ class _Builder:
     def rows_read(self, records: Iterable[tuple[int, list[str]]]) -> None:
         width = self.width
         pad = [""] * width
-        tail_columns = NIGHT_LIST_COLUMNS[1:]
+        tail_columns = _TAIL_COLUMNS
         # An absent optional column reads the empty cell appended at position `width`.
         absent = any(c not in self.index for c in tail_columns)
         tail_of = operator.itemgetter(*(self.index.get(c, width) for c in tail_columns))
@@ -458,154 +459,132 @@ class _Builder:
     def _tail_check(self, raw: tuple[str, ...]) -> _Tail:
         """Checks everything in a row but its night; runs once per distinct combination."""
         problems: list[tuple[str, str, str, dict]] = []
+        values = []
+        for column, value in zip(_TAIL_COLUMNS, raw, strict=True):
+            checked, found = self.value_check(column, value)
+            values.append(checked)
+            problems.extend(found)
+        return tuple(values), problems, self.identity_of(values)
 
-        def problem(column: str, value: str, message: str, params: dict | None = None) -> None:
+    def identity_of(self, values) -> int | None:
+        """The person a row's checked values name (a number within this reading), or None
+        when the name, date of birth or nationality is missing."""
+        family_name, given_names, born, nationality = values[1:5]
+        if not (family_name and given_names and born is not None and nationality):
+            return None
+        identity = (name_normalise(family_name), name_normalise(given_names), born, nationality)
+        return self.persons.setdefault(identity, len(self.persons))
+
+    def value_check(self, column: str, raw: str) -> tuple[object, list[tuple]]:
+        """One cell (not the night) checked on its own: its value as stored, and its
+        problems as (column, value, message, params). Every check of a row's cells is
+        a check of one cell, so a reader may run this once per distinct value of a column."""
+        problems: list[tuple[str, str, str, dict]] = []
+
+        def problem(value: str, message: str, params: dict | None = None) -> None:
             problems.append((column, value, message, params or {}))
 
-        def text(column: str, value: str, required: bool) -> str:
+        def text(value: str, required: bool) -> str:
             value = value.strip()
             if not value:
                 if required:
-                    problem(column, value, REQUIRED)
+                    problem(value, REQUIRED)
                 return ""
             if not value.isprintable() and _CONTROL.search(value):
-                problem(column, value, CONTROL_CHARACTERS)
+                problem(value, CONTROL_CHARACTERS)
                 return ""
             if not value.isascii():
                 # Files from macOS may carry decomposed accents; store one spelling.
                 value = unicodedata.normalize("NFC", value)
             limit = MAX_LENGTHS.get(column)
             if limit is not None and len(value) > limit:
-                problem(column, value, TOO_LONG, {"max": limit})
+                problem(value, TOO_LONG, {"max": limit})
                 return ""
             return value
 
-        def day(column: str, value: str, required: bool) -> date | None:
+        def day(value: str, required: bool) -> date | None:
             value = value.strip()
             if not value:
                 if required:
-                    problem(column, value, REQUIRED)
+                    problem(value, REQUIRED)
                 return None
             parsed = date_parse(value)
             if parsed is None:
-                problem(column, value, NOT_A_DATE)
+                problem(value, NOT_A_DATE)
             return parsed
 
-        def country(column: str, value: str) -> tuple[str, str] | None:
+        def country(value: str) -> tuple[str, str] | None:
             value = value.strip()
             if not value:
-                problem(column, value, REQUIRED)
+                problem(value, REQUIRED)
                 return None
             codes = _COUNTRIES.get(value.upper())
             if codes is None:
-                problem(column, value, UNKNOWN_COUNTRY)
+                problem(value, UNKNOWN_COUNTRY)
             return codes
 
-        (
-            location_raw,
-            family_raw,
-            given_raw,
-            born_raw,
-            nationality_raw,
-            home_place_raw,
-            home_country_raw,
-            document_type_raw,
-            document_number_raw,
-            bsn_raw,
-            room_raw,
-            registration_raw,
-            departure_raw,
-            kvk_raw,
-        ) = raw
-        location_code = text("location_code", location_raw, True)
-        family_name = text("family_name", family_raw, True)
-        given_names = text("given_names", given_raw, True)
-        born = day("date_of_birth", born_raw, True)
-        if born is not None and born > self.today:
-            problem("date_of_birth", born_raw, BIRTH_IN_FUTURE, {"today": self.today.isoformat()})
-            born = None
-        elif born is not None and born < EARLIEST_BIRTH:
-            problem("date_of_birth", born_raw, BIRTH_TOO_EARLY, {"earliest": "1900-01-01"})
-            born = None
-        nationality = country("nationality", nationality_raw)
-        home_place = text("home_place", home_place_raw, True)
-        home_country = country("home_country", home_country_raw)
-
-        def vocabulary(column: str, value: str, table: dict, message: str, accepted) -> str:
+        def vocabulary(value: str, table: dict, message: str, accepted) -> str:
             """A value from a fixed list, as written or normalised; remembered per spelling."""
             known = table.get(value)
             if known is None:
                 known = table.get(_normalise(value))
             if known is None:
-                problem(column, value, message, {"accepted": ", ".join(accepted)})
+                problem(value, message, {"accepted": ", ".join(accepted)})
                 return value
             table[value] = known
             return known
 
-        document_type = document_type_raw.strip()
-        if not document_type:
-            problem("document_type", document_type, REQUIRED)
+        checked: object
+        if column in ("location_code", "family_name", "given_names", "home_place"):
+            checked = text(raw, True)
+        elif column in ("document_number", "room"):
+            checked = text(raw, False)
+        elif column == "date_of_birth":
+            checked = day(raw, True)
+            if checked is not None and checked > self.today:
+                problem(raw, BIRTH_IN_FUTURE, {"today": self.today.isoformat()})
+                checked = None
+            elif checked is not None and checked < EARLIEST_BIRTH:
+                problem(raw, BIRTH_TOO_EARLY, {"earliest": "1900-01-01"})
+                checked = None
+        elif column == "nationality":
+            codes = country(raw)
+            checked = codes[1] if codes else ""
+        elif column == "home_country":
+            codes = country(raw)
+            checked = codes[0] if codes else ""
+        elif column == "document_type":
+            checked = raw.strip()
+            if not checked:
+                problem(checked, REQUIRED)
+            else:
+                checked = vocabulary(
+                    checked, self.document_types, UNKNOWN_DOCUMENT_TYPE, DOCUMENT_TYPES
+                )
+        elif column == "bsn":
+            checked = raw.strip()
+            if checked:
+                digits = checked.replace(" ", "").replace(".", "").replace("-", "")
+                if len(digits) == 8 and digits.isascii() and digits.isdigit():
+                    problem(_masked(digits), BSN_EIGHT_DIGITS)
+                elif not bsn_is_valid(digits):
+                    problem(_masked(digits), BSN_INVALID)
+                checked = digits
+        elif column == "registration_status":
+            checked = raw.strip()
+            if checked:
+                checked = vocabulary(
+                    checked, self.registrations, UNKNOWN_REGISTRATION, REGISTRATIONS
+                )
+        elif column == "expected_departure":
+            checked = day(raw, False)
+        elif column == "employer_kvk":
+            checked = raw.strip()
+            if checked and not (len(checked) == 8 and checked.isascii() and checked.isdigit()):
+                problem(checked, KVK_INVALID)
         else:
-            document_type = vocabulary(
-                "document_type",
-                document_type,
-                self.document_types,
-                UNKNOWN_DOCUMENT_TYPE,
-                DOCUMENT_TYPES,
-            )
-
-        document_number = text("document_number", document_number_raw, False)
-        bsn = bsn_raw.strip()
-        if bsn:
-            digits = bsn.replace(" ", "").replace(".", "").replace("-", "")
-            if len(digits) == 8 and digits.isascii() and digits.isdigit():
-                problem("bsn", _masked(digits), BSN_EIGHT_DIGITS)
-            elif not bsn_is_valid(digits):
-                problem("bsn", _masked(digits), BSN_INVALID)
-            bsn = digits
-        room = text("room", room_raw, False)
-
-        registration = registration_raw.strip()
-        if registration:
-            registration = vocabulary(
-                "registration_status",
-                registration,
-                self.registrations,
-                UNKNOWN_REGISTRATION,
-                REGISTRATIONS,
-            )
-
-        departure = day("expected_departure", departure_raw, False)
-        kvk = kvk_raw.strip()
-        if kvk and not (len(kvk) == 8 and kvk.isascii() and kvk.isdigit()):
-            problem("employer_kvk", kvk, KVK_INVALID)
-
-        person = None
-        if family_name and given_names and born is not None and nationality is not None:
-            identity = (
-                name_normalise(family_name),
-                name_normalise(given_names),
-                born,
-                nationality[1],
-            )
-            person = self.persons.setdefault(identity, len(self.persons))
-        values = (
-            location_code,
-            family_name,
-            given_names,
-            born,
-            nationality[1] if nationality else "",
-            home_place,
-            home_country[0] if home_country else "",
-            document_type,
-            document_number,
-            bsn,
-            room,
-            registration,
-            departure,
-            kvk,
-        )
-        return values, problems, person
+            raise ValueError(f"not a column of a row's tail: {column}")
+        return checked, problems
 
     def result(self, *, file_problems_only: bool = False) -> NightList:
         problems = self.problems

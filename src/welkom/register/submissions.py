@@ -27,9 +27,9 @@ from itertools import accumulate
 import polars as pl
 
 from welkom.core.files import is_binary, is_utf8
-from welkom.register.matching import person_match_key
+from welkom.register.matching import name_normalise, person_match_key
 from welkom.register.night_lists import (
-    NIGHT_LIST_COLUMNS,
+    _TAIL_COLUMNS,
     NightRow,
     Problem,
     _Builder,
@@ -37,7 +37,7 @@ from welkom.register.night_lists import (
 )
 
 ONE_DAY = timedelta(days=1)
-_TAIL_COLUMNS = NIGHT_LIST_COLUMNS[1:]  # a row without its night, in NightRow order
+_DATE_COLUMNS = ("date_of_birth", "expected_departure")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,22 +175,32 @@ def submission_from_rows(rows: list[NightRow]) -> Submission:
 
 
 def _collapse(
-    frame: pl.DataFrame, tails: list[tuple], list_of_tail: list[int], *, lists: int
+    frame: pl.DataFrame,
+    tails: list[tuple],
+    list_of_tail: list[int],
+    *,
+    lists: int,
+    match_keys: list[str] | None = None,
 ) -> list[Submission]:
     """Collapse the rows of `lists` lists at once, into a Submission per list.
 
     frame: tail (index in `tails`), night, row: one per row. tails: checked values, each of
-    one list (`list_of_tail`). A person is one per list: the same person in two lists is two
-    listed persons, each list found in the register on its own."""
+    one list (`list_of_tail`); match_keys: each tail's `person_match_key`, when the caller
+    has them. A person is one per list: the same person in two lists is two listed persons,
+    each list found in the register on its own."""
+    if match_keys is None:
+        match_keys = [
+            person_match_key(
+                family_name=tail[1], given_names=tail[2], date_of_birth=tail[3], nationality=tail[4]
+            )
+            for tail in tails
+        ]
     persons_of: list[dict[str, int]] = [{} for _list in range(lists)]  # per list: key → index
     person_of_tail, person_ids = [], {}  # global person id per tail; (list, index) → id
     location_of_tail, location_ids = [], {}  # global location id per tail; (list, code) → id
-    for tail, index in zip(tails, list_of_tail, strict=True):
-        code, family, given, born, nationality = tail[:5]
-        bsn = tail[9]
-        key = bsn or person_match_key(
-            family_name=family, given_names=given, date_of_birth=born, nationality=nationality
-        )
+    for tail, index, match_key in zip(tails, list_of_tail, match_keys, strict=True):
+        code = tail[0]
+        key = tail[9] or match_key  # the BSN, when the list gives one
         local = persons_of[index].setdefault(key, len(persons_of[index]))
         person_of_tail.append(person_ids.setdefault((index, local), len(person_ids)))
         location_of_tail.append(location_ids.setdefault((index, code), len(location_ids)))
@@ -241,9 +251,7 @@ def _collapse(
     for person, first_tail, first_row, latest_tail in per_person.iter_rows():
         tail = tails[first_tail]
         bsn = tail[9]
-        match_key = person_match_key(
-            family_name=tail[1], given_names=tail[2], date_of_birth=tail[3], nationality=tail[4]
-        )
+        match_key = match_keys[first_tail]
         persons[list_of_person[person]][local_of_person[person]] = ListedPerson(
             key=bsn or match_key,
             match_key=match_key,
@@ -394,22 +402,32 @@ def _columnar_many(
         return [None] * len(bodies)  # blank rows only: the row reader says the list is empty
     # A list of blank rows only, among others: the same.
     unusable: set[int] = set(range(len(bodies))) - set(raw["list"].unique().to_list())
-    # Each distinct combination of values checked once (the same in two lists: once).
-    checked: dict[tuple, tuple] = {}
-    tails, identities, list_of_tail = [], [], []
-    for index, *values in grouped.select(
-        "list", *(f"t{i}" for i in range(len(tail_columns)))
-    ).iter_rows():
-        values = tuple(values)
-        result = checked.get(values)
-        if result is None:
-            result = checked[values] = builder._tail_check(values)
-        tail, problems, identity = result
-        if problems or identity is None:
-            unusable.add(index)
-        tails.append(tail)
-        identities.append(identity if identity is not None else 0)
-        list_of_tail.append(index)
+    # Each cell is checked on its own (`value_check`), so each distinct value of a column is
+    # checked once, in Python; the checked columns are then put together in polars. A value
+    # with a problem makes its list unusable here: the row reader reports it with its row.
+    checked_columns, usable_cells = [], []
+    for i, column in enumerate(_TAIL_COLUMNS):
+        cells = grouped[f"t{i}"]
+        distinct = cells.unique().to_list()
+        values, clean = [], []
+        for raw_value in distinct:
+            value, problems = builder.value_check(column, raw_value)
+            values.append(value)
+            clean.append(not problems)
+        dtype = pl.Date if column in _DATE_COLUMNS else pl.String
+        checked_columns.append(
+            cells.replace_strict(distinct, values, return_dtype=dtype).alias(column)
+        )
+        usable_cells.append(cells.replace_strict(distinct, clean, return_dtype=pl.Boolean))
+    checked = pl.DataFrame(checked_columns)
+    clean_rows = pl.DataFrame(usable_cells).select(pl.all_horizontal(pl.all())).to_series()
+    unusable.update(grouped.filter(~clean_rows)["list"].unique().to_list())
+    # Who a row names: the match key (normalised names, date of birth, nationality).
+    match_keys = _match_keys(checked)
+    if match_keys.null_count():  # a name, birth date or nationality missing: a problem
+        unusable.update(grouped.filter(match_keys.is_null())["list"].unique().to_list())
+    tails = checked.rows()
+    list_of_tail = grouped["list"].to_list()
     nights: dict[str, date | None] = {}
     for night_text in grouped["night_text"].explode().unique().to_list():
         night, problem, _params = builder._night_check(night_text)
@@ -418,7 +436,7 @@ def _columnar_many(
         grouped.select(
             pl.int_range(pl.len(), dtype=pl.UInt32).alias("tail"),
             "list",
-            pl.Series("identity", identities, dtype=pl.UInt32),
+            match_keys.alias("identity"),
             "night_text",
             "row",
         )
@@ -434,7 +452,7 @@ def _columnar_many(
     # expected departure not before the night, a person not twice on one night. Any such
     # problem: the row reader reports it.
     unusable.update(frame.filter(pl.col("night").is_null())["list"].unique().to_list())
-    departures = pl.Series("departure", [tail[12] for tail in tails], dtype=pl.Date)
+    departures = checked["expected_departure"].alias("departure")
     earliest = frame.group_by("tail", "list").agg(pl.col("night").min())
     before = earliest.with_columns(departure=departures.gather(earliest["tail"])).filter(
         pl.col("departure") < pl.col("night")
@@ -449,6 +467,7 @@ def _columnar_many(
     position = {index: i for i, index in enumerate(usable)}
     keep = [index in position for index in list_of_tail]
     kept_tails = [tail for tail, k in zip(tails, keep, strict=True) if k]
+    kept_keys = match_keys.filter(pl.Series(keep, dtype=pl.Boolean)).to_list()
     renumber = list(accumulate(keep, initial=0))[:-1]  # old tail index → new, where kept
     frame = frame.filter(pl.col("list").is_in(usable)).select(
         pl.col("tail").replace_strict(range(len(tails)), renumber, return_dtype=pl.UInt32),
@@ -460,10 +479,34 @@ def _columnar_many(
         kept_tails,
         [position[index] for index, k in zip(list_of_tail, keep, strict=True) if k],
         lists=len(usable),
+        match_keys=kept_keys,
     )
     return [
         submissions[position[index]] if index in position else None for index in range(len(bodies))
     ]
+
+
+def _match_keys(checked: pl.DataFrame) -> pl.Series:
+    """`person_match_key` of each row of checked values, in columns: the names normalised
+    once per distinct spelling. Null where a name, the date of birth or the nationality is
+    missing."""
+    names = []
+    for column in ("family_name", "given_names"):
+        cells = checked[column]
+        distinct = cells.unique().to_list()
+        normalised = [name_normalise(name) if name else None for name in distinct]
+        names.append(cells.replace_strict(distinct, normalised, return_dtype=pl.String))
+    return checked.select(
+        pl.concat_str(
+            [
+                names[0],
+                names[1],
+                pl.col("date_of_birth").dt.strftime("%Y-%m-%d"),
+                pl.when(pl.col("nationality") != "").then(pl.col("nationality").str.to_uppercase()),
+            ],
+            separator="|",
+        )
+    ).to_series()
 
 
 def _utf8(data: bytes) -> bytes | None:
