@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,13 +40,14 @@ def data_subject_pseudonym(*, subject_type: str, subject_id: object) -> str:
 
 
 def _pseudonyms(subject_type: str):
-    """`data_subject_pseudonym` for many subjects of one type: the key prepared once."""
-    keyed = hmac.new(settings.PSEUDONYM_KEY.encode(), f"{subject_type}:".encode(), hashlib.sha256)
+    """`data_subject_pseudonym` for many subjects of one type: HMAC-SHA256 of
+    "type:id" under the pseudonym key, in one call of the compiled `hmac.digest` per
+    subject (a day's import pseudonymises a hundred thousand)."""
+    key = settings.PSEUDONYM_KEY.encode()
+    prefix = f"{subject_type}:"
 
     def pseudonym(subject_id: object) -> str:
-        one = keyed.copy()
-        one.update(str(subject_id).encode())
-        return one.hexdigest()
+        return hmac.digest(key, f"{prefix}{subject_id}".encode(), "sha256").hex()
 
     return pseudonym
 

@@ -65,6 +65,15 @@ class PersonalDataQuerySetTests(PersonaTestCase):
             pseudonym, data_subject_pseudonym(subject_type="user", subject_id=123456782)
         )
 
+    def test_a_pseudonym_stays_what_earlier_entries_hold(self) -> None:
+        # HMAC-SHA256 of "person:42" under this key, as the log has written it since its
+        # first entry: a faster way to compute it must not make old entries unfindable.
+        with self.settings(PSEUDONYM_KEY="fixed-test-key"):
+            self.assertEqual(
+                data_subject_pseudonym(subject_type="person", subject_id=42),
+                "4bcd9fc04d9375161436c1d711458242cfe2e6caa947a47c3bbfd181559bee20",
+            )
+
     def test_it_refuses_an_unregistered_activity(self) -> None:
         with self.assertRaises(UnknownProcessingActivity):
             processing_log_write(
@@ -125,7 +134,8 @@ class AppendOnlyTests(PersonaTestCase):
         self.assertEqual(Entry.objects.get().actor_label, "system")
 
     def test_it_keeps_its_triggers_and_only_the_indexes_a_query_uses(self) -> None:
-        """0006 rebuilds the table on SQLite, which drops triggers: they are made again."""
+        """0006 and 0007 rebuild the table on SQLite, which drops triggers: they are made
+        again. No foreign-key constraint either (ADR 0011): Django's PROTECT guards them."""
         table = Entry._meta.db_table
         with connection.cursor() as cursor:
             constraints = connection.introspection.get_constraints(cursor, table)
@@ -145,6 +155,7 @@ class AppendOnlyTests(PersonaTestCase):
             indexed,
             {("started_at",), ("organisation_id",), ("data_subject_id", "started_at")},
         )
+        self.assertEqual([c["columns"] for c in constraints.values() if c["foreign_key"]], [])
 
 
 class DeletingWhatTheLogNamesTests(PersonaTestCase):
