@@ -14,7 +14,14 @@ measures, in this order:
   when the files are about different locations (ADR 0009), the signals refreshed once at the
   end (wall time, end to end, reading the files included);
 - day: one further night for everyone present on the last night, one file per provider,
-  the same way (files read before the clock starts);
+  the same way (files read before the clock starts); three such nights one after another
+  (their median is the day's figure), then a night on which 2 % of the residents leave
+  and 1 % arrive (every 50th row left out, a new person after every 100th), whose cost is
+  compared with the quiet nights';
+- single list: one provider's daily list (the provider whose list is nearest 400 rows),
+  three nights through the upload page and three through the API, each timed around the
+  request in the server's process (Django's test client: no network, the whole view,
+  middleware and template included);
 - rules: `findings_by_person` (person_facts and registration_findings) for every person,
   as the daily signals run does;
 - baseline: polars reads the same CSV files and collapses person-nights into stays.
@@ -53,6 +60,10 @@ ENGINES = ("postgresql", "sqlite")
 # baseline measured in the same worker; the others are absolute.
 IMPORT_RATIO_TARGET = {"postgresql": 3.0, "sqlite": 6.0}
 DAY_TARGET_SECONDS = {"postgresql": 1.0}  # set for PostgreSQL only
+CHURN_RATIO_TARGET = {"postgresql": 1.5}  # a 2 % churn day against a quiet one
+SINGLE_LIST_TARGET_SECONDS = {"postgresql": 0.150}
+SINGLE_LIST_ROWS = 400
+QUIET_DAYS = 3
 RULES_TARGET_SECONDS = 2.0
 PEAK_RSS_TARGET_MIB = 1.5 * 1024
 DEFAULT_REPEAT = 3
@@ -248,7 +259,7 @@ def _report(
             ]
         )
 
-        day = [r["day"]["seconds"] for r in runs]
+        day = [s for r in runs for s in r["day"]["seconds"]]
         day_median = statistics.median(day)
         day_limit = DAY_TARGET_SECONDS.get(engine)
         rows.append(
@@ -262,6 +273,46 @@ def _report(
                 + _rejected(first["day"]["statuses"], first["day"]["files"]),
             ]
         )
+        churn = [r["churn"]["seconds"] for r in runs]
+        churn_ratio = statistics.median(churn) / day_median
+        churn_limit = CHURN_RATIO_TARGET.get(engine)
+        rows.append(
+            [
+                f"a churn day ({first['churn']['rows']:,} rows: {first['churn']['left']:,} "
+                f"left, {first['churn']['arrived']:,} arrived)",
+                engine,
+                _seconds(statistics.median(churn)),
+                str(len(churn)),
+                f"≤ {churn_limit:g}× a quiet day" if churn_limit else "— (set for PostgreSQL)",
+                f"churn/quiet = {churn_ratio:.2f}×"
+                + (
+                    ": " + _ratio_verdict(churn_ratio <= churn_limit, partial)
+                    if churn_limit
+                    else ""
+                )
+                + _rejected(first["churn"]["statuses"], first["churn"]["files"]),
+            ]
+        )
+        single_limit = SINGLE_LIST_TARGET_SECONDS.get(engine)
+        for way in ("page", "api"):
+            single = [s for r in runs for s in r["single"][way]]
+            single_median = statistics.median(single)
+            rows.append(
+                [
+                    f"one provider's list through the {'upload page' if way == 'page' else 'API'} "
+                    f"({first['single']['rows']:,} rows)",
+                    engine,
+                    _seconds(single_median),
+                    str(len(single)),
+                    f"< {single_limit * 1000:g} ms" if single_limit else "— (set for PostgreSQL)",
+                    (
+                        _absolute_verdict(single_median, single_limit, partial)
+                        if single_limit
+                        else "no target"
+                    )
+                    + f"; answered {', '.join(map(str, first['single'][way + '_status']))}",
+                ]
+            )
 
         rules = first["rules"]
         rules_runs = [s for r in runs for s in r["rules"]["seconds"]]
@@ -377,7 +428,15 @@ def _engine_notes(runs: list[dict], *, scope: str, partial: bool) -> str:
         f"{month['occupancy']:,} occupancy rows (baseline: {first['baseline']['persons']:,} "
         f"person keys, {first['baseline']['stays']:,} stays).",
         f"  one day: {first['day']['files']} files, statuses {first['day']['statuses']}; "
-        "runs (s): " + ", ".join(f"{r['day']['seconds']:.2f}" for r in runs),
+        "quiet days, runs (s): "
+        + ", ".join(f"{s:.2f}" for r in runs for s in r["day"]["seconds"])
+        + "; churn day (s): "
+        + ", ".join(f"{r['churn']['seconds']:.2f}" for r in runs),
+        f"  single list ({first['single']['rows']} rows, provider {first['single']['provider']}), "
+        "page (ms): "
+        + ", ".join(f"{s * 1000:.0f}" for r in runs for s in r["single"]["page"])
+        + "; API (ms): "
+        + ", ".join(f"{s * 1000:.0f}" for r in runs for s in r["single"]["api"]),
         f"  rules: {first['rules']['findings']:,} findings on {first['rules']['on']}; "
         "runs (s): "
         + ", ".join(f"{s:.2f}" for r in runs for s in r["rules"]["seconds"])
@@ -431,10 +490,11 @@ def _worker(args: argparse.Namespace) -> int:
 
     size = SCALES[args.scale]
     today = timezone.localdate()  # the import's and the rules' own default date
-    # Month and extra day both lie in the past, so no night is refused as "in the future".
-    first_night = today - timedelta(days=size.nights + 1)
+    # The month and every night after it lie in the past, so none is refused as "in the
+    # future": three quiet days, a churn day, three single lists by page and three by API.
+    later_nights = QUIET_DAYS + 1 + 6
+    first_night = today - timedelta(days=size.nights + later_nights + 1)
     last_night = first_night + timedelta(days=size.nights - 1)
-    extra_night = last_night + timedelta(days=1)
     out = Path(os.environ["WELKOM_VAR_DIR"]) / "demo"
     rss: dict[str, float] = {}
 
@@ -443,6 +503,8 @@ def _worker(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
+    # The pages need their static files' manifest, as a deployed server has it.
+    call_command("collectstatic", interactive=False, verbosity=0)
     migrate_seconds = time.perf_counter() - started
     progress(f"migrated in {migrate_seconds:.1f} s; writing the {args.scale} demo data")
     started = time.perf_counter()
@@ -515,19 +577,53 @@ def _worker(args: argparse.Namespace) -> int:
         "occupancy": Occupancy.objects.count(),
     }
 
-    # (c) One further night for everyone present on the last night, one file per provider.
-    day_dir = out / "one-day"
-    day_files = _one_day_write(files, day_dir, last_night=last_night, extra_night=extra_night)
-    day_lists = [(providers[path.stem], path.read_bytes(), path.name) for path in day_files]
-    day_started = time.perf_counter()
-    day_results = night_lists_import(day_lists, source=NightListImport.Source.CLI, today=today)
-    day_seconds = time.perf_counter() - day_started
-    day_rows = sum(summary.rows for _record, summary in day_results)
-    day_statuses: dict[str, int] = {}
-    for record, _summary in day_results:
-        day_statuses[record.status] = day_statuses.get(record.status, 0) + 1
+    # (c) Further nights for everyone present on the last night, one file per provider:
+    # quiet ones, then one with churn. Each night's files are read before its clock starts.
+    def day_import(night: date, *, churn: bool) -> dict:
+        day_dir = out / f"day-{night.isoformat()}"
+        day_files, left, arrived = _one_day_write(
+            files, day_dir, last_night=last_night, extra_night=night, churn=churn
+        )
+        day_lists = [(providers[path.stem], path.read_bytes(), path.name) for path in day_files]
+        day_started = time.perf_counter()
+        day_results = night_lists_import(day_lists, source=NightListImport.Source.CLI, today=today)
+        seconds = time.perf_counter() - day_started
+        day_statuses: dict[str, int] = {}
+        for record, _summary in day_results:
+            day_statuses[record.status] = day_statuses.get(record.status, 0) + 1
+        return {
+            "seconds": seconds,
+            "rows": sum(summary.rows for _record, summary in day_results),
+            "files": len(day_files),
+            "statuses": day_statuses,
+            "left": left,
+            "arrived": arrived,
+        }
+
+    quiet = [
+        day_import(last_night + timedelta(days=k), churn=False) for k in range(1, QUIET_DAYS + 1)
+    ]
+    churn_night = last_night + timedelta(days=QUIET_DAYS + 1)
+    churn = day_import(churn_night, churn=True)
     rss["after_day"] = _peak_rss_mib()
-    progress(f"month {month_seconds:.1f} s; one day ({day_rows:,} rows) {day_seconds:.2f} s")
+    progress(
+        f"month {month_seconds:.1f} s; quiet days ({quiet[0]['rows']:,} rows) "
+        + ", ".join(f"{d['seconds']:.2f}" for d in quiet)
+        + f" s; churn day {churn['seconds']:.2f} s"
+    )
+
+    # (d) One provider's daily list through the upload page and the API, as it would come
+    # after the churn day: the same persons, each night one further.
+    single = _single_lists(
+        out / f"day-{churn_night.isoformat()}",
+        providers,
+        first_night=churn_night + timedelta(days=1),
+    )
+    progress(
+        f"single list ({single['rows']} rows): page "
+        f"{', '.join(f'{s * 1000:.0f}' for s in single['page'])} ms, API "
+        f"{', '.join(f'{s * 1000:.0f}' for s in single['api'])} ms"
+    )
 
     result: dict = {
         "engine": args.worker,
@@ -540,12 +636,9 @@ def _worker(args: argparse.Namespace) -> int:
         "rows_total": rows_total,
         "data_sha256": fingerprint.hexdigest()[:16],
         "month": month,
-        "day": {
-            "seconds": day_seconds,
-            "rows": day_rows,
-            "files": len(day_files),
-            "statuses": day_statuses,
-        },
+        "day": {**quiet[0], "seconds": [d["seconds"] for d in quiet]},
+        "churn": churn,
+        "single": single,
         "setup": {"migrate": migrate_seconds, "demo": demo_seconds},
         "first_night": first_night.isoformat(),
         "engine_version": _engine_version(connection),
@@ -638,12 +731,16 @@ def _baseline(files: list[Path], *, repeat: int) -> dict:
 
 
 def _one_day_write(
-    files: list[Path], day_dir: Path, *, last_night: date, extra_night: date
-) -> list[Path]:
-    """Per provider: the last night's rows, shifted one night on (files with none left out)."""
+    files: list[Path], day_dir: Path, *, last_night: date, extra_night: date, churn: bool = False
+) -> tuple[list[Path], int, int]:
+    """Per provider: the last night's rows, moved to `extra_night` (files with none left
+    out). With `churn`, every 50th resident has left and a new person has arrived after
+    every 100th (in the same location, a name no list has used). Returns the files written
+    and how many left and arrived."""
     day_dir.mkdir(parents=True, exist_ok=True)
     last, extra = last_night.isoformat(), extra_night.isoformat()
     written = []
+    left = arrived = 0
     for path in files:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle)
@@ -652,6 +749,24 @@ def _one_day_write(
             rows = [row for row in reader if row[night] == last]
         if not rows:
             continue
+        if churn:
+            family, given = header.index("family_name"), header.index("given_names")
+            changed = []
+            for number, row in enumerate(rows, start=1):
+                if number % 50:
+                    changed.append(row)
+                else:
+                    left += 1
+                if number % 100 == 0:
+                    arrived += 1
+                    arrival = list(row)
+                    arrival[family] = f"Nieuw{path.stem}x{number}"
+                    arrival[given] = f"Aankomst{extra_night.toordinal()}"
+                    for column in ("bsn", "document_number"):  # nobody else's identifiers
+                        if column in header:
+                            arrival[header.index(column)] = ""
+                    changed.append(arrival)
+            rows = changed
         for row in rows:
             row[night] = extra
         target = day_dir / path.name
@@ -660,7 +775,78 @@ def _one_day_write(
             writer.writerow(header)
             writer.writerows(rows)
         written.append(target)
-    return written
+    return written, left, arrived
+
+
+def _single_lists(day_dir: Path, providers: dict, *, first_night: date) -> dict:
+    """Three nights of one provider's list by the upload page, three more by the API: the
+    provider whose churn-day list is nearest `SINGLE_LIST_ROWS` rows, signed in as a new
+    member, and a new API token of that provider."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from welkom.organisations import rules as organisation_rules
+    from welkom.organisations.models import Membership
+    from welkom.organisations.services import api_token_create
+
+    sizes = {path: _data_rows(path) for path in sorted(day_dir.glob("*.csv"))}
+    path = min(sizes, key=lambda p: (abs(sizes[p] - SINGLE_LIST_ROWS), p.name))
+    provider = providers[path.stem]
+    user = get_user_model().objects.create_user(
+        username="bench-single-list@bench.invalid", email="bench-single-list@bench.invalid"
+    )
+    Membership.access_control.create(
+        user=user, organisation=provider, role=organisation_rules.MEMBER
+    )
+    _token, key = api_token_create(organisation=provider, name="bench", created_by=user)
+    page_client = Client(HTTP_HOST="localhost")
+    page_client.force_login(user)
+    api_client = Client(HTTP_HOST="localhost")
+    with path.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    night_at = header.index("night")
+
+    def one_night(k: int) -> bytes:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(header)
+        for row in rows:
+            row[night_at] = (first_night + timedelta(days=k)).isoformat()
+            writer.writerow(row)
+        return text.getvalue().encode()
+
+    # A running server has its URLs, templates and translations loaded: one request each
+    # way before the clock, as a server's first visitor would have made.
+    page_client.get("/register/upload/")
+    api_client.get("/api/v1/night-lists/0", HTTP_AUTHORIZATION=f"Token {key}")
+    result: dict = {"rows": len(rows), "provider": path.stem, "page": [], "api": []}
+    result["page_status"], result["api_status"] = [], []
+    for k in range(6):
+        data = one_night(k)
+        if k < 3:
+            upload = io.BytesIO(data)
+            upload.name = f"{path.stem}-{k}.csv"
+            started = time.perf_counter()
+            response = page_client.post("/register/upload/", {"file": upload})
+            result["page"].append(time.perf_counter() - started)
+            result["page_status"].append(f"{response.status_code} {_latest_status()}")
+        else:
+            started = time.perf_counter()
+            response = api_client.post(
+                "/api/v1/night-lists",
+                data=data,
+                content_type="text/csv",
+                HTTP_AUTHORIZATION=f"Token {key}",
+            )
+            result["api"].append(time.perf_counter() - started)
+            result["api_status"].append(f"{response.status_code} {_latest_status()}")
+    return result
+
+
+def _latest_status() -> str:
+    from welkom.register.models import NightListImport
+
+    return NightListImport.objects.latest("pk").status
 
 
 def _data_rows(path: Path) -> int:
