@@ -29,6 +29,7 @@ from welkom.core.bulk import (
     rows_update,
     temporary_table,
 )
+from welkom.core.locks import serialised
 from welkom.housing.models import Location
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write_each
@@ -42,6 +43,10 @@ from welkom.register.submissions import Submission, submissions_read
 
 NIGHT_REGISTER = "night-register"
 ONE_DAY = timedelta(days=1)
+# Lists are applied one transaction at a time, province-wide: two at once (a client retrying
+# after a time-out, two providers naming one person) would each read the register before the
+# other wrote it, and store persons and stays twice. Reading and checking run in parallel.
+APPLY_LOCK = "register.night-lists.apply"
 # Lists are read together up to about this many bytes at a time: fewer, larger polars
 # passes, with the memory of one such pass (a few hundred MB for 32 MB of CSV).
 READ_TOGETHER_BYTES = 32 * 1024 * 1024
@@ -324,6 +329,7 @@ def _apply_together(parts: list[_Part]) -> bool:
         return False
     try:
         with transaction.atomic():
+            serialised(APPLY_LOCK)
             _apply(parts)
             if any(part.summary.problems for part in parts):
                 raise _Rejected
@@ -337,6 +343,7 @@ def _apply_together(parts: list[_Part]) -> bool:
 def _apply_alone(part: _Part) -> None:
     try:
         with transaction.atomic():
+            serialised(APPLY_LOCK)
             _apply([part])
             if part.summary.problems:
                 raise _Rejected
@@ -621,26 +628,40 @@ class _Stay(NamedTuple):
 def _stays_near(location_ids: set[int], person_ids: set[int], *, first: date, last: date):
     """The stays the lists can touch: at their locations, or of their persons, near their
     nights; and the open stays of their persons anywhere (a person has one open stay)."""
+    columns = (
+        "pk",
+        "person_id",
+        "location_id",
+        "check_in",
+        "check_out",
+        "room",
+        "employer_kvk",
+        "expected_departure",
+        "location__listed_through",
+    )
     with ids_table(location_ids) as locations, ids_table(person_ids) as persons:
-        rows = (
-            Stay.internal.filter(check_in__lte=last + ONE_DAY)
+        # Two queries, each on its own index (an OR of locations and persons reads every
+        # stay): at the locations near the nights, and the persons' stays near the nights
+        # or open anywhere. A stay found by both is one stay.
+        at_locations = (
+            Stay.internal.filter(location_id__in=in_table(locations), check_in__lte=last + ONE_DAY)
             .filter(
                 Q(check_out__gte=first)
                 | Q(check_out__isnull=True, location__listed_through__gte=first - ONE_DAY)
             )
-            .filter(Q(location_id__in=in_table(locations)) | Q(person_id__in=in_table(persons)))
-            | Stay.internal.filter(person_id__in=in_table(persons), check_out__isnull=True)
-        ).values_list(
-            "pk",
-            "person_id",
-            "location_id",
-            "check_in",
-            "check_out",
-            "room",
-            "employer_kvk",
-            "expected_departure",
-            "location__listed_through",
+            .order_by()
+            .values_list(*columns)
         )
+        of_persons = (
+            Stay.internal.filter(person_id__in=in_table(persons))
+            .filter(
+                Q(check_out__isnull=True) | Q(check_in__lte=last + ONE_DAY, check_out__gte=first)
+            )
+            .order_by()
+            .values_list(*columns)
+        )
+        rows = {row[0]: row for row in at_locations}
+        rows.update((row[0], row) for row in of_persons)
         return [
             _Stay(
                 pk,
@@ -654,7 +675,10 @@ def _stays_near(location_ids: set[int], person_ids: set[int], *, first: date, la
                 check_out is None,
                 through,
             )
-            for pk, person_id, location_id, check_in, check_out, room, employer_kvk, departure, through in rows
+            for pk, person_id, location_id, check_in, check_out, room, employer_kvk, departure, through in sorted(
+                rows.values(),
+                key=lambda row: (row[3], row[0]),  # by check-in, as stays are
+            )
         ]
 
 
@@ -712,9 +736,14 @@ def _persons_resolve(parts: list[_Part]) -> tuple[list[list[int]], dict[int, str
             if person.bsn:
                 values.add(person.bsn)
     with temporary_table([("value", "text")], ((value,) for value in values)) as table:
-        known = Person.internal.filter(
-            Q(bsn__in=in_table(table, "value")) | Q(match_key__in=in_table(table, "value"))
-        ).values_list("pk", "bsn", "match_key", "registration")
+        # By BSN and by match key in two queries, each on its own index (an OR of the two
+        # reads every person), in the order of the primary key (not the model's by name).
+        columns = ("pk", "bsn", "match_key", "registration")
+        by_bsn = Person.internal.filter(bsn__in=in_table(table, "value")).exclude(bsn="")
+        by_key = Person.internal.filter(match_key__in=in_table(table, "value"))
+        known = sorted(
+            {*by_bsn.order_by().values_list(*columns), *by_key.order_by().values_list(*columns)}
+        )
         found_by_bsn: dict[str, int] = {}
         by_match_key: dict[str, list[int]] = defaultdict(list)
         bsn_of: dict[int, str] = {}

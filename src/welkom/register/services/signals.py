@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welkom.core.bulk import ids_table, in_table, rows_insert, rows_update
+from welkom.core.locks import serialised
 from welkom.housing.models import Location
 from welkom.housing.selectors import effective_capacities
 from welkom.places.models import Municipality
@@ -80,8 +81,10 @@ def signals_refresh(
     A new finding opens a signal; a finding that no longer holds closes its open signal as
     done; a signal that people closed or dismissed stays as they left it. With `person_ids`
     and `location_ids` only those persons' and locations' signals are refreshed (after an
-    import); without, everyone's (the daily run).
+    import); without, everyone's (the daily run). One refresh at a time: two at once (an
+    import and the daily run) would both open the same new signal.
     """
+    serialised("register.signals.refresh")
     municipality_ids = dict(Municipality.objects.values_list("code", "pk"))
     found: dict[str, _Found] = {}
     evaluated = findings_by_person(on=on, person_ids=person_ids)

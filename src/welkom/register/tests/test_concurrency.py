@@ -1,0 +1,120 @@
+"""Two imports at once, as a client retrying after a time-out sends them: on PostgreSQL,
+where they really run side by side (SQLite lets one writer at a time and hides it)."""
+
+from __future__ import annotations
+
+import threading
+import unittest
+from datetime import date, timedelta
+
+from django.db import connection, connections
+from django.test import TransactionTestCase
+
+from welkom.housing.services import location_register
+from welkom.organisations import rules
+from welkom.organisations.models import Organisation
+from welkom.register.models import NightListImport, Person, Stay
+from welkom.register.services import night_list_import
+from welkom.testing import user_make
+
+HEADER = (
+    "night,location_code,family_name,given_names,date_of_birth,nationality,home_place,"
+    "home_country,document_type,registration_status\n"
+)
+FIRST = date(2026, 11, 1)
+TODAY = date(2026, 11, 28)
+
+
+def day_list(night: date, families: list[str]) -> bytes:
+    return (
+        HEADER
+        + "".join(
+            f"{night.isoformat()},V1,{family},Jan,1990-01-01,POL,Opole,PL,passport,none\n"
+            for family in families
+        )
+    ).encode()
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "SQLite runs one writer at a time")
+class ImportsAtOnceTests(TransactionTestCase):
+    # The migrations' reference data (municipalities, activities) is put back after the
+    # flush that ends each test.
+    serialized_rollback = True
+
+    def setUp(self) -> None:
+        self.provider = Organisation.objects.create(
+            name="Provider A", kind=rules.HOUSING_PROVIDER, kvk_number="11111111"
+        )
+        self.manager = user_make("providermanager", self.provider, rules.MANAGER)
+        self.location = location_register(
+            provider=self.provider,
+            code="V1",
+            street="Industrieweg",
+            number="1",
+            postcode="5912 AB",
+            permitted_capacity=100,
+        )
+
+    def _fixture_teardown(self) -> None:
+        # The processing log refuses TRUNCATE while it holds entries (append-only, ADR 0002);
+        # the test database's flush between tests is the one truncation allowed.
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE processing_log_entry DISABLE TRIGGER USER")
+        try:
+            super()._fixture_teardown()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE processing_log_entry ENABLE TRIGGER USER")
+
+    def _at_once(self, lists: list[bytes]) -> list:
+        """Import each list in its own thread (its own connection), all released together."""
+        start = threading.Barrier(len(lists))
+        results: list = [None] * len(lists)
+
+        def run(index: int, data: bytes) -> None:
+            try:
+                start.wait()
+                record, _summary = night_list_import(
+                    provider=self.provider,
+                    data=data,
+                    filename=f"nights-{index}.csv",
+                    source=NightListImport.Source.API,
+                    submitted_by=self.manager,
+                    today=TODAY,
+                )
+                results[index] = record.status
+            except Exception as error:  # the test reports what was raised
+                results[index] = error
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=run, args=item) for item in enumerate(lists)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        return results
+
+    def test_the_same_new_list_twice_at_once_is_applied_once(self) -> None:
+        data = day_list(FIRST, [f"Nowak{i}" for i in range(40)])
+        statuses = self._at_once([data] * 4)
+        self.assertEqual(
+            sorted(map(str, statuses)), ["applied", "unchanged", "unchanged", "unchanged"]
+        )
+        self.assertEqual(Person.internal.count(), 40)
+        self.assertEqual(Stay.internal.filter(check_out__isnull=True).count(), 40)
+
+    def test_the_next_night_twice_at_once_closes_and_opens_once(self) -> None:
+        everyone = [f"Nowak{i}" for i in range(40)]
+        self._at_once([day_list(FIRST, everyone)])
+        # The next night: ten have left, ten new persons came.
+        next_night = day_list(
+            FIRST + timedelta(days=1), everyone[10:] + [f"Kowal{i}" for i in range(10)]
+        )
+        statuses = self._at_once([next_night, next_night])
+        self.assertEqual(sorted(map(str, statuses)), ["applied", "unchanged"])
+        self.assertEqual(Person.internal.count(), 50)
+        self.assertEqual(Stay.internal.filter(check_out__isnull=True).count(), 40)
+        self.assertEqual(Stay.internal.filter(check_out=FIRST + timedelta(days=1)).count(), 10)
+        self.location.refresh_from_db()
+        self.assertEqual(self.location.listed_through, FIRST + timedelta(days=1))
