@@ -577,6 +577,14 @@ def _worker(args: argparse.Namespace) -> int:
         "occupancy": Occupancy.objects.count(),
     }
 
+    # A day's list comes a day after the month: by then PostgreSQL's autovacuum has gathered
+    # the planner's statistics of the tables the month filled (within a minute of it, by
+    # default). Take them now, as it would have; without them the planner takes the
+    # register for empty and reads all of it for one provider's list. (Some machines run
+    # PostgreSQL with autovacuum off; on SQLite, Django never gathers them.)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
     # (c) Further nights for everyone present on the last night, one file per provider:
     # quiet ones, then one with churn. Each night's files are read before its clock starts.
     def day_import(night: date, *, churn: bool) -> dict:
