@@ -139,8 +139,11 @@ def temporary_table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence]
 
 
 def ids_table(ids: Iterable[int]):
-    """`temporary_table` of one column `id` holding the distinct `ids`."""
-    return temporary_table([("id", "bigint")], ((value,) for value in sorted(set(ids))))
+    """`temporary_table` of one column `id` holding the distinct `ids`, as its primary key:
+    when the planner misjudges how many rows a join brings (dates past its statistics, as
+    every new night is), its worst plan probes the key instead of reading the table for
+    each row."""
+    return temporary_table([("id", "bigint PRIMARY KEY")], ((value,) for value in sorted(set(ids))))
 
 
 def in_table(table: str, column: str = "id") -> RawSQL:

@@ -641,14 +641,13 @@ def _stays_near(location_ids: set[int], person_ids: set[int], *, first: date, la
     )
     with ids_table(location_ids) as locations, ids_table(person_ids) as persons:
         # Two queries, each on its own index (an OR of locations and persons reads every
-        # stay): at the locations near the nights, and the persons' stays near the nights
-        # or open anywhere. A stay found by both is one stay.
+        # stay): at the locations, the stays near the nights and every open one (a list
+        # after nights without one closes, at its last listed night, the open stay of whoever
+        # it no longer names); and the persons' stays near the nights or open anywhere. A
+        # stay found by both is one stay.
         at_locations = (
             Stay.internal.filter(location_id__in=in_table(locations), check_in__lte=last + ONE_DAY)
-            .filter(
-                Q(check_out__gte=first)
-                | Q(check_out__isnull=True, location__listed_through__gte=first - ONE_DAY)
-            )
+            .filter(Q(check_out__gte=first) | Q(check_out__isnull=True))
             .order_by()
             .values_list(*columns)
         )

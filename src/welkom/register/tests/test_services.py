@@ -435,6 +435,21 @@ class OpenStayTests(_ThreeLocations):
             },
         )
 
+    def test_a_list_after_nights_without_one_does_not_stretch_whoever_it_no_longer_names(self):
+        # Nights 0–1 listed; nothing for nights 2–4; night 5 names only Popescu. Nowak was
+        # last listed on night 1: their stay ends there, it is not open across the gap.
+        self._import(night_list([(d, "V1", n) for d in range(2) for n in ("Nowak", "Popescu")]))
+        record, _summary = self._import(night_list([(5, "V1", "Popescu")]))
+        self.assertEqual(record.status, "applied", record.problems)
+        self.assertEqual(
+            self._stays(),
+            {
+                ("Nowak", "V1", FIRST, FIRST + timedelta(days=2)),
+                ("Popescu", "V1", FIRST, FIRST + timedelta(days=2)),
+                ("Popescu", "V1", FIRST + timedelta(days=5), FIRST + timedelta(days=6)),
+            },
+        )
+
     def test_a_departure_closes_only_the_leavers_stay_and_the_same_list_again_is_unchanged(self):
         self._import(night_list([(d, "V1", n) for d in range(3) for n in ("Nowak", "Popescu")]))
         data = night_list([(3, "V1", "Nowak")])
