@@ -3,6 +3,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from welkom.housing.services import location_register
 from welkom.processing_log.models import Entry
@@ -465,3 +468,80 @@ class OpenStayTests(_ThreeLocations):
         )
         again, _summary = self._import(data)
         self.assertEqual(again.status, "unchanged")
+
+
+PERSONS = ("Nowak", "Popescu", "Ivanov")
+LOCATIONS = ("V1", "H1")
+
+
+def _reference_apply(state: dict, listed: dict) -> bool:
+    """ADR 0005 in a few lines, with closed stays only: a list replaces its (location, night)
+    pairs; refused (state unchanged) if it puts a person at two locations on one night.
+    state and listed: (location code, night) → persons. Returns whether it was refused."""
+    after = {**state, **listed}
+    seen: dict[tuple[str, int], str] = {}
+    for (code, night), persons in after.items():
+        for person in persons:
+            if seen.setdefault((person, night), code) != code:
+                return True
+    state.clear()
+    state.update(after)
+    return False
+
+
+def _reference_stays(state: dict) -> set[tuple[str, str, date, date]]:
+    """Runs of consecutive listed nights per person and location, as stays."""
+    stays = set()
+    for code in LOCATIONS:
+        for person in PERSONS:
+            nights = sorted(
+                n for (c, n), persons in state.items() if c == code and person in persons
+            )
+            start = previous = None
+            for night in [*nights, None]:
+                if night is not None and previous is not None and night == previous + 1:
+                    previous = night
+                    continue
+                if start is not None:
+                    stays.add(
+                        (
+                            person,
+                            code,
+                            FIRST + timedelta(days=start),
+                            FIRST + timedelta(days=previous + 1),
+                        )
+                    )
+                start = previous = night
+    return stays
+
+
+_a_list = st.tuples(
+    st.sampled_from(LOCATIONS),
+    st.integers(min_value=0, max_value=7),
+    st.lists(st.frozensets(st.sampled_from(PERSONS), min_size=1), min_size=1, max_size=3),
+)
+
+
+class OpenStaysEqualClosedStaysTests(HypothesisTestCase, _ThreeLocations):
+    """ADR 0010 changes only the shape of a stay: after any sequence of lists (new nights,
+    corrections of past ones, gaps, moves, refusals), the effective stays are the stays a
+    register of closed stays would hold."""
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(_a_list, min_size=1, max_size=6))
+    def test_any_sequence_of_lists_gives_the_closed_register(self, lists) -> None:
+        state: dict[tuple[str, int], frozenset] = {}
+        for code, first_night, nights in lists:
+            listed = {(code, first_night + i): persons for i, persons in enumerate(nights)}
+            refused = _reference_apply(state, listed)
+            record, _summary = self._import(
+                night_list(
+                    [
+                        (night, c, person)
+                        for (c, night), ps in listed.items()
+                        for person in sorted(ps)
+                    ]
+                )
+            )
+            self.assertEqual(record.status == "rejected", refused, record.problems)
+            self.assertEqual(self._stays(), _reference_stays(state))
