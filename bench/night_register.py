@@ -376,8 +376,9 @@ def _report(
         )
     out.write(
         "Medians of the runs counted in 'runs' (baseline and rules run --repeat times in "
-        "every worker, pooled; the month and the day once per worker, each on a new "
-        "database). Peak RSS is ru_maxrss of the whole worker "
+        "every worker, pooled; the month and the churn day once per worker, each on a new "
+        "database; three quiet days and three lists each way per worker). Peak RSS is "
+        "ru_maxrss of the whole worker "
         "process (the Python side: Django, the demo generation, the imports; not the "
         "PostgreSQL server), the highest over the runs.\n"
     )
