@@ -626,8 +626,9 @@ class _Stay(NamedTuple):
 
 
 def _stays_near(location_ids: set[int], person_ids: set[int], *, first: date, last: date):
-    """The stays the lists can touch: at their locations, or of their persons, near their
-    nights; and the open stays of their persons anywhere (a person has one open stay)."""
+    """The stays the lists can touch: at their locations, near their nights or open; of
+    their persons, near their nights; and the open stays of their persons anywhere (a
+    person has one open stay)."""
     columns = (
         "pk",
         "person_id",
