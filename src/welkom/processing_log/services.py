@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from welkom.core.bulk import rows_insert
-from welkom.processing_log.context import current_trace, new_span_id
+from welkom.processing_log.context import current_trace, new_span_ids
 from welkom.processing_log.models import Entry, ProcessingActivity
 
 ENTRY_COLUMNS = (
@@ -134,9 +134,10 @@ def processing_log_write_each(
             processing.object_type or object_type,
             subject_type,
         )
-        for subject_id in dict.fromkeys(subject_ids):
+        subjects = list(dict.fromkeys(subject_ids))
+        for subject_id, span_id in zip(subjects, new_span_ids(len(subjects)), strict=True):
             subject = pseudonym(subject_id) if subject_id is not None else ""
-            rows.append((trace.trace_id, new_span_id(), *shared, subject, status))
+            rows.append((trace.trace_id, span_id, *shared, subject, status))
     # Imports log hundreds of thousands of subjects a month: one array per column, not an
     # object per entry (see welkom.core.bulk).
     for start in range(0, len(rows), 20_000):

@@ -22,6 +22,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from itertools import accumulate
 
 import polars as pl
@@ -75,14 +76,30 @@ class ListedRun:
     expected_departure: date | None
 
 
+PERSON_FIELDS = tuple(ListedPerson.__dataclass_fields__)
+RUN_FIELDS = tuple(ListedRun.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class Submission:
+    """What a list says. Kept in columns (`person_frame`, `run_frame`); `persons` and `runs`
+    give the same as objects, made when first asked for: the import of a province day sets
+    most of its hundred thousand persons aside in columns and asks only about the rest."""
+
     rows: int
-    persons: list[ListedPerson]
-    runs: list[ListedRun]
     occupancy: dict[tuple[str, date], int]  # (location code, night) → persons listed
     # Per row: person index, location code, night, row number; for finding a row in reports.
     frame: pl.DataFrame
+    person_frame: pl.DataFrame  # one row per person, by index: the columns of ListedPerson
+    run_frame: pl.DataFrame  # one row per run, as `runs`: the columns of ListedRun
+
+    @cached_property
+    def persons(self) -> list[ListedPerson]:
+        return [ListedPerson(*row) for row in self.person_frame.select(PERSON_FIELDS).iter_rows()]
+
+    @cached_property
+    def runs(self) -> list[ListedRun]:
+        return [ListedRun(*row) for row in self.run_frame.select(RUN_FIELDS).iter_rows()]
 
     @property
     def nights(self) -> int:
@@ -96,6 +113,33 @@ class Submission:
             & (pl.col("location") == location_code)
         )["row"].min()
         return None if found is None else int(found)
+
+    def of_persons(self, persons: list[int]) -> Submission:
+        """The list as it speaks of these persons (indexes) only, numbered 0, 1, … in the
+        order given; `rows` and `occupancy` stay the whole list's (the nights it covers, and
+        how many slept there, do not change with whom one looks at)."""
+        number = pl.DataFrame(
+            {"person": persons, "new": range(len(persons))},
+            schema={"person": pl.UInt32, "new": pl.UInt32},
+        )
+
+        def renumbered(frame: pl.DataFrame) -> pl.DataFrame:
+            return (
+                frame.join(number, on="person", how="inner", maintain_order="left")
+                .with_columns(person=pl.col("new"))
+                .drop("new")
+            )
+
+        people = self.person_frame.with_row_index("person").cast({"person": pl.UInt32})
+        return Submission(
+            rows=self.rows,
+            occupancy=self.occupancy,
+            frame=renumbered(self.frame),
+            person_frame=number.join(people, on="person", how="left", maintain_order="left")
+            .sort("new")
+            .drop("person", "new"),
+            run_frame=renumbered(self.run_frame),
+        )
 
 
 def submission_read(
@@ -144,22 +188,7 @@ def submission_from_rows(rows: list[NightRow]) -> Submission:
     tails: list[tuple] = []
     column_tail, column_night, column_row = [], [], []
     for row in rows:
-        tail = (
-            row.location_code,
-            row.family_name,
-            row.given_names,
-            row.date_of_birth,
-            row.nationality,
-            row.home_place,
-            row.home_country,
-            row.document_type,
-            row.document_number,
-            row.bsn,
-            row.room,
-            row.registration,
-            row.expected_departure,
-            row.employer_kvk,
-        )
+        tail = tuple(getattr(row, name) for name in _TAIL_FIELDS)
         tail_id = tail_ids.get(tail)
         if tail_id is None:
             tail_id = tail_ids[tail] = len(tails)
@@ -171,142 +200,177 @@ def submission_from_rows(rows: list[NightRow]) -> Submission:
         {"tail": column_tail, "night": column_night, "row": column_row},
         schema={"tail": pl.UInt32, "night": pl.Date, "row": pl.UInt32},
     )
-    return _collapse(frame, tails, [0] * len(tails), lists=1)[0]
+    checked = pl.DataFrame(
+        tails,
+        schema={
+            column: pl.Date if column in _DATE_COLUMNS else pl.String for column in _TAIL_COLUMNS
+        },
+        orient="row",
+    )
+    return _collapse(frame, checked, [0] * len(tails), lists=1)[0]
+
+
+# The NightRow fields of a row's values after its night, in the order of _TAIL_COLUMNS.
+_TAIL_FIELDS = tuple(
+    "registration" if column == "registration_status" else column for column in _TAIL_COLUMNS
+)
 
 
 def _collapse(
     frame: pl.DataFrame,
-    tails: list[tuple],
+    tails: pl.DataFrame,
     list_of_tail: list[int],
     *,
     lists: int,
-    match_keys: list[str] | None = None,
+    match_keys: pl.Series | None = None,
 ) -> list[Submission]:
-    """Collapse the rows of `lists` lists at once, into a Submission per list.
+    """Collapse the rows of `lists` lists at once, into a Submission per list, in columns.
 
-    frame: tail (index in `tails`), night, row: one per row. tails: checked values, each of
-    one list (`list_of_tail`); match_keys: each tail's `person_match_key`, when the caller
-    has them. A person is one per list: the same person in two lists is two listed persons,
-    each list found in the register on its own."""
+    frame: tail (row index in `tails`), night, row: one per row. tails: the checked values
+    (columns `_TAIL_COLUMNS`), each of one list (`list_of_tail`); match_keys: each tail's
+    `person_match_key`, when the caller has them. A person is one per list: the same person
+    in two lists is two listed persons, each list found in the register on its own. Within a
+    list, persons and locations are numbered in the order of their first tail."""
     if match_keys is None:
-        match_keys = [
-            person_match_key(
-                family_name=tail[1], given_names=tail[2], date_of_birth=tail[3], nationality=tail[4]
-            )
-            for tail in tails
-        ]
-    persons_of: list[dict[str, int]] = [{} for _list in range(lists)]  # per list: key → index
-    person_of_tail, person_ids = [], {}  # global person id per tail; (list, index) → id
-    location_of_tail, location_ids = [], {}  # global location id per tail; (list, code) → id
-    for tail, index, match_key in zip(tails, list_of_tail, match_keys, strict=True):
-        code = tail[0]
-        key = tail[9] or match_key  # the BSN, when the list gives one
-        local = persons_of[index].setdefault(key, len(persons_of[index]))
-        person_of_tail.append(person_ids.setdefault((index, local), len(person_ids)))
-        location_of_tail.append(location_ids.setdefault((index, code), len(location_ids)))
-    lookup = pl.DataFrame(
-        {
-            "tail": range(len(tails)),
-            "person": person_of_tail,
-            "location": location_of_tail,
-        },
-        schema={"tail": pl.UInt32, "person": pl.UInt32, "location": pl.UInt32},
+        match_keys = pl.Series(
+            [
+                person_match_key(
+                    family_name=family, given_names=given, date_of_birth=born, nationality=country
+                )
+                for family, given, born, country in tails.select(
+                    "family_name", "given_names", "date_of_birth", "nationality"
+                ).iter_rows()
+            ],
+            dtype=pl.String,
+        )
+    tails = tails.with_columns(
+        tail=pl.int_range(pl.len(), dtype=pl.UInt32),
+        list=pl.Series(list_of_tail, dtype=pl.UInt32),
+        match_key=match_keys,
+    ).with_columns(key=pl.when(pl.col("bsn") != "").then("bsn").otherwise("match_key"))
+    # Persons (by key) and locations (by code) of each list, numbered by first appearance:
+    # `person` within the list, `gid` and `lid` across all lists.
+    persons = (
+        tails.group_by("list", "key")
+        .agg(first=pl.col("tail").min())
+        .sort("first")
+        .with_columns(
+            gid=pl.int_range(pl.len(), dtype=pl.UInt32),
+            person=pl.int_range(pl.len(), dtype=pl.UInt32).over("list"),
+        )
     )
-    frame = frame.join(lookup, on="tail", how="left")
+    locations = (
+        tails.group_by("list", "location_code")
+        .agg(first=pl.col("tail").min())
+        .sort("first")
+        .with_columns(lid=pl.int_range(pl.len(), dtype=pl.UInt32))
+    )
+    lookup = tails.join(persons, on=["list", "key"], how="left").join(
+        locations, on=["list", "location_code"], how="left"
+    )
+    frame = frame.join(lookup.select("tail", "gid", "lid"), on="tail", how="left")
     ordered = frame.sort("night", "row")
 
     # The person's first row gives the spelling; the latest night the registration status;
     # per person and location, the latest night the room, employer and expected departure.
-    per_person = ordered.group_by("person").agg(
+    per_person = ordered.group_by("gid").agg(
         first_tail=pl.col("tail").sort_by("row").first(),
         first_row=pl.col("row").min(),
         latest_tail=pl.col("tail").last(),
     )
-    per_place = ordered.group_by("person", "location").agg(latest_tail=pl.col("tail").last())
+    per_place = ordered.group_by("gid", "lid").agg(latest_tail=pl.col("tail").last())
     # Runs (gaps and islands): along a run, the night minus its rank is constant.
-    nights = frame.group_by("person", "location", "night").agg(pl.col("row").min())
+    nights = frame.group_by("gid", "lid", "night").agg(pl.col("row").min())
     runs = (
-        nights.sort("person", "location", "night")
+        nights.sort("gid", "lid", "night")
         .with_columns(
             run=pl.col("night").cast(pl.Int32)
-            - pl.int_range(pl.len(), dtype=pl.Int32).over("person", "location")
+            - pl.int_range(pl.len(), dtype=pl.Int32).over("gid", "lid")
         )
-        .group_by("person", "location", "run")
+        .group_by("gid", "lid", "run")
         .agg(
             check_in=pl.col("night").min(),
             check_out=pl.col("night").max() + pl.duration(days=1),
             row=pl.col("row").sort_by("night").first(),
         )
-        .join(per_place, on=["person", "location"], how="left")
-        .sort("person", "check_in", "location")
+        .join(per_place, on=["gid", "lid"], how="left")
+        .sort("gid", "check_in", "lid")
     )
-    occupancy = frame.group_by("location", "night").agg(persons=pl.col("person").n_unique())
+    occupancy = frame.group_by("lid", "night").agg(persons=pl.col("gid").n_unique())
 
-    # Back to each list: its persons by index, its location codes.
-    list_of_person = [index for index, _local in person_ids]
-    local_of_person = [local for _index, local in person_ids]
-    list_of_location = [index for index, _code in location_ids]
-    code_of_location = [code for _index, code in location_ids]
-    persons: list[list[ListedPerson | None]] = [[None] * len(p) for p in persons_of]
-    for person, first_tail, first_row, latest_tail in per_person.iter_rows():
-        tail = tails[first_tail]
-        bsn = tail[9]
-        match_key = match_keys[first_tail]
-        persons[list_of_person[person]][local_of_person[person]] = ListedPerson(
-            key=bsn or match_key,
-            match_key=match_key,
-            family_name=tail[1],
-            given_names=tail[2],
-            date_of_birth=tail[3],
-            nationality=tail[4],
-            home_place=tail[5],
-            home_country=tail[6],
-            document_type=tail[7],
-            document_number=tail[8],
-            bsn=bsn,
-            registration=tails[latest_tail][11],
-            first_row=first_row,
-        )
-    listed_runs: list[list[ListedRun]] = [[] for _list in range(lists)]
-    for person, location, _run, check_in, check_out, row, latest_tail in runs.iter_rows():
-        latest = tails[latest_tail]
-        listed_runs[list_of_person[person]].append(
-            ListedRun(
-                person=local_of_person[person],
-                location_code=code_of_location[location],
-                check_in=check_in,
-                check_out=check_out,
-                row=row,
-                room=latest[10],
-                employer_kvk=latest[13],
-                expected_departure=latest[12],
-            )
-        )
+    identity = tails.select(
+        "key",
+        "match_key",
+        "family_name",
+        "given_names",
+        "date_of_birth",
+        "nationality",
+        "home_place",
+        "home_country",
+        "document_type",
+        "document_number",
+        "bsn",
+    )
+    people = (
+        persons.select("list", "person", "gid").join(per_person, on="gid", how="left").sort("gid")
+    )
+    person_frame = pl.concat(
+        [
+            people.select("list", "person", "first_row"),
+            identity.select(pl.all().gather(people["first_tail"])),
+            tails.select(pl.col("registration_status").gather(people["latest_tail"])).rename(
+                {"registration_status": "registration"}
+            ),
+        ],
+        how="horizontal",
+    )
+    runs = (
+        runs.join(persons.select("gid", "list", "person"), on="gid", how="left")
+        .join(locations.select("lid", "location_code"), on="lid", how="left")
+        .sort("gid", "check_in", "lid")
+    )
+    run_frame = pl.concat(
+        [
+            runs.select("list", "person", "location_code", "check_in", "check_out", "row"),
+            tails.select(
+                pl.col("room", "employer_kvk", "expected_departure").gather(runs["latest_tail"])
+            ),
+        ],
+        how="horizontal",
+    )
+    locations = locations.sort("lid")
+    code_of = locations["location_code"].to_list()
+    list_of_location = locations["list"].to_list()
     counts: list[dict[tuple[str, date], int]] = [{} for _list in range(lists)]
     for location, night, count in occupancy.iter_rows():
-        counts[list_of_location[location]][(code_of_location[location], night)] = count
-    rows = frame.select(
-        pl.col("person")
-        .replace_strict(range(len(person_ids)), list_of_person, return_dtype=pl.UInt32)
-        .alias("list"),
-        pl.col("person").replace_strict(
-            range(len(person_ids)), local_of_person, return_dtype=pl.UInt32
-        ),
-        pl.col("location").replace_strict(
-            range(len(location_ids)), code_of_location, return_dtype=pl.String
-        ),
-        "night",
-        "row",
+        counts[list_of_location[location]][(code_of[location], night)] = count
+    rows = (
+        frame.join(persons.select("gid", "list", "person"), on="gid", how="left")
+        .join(locations.select("lid", location="location_code"), on="lid", how="left")
+        .select("list", "person", "location", "night", "row")
     )
-    frames = rows.partition_by("list", as_dict=True, include_key=False)
-    empty = rows.drop("list").clear()
+
+    # Back to each list.
+    tables = {"frame": rows, "persons": person_frame, "runs": run_frame}
+    by_list: dict[str, dict[int, pl.DataFrame]] = {
+        name: {
+            index: part.drop("list")
+            for (index,), part in table.partition_by("list", as_dict=True).items()
+        }
+        for name, table in tables.items()
+    }
+    empty = {name: table.drop("list").clear() for name, table in tables.items()}
+
+    def of_list(name: str, index: int) -> pl.DataFrame:
+        return by_list[name].get(index, empty[name])
+
     return [
         Submission(
-            rows=frames.get((index,), empty).height,
-            persons=persons[index],
-            runs=listed_runs[index],
+            rows=of_list("frame", index).height,
             occupancy=counts[index],
-            frame=frames.get((index,), empty),
+            frame=of_list("frame", index),
+            person_frame=of_list("persons", index),
+            run_frame=of_list("runs", index),
         )
         for index in range(lists)
     ]
@@ -426,7 +490,6 @@ def _columnar_many(
     match_keys = _match_keys(checked)
     if match_keys.null_count():  # a name, birth date or nationality missing: a problem
         unusable.update(grouped.filter(match_keys.is_null())["list"].unique().to_list())
-    tails = checked.rows()
     list_of_tail = grouped["list"].to_list()
     nights: dict[str, date | None] = {}
     for night_text in grouped["night_text"].explode().unique().to_list():
@@ -466,20 +529,19 @@ def _columnar_many(
         return [None] * len(bodies)
     position = {index: i for i, index in enumerate(usable)}
     keep = [index in position for index in list_of_tail]
-    kept_tails = [tail for tail, k in zip(tails, keep, strict=True) if k]
-    kept_keys = match_keys.filter(pl.Series(keep, dtype=pl.Boolean)).to_list()
+    kept = pl.Series(keep, dtype=pl.Boolean)
     renumber = list(accumulate(keep, initial=0))[:-1]  # old tail index → new, where kept
     frame = frame.filter(pl.col("list").is_in(usable)).select(
-        pl.col("tail").replace_strict(range(len(tails)), renumber, return_dtype=pl.UInt32),
+        pl.col("tail").replace_strict(range(checked.height), renumber, return_dtype=pl.UInt32),
         "night",
         "row",
     )
     submissions = _collapse(
         frame,
-        kept_tails,
+        checked.filter(kept),
         [position[index] for index, k in zip(list_of_tail, keep, strict=True) if k],
         lists=len(usable),
-        match_keys=kept_keys,
+        match_keys=match_keys.filter(kept),
     )
     return [
         submissions[position[index]] if index in position else None for index in range(len(bodies))
