@@ -316,7 +316,7 @@ def _collapse(
     )
     person_frame = pl.concat(
         [
-            people.select("list", "person", "first_row"),
+            people.select("list", "first_row"),
             identity.select(pl.all().gather(people["first_tail"])),
             tails.select(pl.col("registration_status").gather(people["latest_tail"])).rename(
                 {"registration_status": "registration"}

@@ -37,6 +37,7 @@ from welkom.register.countries import nationality_group
 from welkom.register.models import NightListImport, Occupancy, OccupancyProfile, Person, Stay
 from welkom.register.night_lists import Problem
 from welkom.register.rules import gettext_noop
+from welkom.register.services.continuing import Continuing, continuing_residents
 from welkom.register.services.signals import signals_refresh
 from welkom.register.stays import open_or_closed, stay_end
 from welkom.register.submissions import Submission, submissions_read
@@ -323,7 +324,8 @@ def _apply_together(parts: list[_Part]) -> bool:
     """Apply lists about different locations in one transaction; False (and nothing changed)
     when they share a location or any of them has a problem."""
     codes = [
-        {(part.provider.pk, run.location_code) for run in part.submission.runs} for part in parts
+        {(part.provider.pk, code) for code in part.submission.run_frame["location_code"].unique()}
+        for part in parts
     ]
     if sum(len(c) for c in codes) != len(set().union(*codes)):
         return False
@@ -381,6 +383,10 @@ def _apply(parts: list[_Part]) -> None:
     location_of = _locations_resolve(parts)  # per part: location code → location id
     if any(part.summary.problems for part in parts):
         return
+    # Continuing residents are set aside first, in columns (ADR 0013): what follows works
+    # through the others, the persons the lists change something of.
+    continuing = continuing_residents([part.submission for part in parts], location_of)
+    whole, parts = parts, [_part_rest(part, continuing, index) for index, part in enumerate(parts)]
     person_ids, registration_of, persons_changed = _persons_resolve(parts)
 
     # What the lists say: per (person, location) these nights, and per location exactly these
@@ -402,21 +408,21 @@ def _apply(parts: list[_Part]) -> None:
             part_of[locations[code]] = index
             occupancy[(locations[code], night)] = persons
         part.summary.nights = submission.nights
-        part.summary.persons = len(set(ids))
-        part.summary.person_ids = set(ids)
+        part.summary.person_ids = set(ids) | {pk for pk, _r in continuing.persons[index].values()}
+        part.summary.persons = len(part.summary.person_ids)
         part.summary.location_ids = set(locations.values())
-        part.summary.changed_person_ids = part.summary.person_ids & persons_changed
+        part.summary.changed_person_ids = set(ids) & persons_changed
     covered = {location_id: _merged(spans) for location_id, spans in covered_nights.items()}
     first = min(night for _location, night in occupancy)
     last = max(night for _location, night in occupancy)
-    persons_listed = set().union(*(part.summary.person_ids for part in parts))
+    persons_listed = set().union(*(set(ids) for ids in person_ids))
 
     location_through = dict(
         Location.objects.filter(pk__in=list(covered)).values_list("pk", "listed_through")
     )
-    existing = _stays_near(set(covered), persons_listed, first=first, last=last)
-    # Continuing residents are set aside: their open stay already says what the list says.
-    existing = _continuing_drop(existing, submitted, latest, covered, location_through)
+    existing = _stays_near(
+        set(covered), persons_listed, first=first, last=last, aside=continuing.stays
+    )
     _conflicts_check(existing, submitted, covered, parts, person_ids, location_of, part_of)
     if any(part.summary.problems for part in parts):
         return
@@ -517,7 +523,16 @@ def _apply(parts: list[_Part]) -> None:
         parts[part_of[location_id]].summary.occupancy_changed += 1
         if level_changed:
             parts[part_of[location_id]].summary.changed_location_ids.add(location_id)
-    _profile_write(parts, person_ids, location_of, registration_of, covered)
+    for index, aside in enumerate(continuing.persons):  # every person of the whole lists
+        for pk, registration in aside.values():
+            registration_of[pk] = registration
+        if aside:
+            rest = iter(person_ids[index])
+            person_ids[index] = [
+                aside[person][0] if person in aside else next(rest)
+                for person in range(whole[index].submission.person_frame.height)
+            ]
+    _profile_write(whole, person_ids, location_of, registration_of, covered)
     # Everyone on a list was read and checked: one log entry per person and list.
     processing_log_write_each(
         [(_processing(part), sorted(part.summary.person_ids)) for part in parts],
@@ -541,42 +556,18 @@ def _processing(part: _Part) -> Processing:
     )
 
 
-def _continuing_drop(existing, submitted, latest, covered, location_through) -> list:
-    """Take continuing residents out of the work: a person listed at one location only, on
-    exactly the nights it lists right after its `listed_through`, with the same room,
-    employer and expected departure, who has an open stay there and no other stay nearby.
-    Their open stay stays as it is (the new `listed_through` extends it), which is what the
-    general path would store for them too; so a day costs what changed, not who stayed.
-    Removes their keys from `submitted` and `latest`; returns the other existing stays."""
-    forward = {}  # location id → the one span of nights it covers, right after listed_through
-    for location_id, spans in covered.items():
-        through = location_through.get(location_id)
-        if through is not None and len(spans) == 1 and spans[0][0] == through + ONE_DAY:
-            forward[location_id] = spans[0]
-    if not forward:
-        return existing
-    keys_of: dict[int, int] = defaultdict(int)
-    for person_id, _location_id in submitted:
-        keys_of[person_id] += 1
-    stays_of: dict[int, int] = defaultdict(int)
-    for stay in existing:
-        stays_of[stay.person_id] += 1
-    continuing = set()
-    for stay in existing:
-        key = (stay.person_id, stay.location_id)
-        span = forward.get(stay.location_id)
-        if (
-            span is not None
-            and stay.is_open
-            and stay.check_in < span[0]
-            and keys_of[stay.person_id] == 1
-            and stays_of[stay.person_id] == 1
-            and submitted.get(key) == [span]
-            and latest[key] == (stay.room, stay.employer_kvk, stay.expected_departure)
-        ):
-            continuing.add(stay.pk)
-            del submitted[key], latest[key]
-    return [stay for stay in existing if stay.pk not in continuing]
+def _part_rest(part: _Part, continuing: Continuing, index: int) -> _Part:
+    """The part as it speaks of the persons that are not continuing residents."""
+    if not continuing.persons[index]:
+        return part
+    persons = continuing.rest(index, part.submission.person_frame.height)
+    return _Part(
+        part.provider,
+        part.record,
+        part.submission.of_persons(persons),
+        part.summary,
+        part.submitted_by,
+    )
 
 
 def _locations_resolve(parts: list[_Part]) -> list[dict[str, int]]:
@@ -590,12 +581,13 @@ def _locations_resolve(parts: list[_Part]) -> list[dict[str, int]]:
     resolved = []
     for part in parts:
         locations, unknown = {}, {}
-        for run in part.submission.runs:
-            pk = ids.get((part.provider.pk, run.location_code))
+        first_rows = part.submission.run_frame.group_by("location_code").agg(pl.col("row").min())
+        for code, row in first_rows.iter_rows():
+            pk = ids.get((part.provider.pk, code))
             if pk is not None:
-                locations[run.location_code] = pk
+                locations[code] = pk
             else:
-                unknown[run.location_code] = min(run.row, unknown.get(run.location_code, run.row))
+                unknown[code] = row
         for code, row in sorted(unknown.items(), key=lambda item: item[1]):
             part.summary.problems.append(
                 _problem(
@@ -625,10 +617,13 @@ class _Stay(NamedTuple):
     listed_through: date | None
 
 
-def _stays_near(location_ids: set[int], person_ids: set[int], *, first: date, last: date):
+def _stays_near(
+    location_ids: set[int], person_ids: set[int], *, first: date, last: date, aside: set[int]
+):
     """The stays the lists can touch: at their locations, near their nights or open; of
-    their persons, near their nights; and the open stays of their persons anywhere (a
-    person has one open stay)."""
+    their persons and of the persons of those stays, near their nights, and their open stays
+    anywhere (a person has one open stay). Not the stays set `aside` (of continuing
+    residents)."""
     columns = (
         "pk",
         "person_id",
@@ -640,18 +635,25 @@ def _stays_near(location_ids: set[int], person_ids: set[int], *, first: date, la
         "expected_departure",
         "location__listed_through",
     )
-    with ids_table(location_ids) as locations, ids_table(person_ids) as persons:
+    with ids_table(location_ids) as locations, ids_table(aside) as set_aside:
         # Two queries, each on its own index (an OR of locations and persons reads every
         # stay): at the locations, the stays near the nights and every open one (a list
         # after nights without one closes, at its last listed night, the open stay of whoever
-        # it no longer names); and the persons' stays near the nights or open anywhere. A
-        # stay found by both is one stay.
-        at_locations = (
-            Stay.internal.filter(location_id__in=in_table(locations), check_in__lte=last + ONE_DAY)
+        # it no longer names); then the stays near the nights or open anywhere of the listed
+        # persons and of everyone with a stay found at the locations (whether a stay kept
+        # there is open depends on the person's stays elsewhere). A stay found by both is
+        # one stay.
+        rows = {
+            row[0]: row
+            for row in Stay.internal.filter(
+                location_id__in=in_table(locations), check_in__lte=last + ONE_DAY
+            )
             .filter(Q(check_out__gte=first) | Q(check_out__isnull=True))
+            .exclude(pk__in=in_table(set_aside))
             .order_by()
             .values_list(*columns)
-        )
+        }
+    with ids_table(person_ids | {row[1] for row in rows.values()}) as persons:
         of_persons = (
             Stay.internal.filter(person_id__in=in_table(persons))
             .filter(
@@ -660,7 +662,6 @@ def _stays_near(location_ids: set[int], person_ids: set[int], *, first: date, la
             .order_by()
             .values_list(*columns)
         )
-        rows = {row[0]: row for row in at_locations}
         rows.update((row[0], row) for row in of_persons)
         return [
             _Stay(
@@ -945,15 +946,16 @@ def _profile_write(parts, person_ids, location_of, registration_of, covered) -> 
     """Replace the occupancy profile of every (location, night) the lists cover: persons by
     registration (as stored, after this import) and nationality group, kept as spans of
     nights with the same count. Counted in columns: a month is millions of person-nights."""
-    kinds: dict[tuple[str, str], int] = {}
     frames = []
     for index, part in enumerate(parts):
-        kind = [
-            kinds.setdefault(
-                (registration_of[pk], nationality_group(person.nationality)), len(kinds)
-            )
-            for pk, person in zip(person_ids[index], part.submission.persons, strict=True)
-        ]
+        # Per person of the list (by index): the kind, as "registration|nationality group".
+        nationality = part.submission.person_frame["nationality"]
+        distinct = nationality.unique().to_list()
+        groups = nationality.replace_strict(
+            distinct, [nationality_group(n) for n in distinct], return_dtype=pl.String
+        )
+        registration = pl.Series([registration_of[pk] for pk in person_ids[index]], dtype=pl.String)
+        kind = registration + "|" + groups
         codes = list(location_of[index])
         frame = part.submission.frame
         frames.append(
@@ -962,7 +964,7 @@ def _profile_write(parts, person_ids, location_of, registration_of, covered) -> 
                     "location": frame["location"].replace_strict(
                         codes, [location_of[index][c] for c in codes], return_dtype=pl.Int64
                     ),
-                    "kind": pl.Series(kind, dtype=pl.UInt32).gather(frame["person"]),
+                    "kind": kind.gather(frame["person"]),
                     "night": frame["night"],
                 }
             )
@@ -992,10 +994,9 @@ def _profile_write(parts, person_ids, location_of, registration_of, covered) -> 
             persons=pl.col("len").first(),
         )
     )
-    kind_of = list(kinds)
     pieces: dict[tuple[int, str, str], list[tuple[date, date, int]]] = defaultdict(list)
     for _span, location, kind, first, end, persons in spans.iter_rows():
-        pieces[(location, *kind_of[kind])].append((first, end, persons))
+        pieces[(location, *kind.split("|"))].append((first, end, persons))
 
     # What was there: kept outside the covered nights, joined with new spans next to it.
     first = min(nights[0][0] for nights in covered.values())

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
@@ -529,6 +529,14 @@ class OpenStaysEqualClosedStaysTests(HypothesisTestCase, _ThreeLocations):
 
     @settings(max_examples=40, deadline=None)
     @given(st.lists(_a_list, min_size=1, max_size=6))
+    @example(
+        [
+            ("V1", 0, [frozenset(["Nowak"])]),
+            ("H1", 2, [frozenset(["Nowak", "Popescu"])]),
+            ("V1", 0, [frozenset(["Nowak"]), frozenset(["Popescu"])]),
+            ("V1", 0, [frozenset(["Nowak"])]),
+        ]
+    )
     def test_any_sequence_of_lists_gives_the_closed_register(self, lists) -> None:
         state: dict[tuple[str, int], frozenset] = {}
         for code, first_night, nights in lists:

@@ -1,0 +1,243 @@
+"""Continuing residents: the persons a batch of night lists names exactly as the register
+already has them, found in columns and one query before any work per person (ADR 0013).
+
+On a province day nearly everyone listed slept where they slept the night before. Their
+open stay already says what the list says (ADR 0010): the new `listed_through` of the
+location extends it. So they are set aside here, and the import works through the rest (the
+arrivals, departures, moves and corrections) as before; what it stores is the same as if
+nobody had been set aside, which `test_continuing` and the property test hold it to.
+
+A listed person is continuing when all of this holds, and is otherwise simply not set aside:
+
+- the location's nights in the batch are one span right after its `listed_through`, and the
+  person is listed there on every one of them and nowhere else in the batch;
+- the person is found as `_persons_resolve` would find them (by BSN when the list gives one,
+  else the first person by match key), and nobody else in the batch is listed with their
+  BSN or match key (so no other row can be resolved to them);
+- they have an open stay at that location with the room, employer and expected departure the
+  list gives, the registration the list gives (if any) is the stored one, and they have no
+  other stay near the nights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import polars as pl
+from django.db import connection
+
+from welkom.core.bulk import temporary_table
+from welkom.housing.models import Location
+from welkom.register.models import Person, Stay
+
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass
+class Continuing:
+    """Per list, its continuing persons by index in its submission: (person id,
+    registration as stored); and the open stays the lists leave as they are."""
+
+    persons: list[dict[int, tuple[int, str]]]
+    stays: set[int] = field(default_factory=set)
+
+    def rest(self, index: int, persons: int) -> list[int]:
+        """The indexes of list `index`'s other persons, in order."""
+        aside = self.persons[index]
+        return [person for person in range(persons) if person not in aside]
+
+
+def continuing_residents(submissions: list, location_of: list[dict[str, int]]) -> Continuing:
+    """The continuing residents of the submissions (each with its location ids by code)."""
+    nothing = Continuing(persons=[{} for _submission in submissions])
+    spans = _forward_spans(submissions, location_of)
+    if not spans:
+        return nothing
+    listed = _listed(submissions, location_of)
+    # Keys used once in the whole batch: nobody else can be resolved to the same person.
+    bsn_once = _once(listed.filter(pl.col("bsn") != ""), "bsn")
+    key_once = _once(listed, "match_key")
+    runs = listed.group_by("list", "person").agg(pl.len().alias("runs"))
+    forward = pl.DataFrame(
+        [(location, first, end) for location, (first, end) in spans.items()],
+        schema={"location": pl.Int64, "first": pl.Date, "end": pl.Date},
+        orient="row",
+    )
+    candidates = (
+        listed.join(runs, on=["list", "person"])
+        .join(forward, on="location")
+        .filter(
+            (pl.col("runs") == 1)
+            & (pl.col("check_in") == pl.col("first"))
+            & (pl.col("check_out") == pl.col("end"))
+            & pl.col("match_key").is_in(key_once.implode())
+            & ((pl.col("bsn") == "") | pl.col("bsn").is_in(bsn_once.implode()))
+        )
+        .with_row_index("candidate")
+    )
+    if candidates.height == 0:
+        return nothing
+    found = _found(candidates)
+    if found.height == 0:
+        return nothing
+    # The person found may be known by another BSN or match key than the row gives (a name
+    # spelled otherwise, a BSN given): that one, too, must be nobody else's in the batch.
+    found = found.join(
+        candidates.select("candidate", "list", "person", row_key="match_key", row_bsn="bsn"),
+        on="candidate",
+    ).filter(
+        ((pl.col("key") == pl.col("row_key")) | ~pl.col("key").is_in(listed["match_key"].implode()))
+        & (
+            (pl.col("stored_bsn") == "")
+            | (pl.col("stored_bsn") == pl.col("row_bsn"))
+            | ~pl.col("stored_bsn").is_in(listed["bsn"].implode())
+        )
+    )
+    continuing = Continuing(persons=[{} for _submission in submissions])
+    for index, person, person_id, stay_id, registration in found.select(
+        "list", "person", "person_id", "stay_id", "registration"
+    ).iter_rows():
+        continuing.persons[index][person] = (person_id, registration)
+        continuing.stays.add(stay_id)
+    return continuing
+
+
+def _forward_spans(submissions, location_of) -> dict[int, tuple[date, date]]:
+    """Per location whose nights in the batch are one span right after its listed_through:
+    that span, [first, end)."""
+    nights: dict[int, set[date]] = {}
+    for submission, locations in zip(submissions, location_of, strict=True):
+        for code, night in submission.occupancy:
+            nights.setdefault(locations[code], set()).add(night)
+    through = dict(
+        Location.objects.filter(pk__in=list(nights), listed_through__isnull=False).values_list(
+            "pk", "listed_through"
+        )
+    )
+    spans = {}
+    for location, listed in nights.items():
+        first, last = min(listed), max(listed)
+        if (
+            location in through
+            and first == through[location] + ONE_DAY
+            and len(listed) == (last - first).days + 1
+        ):
+            spans[location] = (first, last + ONE_DAY)
+    return spans
+
+
+def _listed(submissions, location_of) -> pl.DataFrame:
+    """Every run of the batch with its list, its location id and what it says of the person."""
+    frames = []
+    for index, (submission, locations) in enumerate(zip(submissions, location_of, strict=True)):
+        codes = list(locations)
+        people = submission.person_frame.select("bsn", "match_key", "registration")
+        runs = submission.run_frame
+        frames.append(
+            pl.concat(
+                [
+                    runs.select(
+                        pl.lit(index, dtype=pl.UInt32).alias("list"),
+                        "person",
+                        pl.col("location_code")
+                        .replace_strict(codes, [locations[c] for c in codes], return_dtype=pl.Int64)
+                        .alias("location"),
+                        "check_in",
+                        "check_out",
+                        "room",
+                        "employer_kvk",
+                        "expected_departure",
+                    ),
+                    people.select(pl.all().gather(runs["person"])),
+                ],
+                how="horizontal",
+            )
+        )
+    return pl.concat(frames)
+
+
+def _once(listed: pl.DataFrame, column: str) -> pl.Series:
+    """The values of `column` that name one person of one list in the whole batch."""
+    persons = listed.select("list", "person", column).unique()
+    return persons.group_by(column).len().filter(pl.col("len") == 1)[column]
+
+
+def _found(candidates: pl.DataFrame) -> pl.DataFrame:
+    """The candidates whose person and open stay are as the list says: candidate, stay_id,
+    person_id, registration (stored), key (stored match key), stored_bsn."""
+    columns = [
+        ("candidate", "bigint"),
+        ("location_id", "bigint"),
+        ("check_in", "date"),
+        ("check_out", "date"),
+        ("bsn", "text"),
+        ("match_key", "text"),
+        ("registration", "text"),
+        ("room", "text"),
+        ("employer_kvk", "text"),
+        ("expected_departure", "date"),
+    ]
+    rows = candidates.select(
+        "candidate",
+        "location",
+        "check_in",
+        "check_out",
+        "bsn",
+        "match_key",
+        "registration",
+        "room",
+        "employer_kvk",
+        "expected_departure",
+    ).iter_rows()
+    quote = connection.ops.quote_name
+    stay, person = quote(Stay._meta.db_table), quote(Person._meta.db_table)
+    first, end = candidates["check_in"].min(), candidates["check_out"].max()
+    with temporary_table(columns, rows) as table, connection.cursor() as cursor:
+        # Found by BSN when the row gives one, else the first person (by id) with the match
+        # key; two statements, each on its own index (an OR of the two reads every person).
+        # Found by BSN when the row gives one, else by match key; two statements, each on
+        # its own index (an OR of the two reads every person). A match key that two persons
+        # share is not looked at (`_persons_resolve` takes the first of them; the general
+        # path decides), nor is anyone with a closed stay near the nights.
+        shared_keys = f"SELECT match_key FROM {person} GROUP BY match_key HAVING COUNT(*) > 1"  # noqa: S608
+        near = f"SELECT person_id FROM {stay} WHERE check_out IS NOT NULL AND check_out >= %(first)s AND check_in <= %(end)s"  # noqa: S608
+        by = {
+            "bsn": "c.bsn <> '' AND p.bsn = c.bsn",
+            "match key": f"c.bsn = '' AND p.match_key = c.match_key "
+            f"AND c.match_key NOT IN ({shared_keys})",
+        }
+        found = []
+        for condition in by.values():
+            # Names from the models and this module; values only from the temporary table
+            # and as parameters.
+            cursor.execute(
+                f"""
+                SELECT c.candidate, s.id, p.id, p.registration, p.match_key, p.bsn
+                FROM {table} c
+                JOIN {person} p ON {condition}
+                JOIN {stay} s ON s.person_id = p.id AND s.check_out IS NULL
+                WHERE s.location_id = c.location_id
+                  AND s.check_in < c.check_in
+                  AND s.room = c.room
+                  AND s.employer_kvk = c.employer_kvk
+                  AND (s.expected_departure = c.expected_departure
+                       OR (s.expected_departure IS NULL AND c.expected_departure IS NULL))
+                  AND (c.registration = '' OR c.registration = p.registration)
+                  AND p.id NOT IN ({near})
+                """,  # noqa: S608
+                {"first": first, "end": end},
+            )
+            found.extend(cursor.fetchall())
+    return pl.DataFrame(
+        found,
+        schema={
+            "candidate": pl.UInt32,
+            "stay_id": pl.Int64,
+            "person_id": pl.Int64,
+            "registration": pl.String,
+            "key": pl.String,
+            "stored_bsn": pl.String,
+        },
+        orient="row",
+    )
