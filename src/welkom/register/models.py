@@ -221,19 +221,37 @@ class Occupancy(models.Model):
         return f"{self.location_id} {self.night}: {self.persons}"
 
 
+class OccupancyProfileQuerySet(models.QuerySet):
+    def with_end(self):
+        """Each span with `end`: its first night after (an open span runs through its
+        location's last listed night, as an open stay does)."""
+        return self.annotate(
+            end=Coalesce(
+                "end_night", NextNight("location__listed_through"), NextNight("first_night")
+            )
+        )
+
+
 class OccupancyProfile(models.Model):
     """Persons per location by registration and nationality group, over a span of nights
-    [first_night, end_night) in which that number stayed the same: an aggregate kept at
+    [first_night, end) in which that number stayed the same: an aggregate kept at
     import next to Occupancy, so that the monitor counts without reading a person. The
     registration is the person's as known when the list came in. Spans, not a row per night:
-    a month of the province is some 80,000 spans instead of 1.3 million nights (ADR 0009)."""
+    a month of the province is some 80,000 spans instead of 1.3 million nights (ADR 0009).
+
+    Open, as a stay is (ADR 0010, 0013): the span that runs to the location's last listed
+    night has no `end_night`, so a night on which a location's counts stay the same writes
+    no span. Read ends through `with_end()`."""
 
     location = models.ForeignKey("housing.Location", models.CASCADE, related_name="+")
     first_night = models.DateField(_("first night"))
-    end_night = models.DateField(_("first night after"))
+    # Empty while the span runs through the location's `listed_through`.
+    end_night = models.DateField(_("first night after"), null=True, blank=True)
     registration = models.CharField(_("registration"), max_length=10)
     nationality_group = models.CharField(_("nationality group"), max_length=5)
     persons = models.PositiveIntegerField(_("persons"))
+
+    objects = OccupancyProfileQuerySet.as_manager()
 
     class Meta:
         ordering = ["first_night"]
@@ -247,7 +265,7 @@ class OccupancyProfile(models.Model):
 
     def __str__(self) -> str:
         return (
-            f"{self.location_id} [{self.first_night}, {self.end_night}) "
+            f"{self.location_id} [{self.first_night}, {self.end_night or '…'}) "
             f"{self.registration} {self.nationality_group}"
         )
 

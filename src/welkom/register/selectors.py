@@ -236,13 +236,14 @@ def profile_rows(*, first: date, last: date) -> Iterator[tuple[int, date, str, s
     The profile is kept as spans of nights; here they are summed per municipality and group
     with a running total over the nights where a span begins or ends."""
     spans = (
-        OccupancyProfile.objects.filter(first_night__lte=last, end_night__gt=first)
+        OccupancyProfile.objects.with_end()
+        .filter(first_night__lte=last, end__gt=first)
         .values_list(
             "location__municipality_id",
             "registration",
             "nationality_group",
             "first_night",
-            "end_night",
+            "end",
         )
         .annotate(total=Sum("persons"))
         .order_by()

@@ -118,6 +118,14 @@ class Submission:
         """The list as it speaks of these persons (indexes) only, numbered 0, 1, … in the
         order given; `rows` and `occupancy` stay the whole list's (the nights it covers, and
         how many slept there, do not change with whom one looks at)."""
+        if not persons:
+            return Submission(
+                rows=self.rows,
+                occupancy=self.occupancy,
+                frame=self.frame.clear(),
+                person_frame=self.person_frame.clear(),
+                run_frame=self.run_frame.clear(),
+            )
         number = pl.DataFrame(
             {"person": persons, "new": range(len(persons))},
             schema={"person": pl.UInt32, "new": pl.UInt32},

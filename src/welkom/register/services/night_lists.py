@@ -532,7 +532,9 @@ def _apply(parts: list[_Part]) -> None:
                 aside[person][0] if person in aside else next(rest)
                 for person in range(whole[index].submission.person_frame.height)
             ]
-    _profile_write(whole, person_ids, location_of, registration_of, covered)
+    _profile_write(
+        whole, person_ids, location_of, registration_of, covered, location_through, listed_through
+    )
     # Everyone on a list was read and checked: one log entry per person and list.
     processing_log_write_each(
         [(_processing(part), sorted(part.summary.person_ids)) for part in parts],
@@ -942,7 +944,9 @@ def _conflicts_check(existing, submitted, covered, parts, person_ids, location_o
             break
 
 
-def _profile_write(parts, person_ids, location_of, registration_of, covered) -> None:
+def _profile_write(
+    parts, person_ids, location_of, registration_of, covered, through_before, through_after
+) -> None:
     """Replace the occupancy profile of every (location, night) the lists cover: persons by
     registration (as stored, after this import) and nationality group, kept as spans of
     nights with the same count. Counted in columns: a month is millions of person-nights."""
@@ -998,26 +1002,35 @@ def _profile_write(parts, person_ids, location_of, registration_of, covered) -> 
     for _span, location, kind, first, end, persons in spans.iter_rows():
         pieces[(location, *kind.split("|"))].append((first, end, persons))
 
-    # What was there: kept outside the covered nights, joined with new spans next to it.
+    # What was there: kept outside the covered nights, joined with new spans next to it. An
+    # open span ran through its location's last listed night before this import.
     first = min(nights[0][0] for nights in covered.values())
     end = max(nights[-1][1] for nights in covered.values())
     with ids_table(covered) as locations:
-        existing = list(
-            OccupancyProfile.objects.filter(
-                location_id__in=in_table(locations), first_night__lte=end, end_night__gte=first
-            ).values_list(
-                "pk",
-                "location_id",
-                "registration",
-                "nationality_group",
-                "first_night",
-                "end_night",
-                "persons",
+        existing = [
+            (pk, location, registration, group, first_night, persons, end_night)
+            for pk, location, registration, group, first_night, end_night, persons in (
+                OccupancyProfile.objects.filter(
+                    location_id__in=in_table(locations), first_night__lte=end
+                )
+                .filter(Q(end_night__gte=first) | Q(end_night__isnull=True))
+                .values_list(
+                    "pk",
+                    "location_id",
+                    "registration",
+                    "nationality_group",
+                    "first_night",
+                    "end_night",
+                    "persons",
+                )
             )
-        )
-    for _pk, location, registration, group, first_night, end_night, persons in existing:
-        for piece in _minus((first_night, end_night), covered[location]):
+        ]
+    for _pk, location, registration, group, first_night, persons, end_night in existing:
+        span_end = stay_end(first_night, end_night, through_before.get(location))
+        for piece in _minus((first_night, span_end), covered[location]):
             pieces[(location, registration, group)].append((*piece, persons))
+    # Stored as (location, registration, group, first night, persons, end night or None for
+    # the span that runs through the location's new last listed night).
     new = set()
     for key, spans_of_key in pieces.items():
         joined: list[tuple[date, date, int]] = []
@@ -1026,13 +1039,31 @@ def _profile_write(parts, person_ids, location_of, registration_of, covered) -> 
                 joined[-1] = (joined[-1][0], span[1], span[2])
             else:
                 joined.append(span)
-        new.update((*key, *span) for span in joined)
+        through = through_after[key[0]]
+        new.update(
+            (*key, span_first, persons, None if span_end == through + ONE_DAY else span_end)
+            for span_first, span_end, persons in joined
+        )
     old = {row[1:]: row[0] for row in existing}
-    rows_delete(OccupancyProfile, [pk for row, pk in old.items() if row not in new])
+    # A span whose end alone changes (it was open and now closes, or the reverse) keeps its
+    # row and gets the new end, rather than a delete and an insert. An open span whose
+    # count stays the same, the most of them on most days, is not written at all.
+    removed = {row[:5]: pk for row, pk in old.items() if row not in new}
+    new_end, inserted = [], []
+    for row in new:
+        if row in old:
+            continue
+        pk = removed.pop(row[:5], None)
+        if pk is None:
+            inserted.append(row)
+        else:
+            new_end.append((pk, row[5]))
+    rows_update(OccupancyProfile, ["end_night"], new_end)
+    rows_delete(OccupancyProfile, removed.values())
     rows_insert(
         OccupancyProfile,
-        ("location", "registration", "nationality_group", "first_night", "end_night", "persons"),
-        [row for row in new if row not in old],
+        ("location", "registration", "nationality_group", "first_night", "persons", "end_night"),
+        inserted,
     )
 
 
