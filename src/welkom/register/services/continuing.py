@@ -27,7 +27,7 @@ from datetime import date, timedelta
 import polars as pl
 from django.db import connection
 
-from welkom.core.bulk import temporary_table
+from welkom.core.bulk import ids_table
 from welkom.housing.models import Location
 from welkom.register.models import Person, Stay
 
@@ -78,7 +78,7 @@ def continuing_residents(submissions: list, location_of: list[dict[str, int]]) -
     )
     if candidates.height == 0:
         return nothing
-    found = _found(candidates)
+    found = _found(candidates, list(spans))
     if found.height == 0:
         return nothing
     # The person found may be known by another BSN or match key than the row gives (a name
@@ -163,81 +163,77 @@ def _once(listed: pl.DataFrame, column: str) -> pl.Series:
     return persons.group_by(column).len().filter(pl.col("len") == 1)[column]
 
 
-def _found(candidates: pl.DataFrame) -> pl.DataFrame:
+def _found(candidates: pl.DataFrame, locations: list[int]) -> pl.DataFrame:
     """The candidates whose person and open stay are as the list says: candidate, stay_id,
-    person_id, registration (stored), key (stored match key), stored_bsn."""
-    columns = [
-        ("candidate", "bigint"),
-        ("location_id", "bigint"),
-        ("check_in", "date"),
-        ("check_out", "date"),
-        ("bsn", "text"),
-        ("match_key", "text"),
-        ("registration", "text"),
-        ("room", "text"),
-        ("employer_kvk", "text"),
-        ("expected_departure", "date"),
-    ]
-    rows = candidates.select(
-        "candidate",
-        "location",
-        "check_in",
-        "check_out",
-        "bsn",
-        "match_key",
-        "registration",
-        "room",
-        "employer_kvk",
-        "expected_departure",
-    ).iter_rows()
+    person_id, registration (stored), key (stored match key), stored_bsn.
+
+    The open stays at the locations are read with their persons in one query and matched
+    in columns: found by BSN when the row gives one, else by match key. A match key that two
+    persons share is not matched (`_persons_resolve` takes the first of them; the general
+    path decides), nor is anyone with a closed stay near the nights."""
     quote = connection.ops.quote_name
     stay, person = quote(Stay._meta.db_table), quote(Person._meta.db_table)
     first, end = candidates["check_in"].min(), candidates["check_out"].max()
-    with temporary_table(columns, rows) as table, connection.cursor() as cursor:
-        # Found by BSN when the row gives one, else the first person (by id) with the match
-        # key; two statements, each on its own index (an OR of the two reads every person).
-        # Found by BSN when the row gives one, else by match key; two statements, each on
-        # its own index (an OR of the two reads every person). A match key that two persons
-        # share is not looked at (`_persons_resolve` takes the first of them; the general
-        # path decides), nor is anyone with a closed stay near the nights.
-        shared_keys = f"SELECT match_key FROM {person} GROUP BY match_key HAVING COUNT(*) > 1"  # noqa: S608
-        near = f"SELECT person_id FROM {stay} WHERE check_out IS NOT NULL AND check_out >= %(first)s AND check_in <= %(end)s"  # noqa: S608
-        by = {
-            "bsn": "c.bsn <> '' AND p.bsn = c.bsn",
-            "match key": f"c.bsn = '' AND p.match_key = c.match_key "
-            f"AND c.match_key NOT IN ({shared_keys})",
-        }
-        found = []
-        for condition in by.values():
-            # Names from the models and this module; values only from the temporary table
-            # and as parameters.
-            cursor.execute(
-                f"""
-                SELECT c.candidate, s.id, p.id, p.registration, p.match_key, p.bsn
-                FROM {table} c
-                JOIN {person} p ON {condition}
-                JOIN {stay} s ON s.person_id = p.id AND s.check_out IS NULL
-                WHERE s.location_id = c.location_id
-                  AND s.check_in < c.check_in
-                  AND s.room = c.room
-                  AND s.employer_kvk = c.employer_kvk
-                  AND (s.expected_departure = c.expected_departure
-                       OR (s.expected_departure IS NULL AND c.expected_departure IS NULL))
-                  AND (c.registration = '' OR c.registration = p.registration)
-                  AND p.id NOT IN ({near})
-                """,  # noqa: S608
-                {"first": first, "end": end},
+    with ids_table(locations) as table, connection.cursor() as cursor:
+        # Names from the models and this module; values only as parameters.
+        cursor.execute(
+            f"""
+            SELECT s.id, s.person_id, s.location_id, s.check_in, s.room, s.employer_kvk,
+                   s.expected_departure, p.bsn, p.match_key, p.registration
+            FROM {stay} s JOIN {person} p ON p.id = s.person_id
+            WHERE s.check_out IS NULL AND s.location_id IN (SELECT id FROM {table})
+            """  # noqa: S608
+        )
+        open_stays = pl.DataFrame(
+            cursor.fetchall(),
+            schema={
+                "stay_id": pl.Int64,
+                "person_id": pl.Int64,
+                "location": pl.Int64,
+                "stay_check_in": pl.Date,
+                "stay_room": pl.String,
+                "stay_employer_kvk": pl.String,
+                "stay_expected_departure": pl.Date,
+                "stored_bsn": pl.String,
+                "key": pl.String,
+                "stored_registration": pl.String,
+            },
+            orient="row",
+        )
+        cursor.execute(
+            f"SELECT match_key FROM {person} GROUP BY match_key HAVING COUNT(*) > 1"  # noqa: S608
+        )
+        shared_keys = pl.Series([row[0] for row in cursor.fetchall()], dtype=pl.String)
+        cursor.execute(
+            f"SELECT DISTINCT person_id FROM {stay} WHERE check_out IS NOT NULL "  # noqa: S608
+            "AND check_out >= %s AND check_in <= %s",
+            [first, end],
+        )
+        near = pl.Series([row[0] for row in cursor.fetchall()], dtype=pl.Int64)
+    open_stays = open_stays.filter(~pl.col("person_id").is_in(near.implode()))
+    by_bsn = (
+        candidates.filter(pl.col("bsn") != "")
+        .join(open_stays, left_on=["location", "bsn"], right_on=["location", "stored_bsn"])
+        .with_columns(stored_bsn=pl.col("bsn"))
+    )
+    by_key = (
+        candidates.filter((pl.col("bsn") == "") & ~pl.col("match_key").is_in(shared_keys.implode()))
+        .join(open_stays, left_on=["location", "match_key"], right_on=["location", "key"])
+        .with_columns(key=pl.col("match_key"))
+    )
+    columns = ("candidate", "stay_id", "person_id", "registration", "key", "stored_bsn")
+    return (
+        pl.concat([by_bsn, by_key], how="diagonal")
+        .filter(
+            (pl.col("stay_check_in") < pl.col("check_in"))
+            & (pl.col("stay_room") == pl.col("room"))
+            & (pl.col("stay_employer_kvk") == pl.col("employer_kvk"))
+            & pl.col("stay_expected_departure").eq_missing(pl.col("expected_departure"))
+            & (
+                (pl.col("registration") == "")
+                | (pl.col("registration") == pl.col("stored_registration"))
             )
-            found.extend(cursor.fetchall())
-    return pl.DataFrame(
-        found,
-        schema={
-            "candidate": pl.UInt32,
-            "stay_id": pl.Int64,
-            "person_id": pl.Int64,
-            "registration": pl.String,
-            "key": pl.String,
-            "stored_bsn": pl.String,
-        },
-        orient="row",
+        )
+        .with_columns(registration=pl.col("stored_registration"))
+        .select(columns)
     )
