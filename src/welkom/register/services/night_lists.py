@@ -998,6 +998,16 @@ def _profile_write(
             persons=pl.col("len").first(),
         )
     )
+    # A location whose open spans hold its counts on the nights right after them needs no
+    # new span: the new listed_through extends them (most locations on most days).
+    unchanged = _profile_unchanged(counts, covered, through_before)
+    if unchanged:
+        covered = {
+            location: nights for location, nights in covered.items() if location not in unchanged
+        }
+        if not covered:
+            return
+        spans = spans.filter(~pl.col("location").is_in(list(unchanged)))
     pieces: dict[tuple[int, str, str], list[tuple[date, date, int]]] = defaultdict(list)
     for _span, location, kind, first, end, persons in spans.iter_rows():
         pieces[(location, *kind.split("|"))].append((first, end, persons))
@@ -1065,6 +1075,50 @@ def _profile_write(
         ("location", "registration", "nationality_group", "first_night", "persons", "end_night"),
         inserted,
     )
+
+
+def _profile_unchanged(counts: pl.DataFrame, covered, through_before) -> set[int]:
+    """The locations whose lists cover only nights right after their listed_through, with
+    on each of them the counts (by kind) of the location's open spans, no more, no fewer.
+    counts: location, kind ("registration|group"), night, len (persons)."""
+    forward = {
+        location: nights[0]
+        for location, nights in covered.items()
+        if len(nights) == 1
+        and through_before.get(location) is not None
+        and nights[0][0] == through_before[location] + ONE_DAY
+    }
+    if not forward:
+        return set()
+    with ids_table(forward) as locations:
+        open_spans = list(
+            OccupancyProfile.objects.filter(
+                location_id__in=in_table(locations), end_night__isnull=True
+            ).values_list("location_id", "registration", "nationality_group", "persons")
+        )
+    expected = pl.DataFrame(
+        [
+            (location, f"{registration}|{group}", persons)
+            for location, registration, group, persons in open_spans
+        ],
+        schema={"location": pl.Int64, "kind": pl.String, "persons": pl.Int64},
+        orient="row",
+    ).join(
+        pl.DataFrame(
+            [
+                (location, first + timedelta(days=offset))
+                for location, (first, end) in forward.items()
+                for offset in range((end - first).days)
+            ],
+            schema={"location": pl.Int64, "night": pl.Date},
+            orient="row",
+        ),
+        on="location",
+    )
+    listed = counts.filter(pl.col("location").is_in(list(forward)))
+    compared = expected.join(listed, on=["location", "kind", "night"], how="full", coalesce=True)
+    changed = compared.filter(~pl.col("persons").eq_missing(pl.col("len").cast(pl.Int64)))
+    return set(forward) - set(changed["location"].to_list())
 
 
 def _occupancy_write(counts: dict[tuple[int, date], int]) -> list[tuple[int, date, bool]]:

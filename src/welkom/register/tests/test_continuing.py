@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from welkom.register.models import NightListImport, Person, Stay
+from welkom.register.models import NightListImport, OccupancyProfile, Person, Stay
+from welkom.register.selectors import profile_rows
 from welkom.register.services import night_lists_import
 from welkom.register.services.continuing import continuing_residents
 from welkom.register.submissions import submission_read
@@ -120,3 +121,39 @@ class ContinuingResidentsTests(_ThreeLocations):
         self.assertEqual((summary.persons, summary.stays_opened, summary.stays_closed), (3, 2, 1))
         self.assertNotIn(nowak.person_id, summary.changed_person_ids)
         self.assertIn(nowak.person_id, summary.person_ids)  # read and checked: logged
+
+
+class OpenProfileSpanTests(_ThreeLocations):
+    """The occupancy profile's open spans (ADR 0013): a night with the same counts writes none."""
+
+    def _profile(self) -> set[tuple]:
+        return set(
+            OccupancyProfile.objects.with_end().values_list(
+                "location__code", "registration", "first_night", "end", "persons"
+            )
+        )
+
+    def test_a_night_with_the_same_counts_writes_no_span(self) -> None:
+        self._import(night_list([(d, "V1", n) for d in range(3) for n in ("Nowak", "Popescu")]))
+        before = set(OccupancyProfile.objects.values_list("pk", "first_night", "end_night"))
+        self.assertEqual({end for _pk, _first, end in before}, {None})
+        self._import(night_list([(3, "V1", "Popescu"), (3, "V1", "Nowak")]))
+        self.assertEqual(
+            set(OccupancyProfile.objects.values_list("pk", "first_night", "end_night")), before
+        )
+        self.assertEqual(self._profile(), {("V1", "unknown", FIRST, FIRST + timedelta(days=4), 2)})
+
+    def test_a_changed_count_closes_the_open_span_and_opens_one(self) -> None:
+        self._import(night_list([(d, "V1", n) for d in range(3) for n in ("Nowak", "Popescu")]))
+        self._import(night_list([(3, "V1", "Nowak")]))
+        three, four = FIRST + timedelta(days=3), FIRST + timedelta(days=4)
+        self.assertEqual(
+            self._profile(),
+            {("V1", "unknown", FIRST, three, 2), ("V1", "unknown", three, four, 1)},
+        )
+        # A correction of night 3 back to both: one span again, open.
+        self._import(night_list([(3, "V1", "Nowak"), (3, "V1", "Popescu")]))
+        self.assertEqual(self._profile(), {("V1", "unknown", FIRST, four, 2)})
+        self.assertEqual(set(OccupancyProfile.objects.values_list("end_night", flat=True)), {None})
+        rows = list(profile_rows(first=FIRST, last=FIRST + timedelta(days=6)))
+        self.assertEqual([row[1] for row in rows], [FIRST + timedelta(days=d) for d in range(4)])

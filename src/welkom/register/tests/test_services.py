@@ -552,3 +552,22 @@ class OpenStaysEqualClosedStaysTests(HypothesisTestCase, _ThreeLocations):
             )
             self.assertEqual(record.status == "rejected", refused, record.problems)
             self.assertEqual(self._stays(), _reference_stays(state))
+            # The occupancy profile (open spans too, ADR 0013) counts who the nights list.
+            self.assertEqual(
+                self._profile_nights(),
+                {
+                    (code, FIRST + timedelta(days=night)): len(ps)
+                    for (code, night), ps in state.items()
+                    if ps
+                },
+            )
+
+    def _profile_nights(self) -> dict[tuple[str, date], int]:
+        counts: dict[tuple[str, date], int] = {}
+        for code, first, end, persons in OccupancyProfile.objects.with_end().values_list(
+            "location__code", "first_night", "end", "persons"
+        ):
+            for offset in range((end - first).days):
+                key = (code, first + timedelta(days=offset))
+                counts[key] = counts.get(key, 0) + persons
+        return counts
