@@ -27,8 +27,8 @@ from welkom.loket.services import contact_save
 from welkom.organisations import rules
 from welkom.organisations.models import Membership, Organisation
 from welkom.places.models import Municipality
+from welkom.register.list_reader import NIGHT_LIST_COLUMNS
 from welkom.register.models import NightListImport
-from welkom.register.night_lists import NIGHT_LIST_COLUMNS
 from welkom.register.services import night_list_import
 
 DEMO_PASSWORD = "welkom-demo-2026"

@@ -27,8 +27,8 @@ from rest_framework.response import Response
 from welkom.core.api import body_read, bounded, in_request_language
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where
+from welkom.register.list_reader import EMPTY, NIGHT_LIST_COLUMNS
 from welkom.register.models import NightListImport
-from welkom.register.night_lists import EMPTY, NIGHT_LIST_COLUMNS
 from welkom.register.services import night_list_import
 
 SUBMIT_PERMISSION = "register.submit_night_list"

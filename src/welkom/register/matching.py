@@ -5,7 +5,11 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 _SEPARATORS = re.compile(r"[\s\-‐‑'’.]+")
 # Letters that Unicode does not decompose into a base letter plus an accent.
@@ -34,3 +38,82 @@ def person_match_key(
             nationality.upper(),
         ]
     )
+
+
+class Known(NamedTuple):
+    """A person as the register has them: what matching needs."""
+
+    pk: int
+    bsn: str
+    match_key: str
+    registration: str
+
+
+@dataclass
+class Matched:
+    """The persons of a batch of lists, matched to the register in order.
+
+    `ids`: per list, per listed person (by index), the person's id; a new person has id
+    -(n + 1), n its index in `new` (the listing it is created from, with `bsn_of_new` and
+    `registration_of` saying what it is created with). `registration_of`: every matched
+    person's registration after the lists; `bsn_given`: known persons who now have a BSN;
+    `created`: per list, the persons it created."""
+
+    ids: list[list[int]] = field(default_factory=list)
+    new: list = field(default_factory=list)
+    bsn_of_new: dict[int, str] = field(default_factory=dict)
+    registration_of: dict[int, str] = field(default_factory=dict)
+    bsn_given: dict[int, str] = field(default_factory=dict)
+    created: list[int] = field(default_factory=list)
+
+
+def persons_matched(lists: Iterable[Iterable], known: Iterable[Known]) -> Matched:
+    """Match each list's persons (listings with `bsn`, `match_key`, `registration`) to the
+    `known` persons: by BSN when the list gives one, else by normalised name, birth date and
+    nationality (the first such person by id); new when not found. The lists are read in
+    order, as if they came one by one: a person new in the first list is found, not created
+    again, in the second, and a registration the list gives replaces the one before."""
+    matched = Matched()
+    found_by_bsn: dict[str, int] = {}
+    by_match_key: dict[str, list[int]] = defaultdict(list)
+    bsn_of: dict[int, str] = {}
+    for person in sorted(known):
+        if person.bsn:
+            found_by_bsn[person.bsn] = person.pk
+        by_match_key[person.match_key].append(person.pk)
+        bsn_of[person.pk] = person.bsn
+        matched.registration_of[person.pk] = person.registration
+    for persons in lists:
+        ids, created = [], 0
+        for person in persons:
+            if person.bsn and person.bsn in found_by_bsn:
+                pk = found_by_bsn[person.bsn]
+            else:
+                candidates = by_match_key.get(person.match_key, [])
+                if person.bsn:
+                    # A BSN now, for a person known by name only: the same person, who got
+                    # a BSN. A namesake with another BSN is someone else.
+                    candidates = [c for c in candidates if not bsn_of[c]]
+                if candidates:
+                    pk = candidates[0]
+                    if person.bsn:
+                        bsn_of[pk] = found_by_bsn[person.bsn] = person.bsn
+                        if pk > 0:
+                            matched.bsn_given[pk] = person.bsn
+                        else:
+                            matched.bsn_of_new[pk] = person.bsn
+                else:
+                    matched.new.append(person)
+                    pk = -len(matched.new)
+                    created += 1
+                    by_match_key[person.match_key].append(pk)
+                    bsn_of[pk] = matched.bsn_of_new[pk] = person.bsn
+                    if person.bsn:
+                        found_by_bsn[person.bsn] = pk
+                    matched.registration_of[pk] = person.registration or "unknown"
+            if person.registration:
+                matched.registration_of[pk] = person.registration
+            ids.append(pk)
+        matched.ids.append(ids)
+        matched.created.append(created)
+    return matched

@@ -28,14 +28,14 @@ from itertools import accumulate
 import polars as pl
 
 from welkom.core.files import is_binary, is_utf8
-from welkom.register.matching import name_normalise, person_match_key
-from welkom.register.night_lists import (
+from welkom.register.list_reader import (
     _TAIL_COLUMNS,
     NightRow,
     Problem,
     _Builder,
     night_list_read,
 )
+from welkom.register.matching import name_normalise, person_match_key
 
 ONE_DAY = timedelta(days=1)
 _DATE_COLUMNS = ("date_of_birth", "expected_departure")

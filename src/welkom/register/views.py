@@ -26,8 +26,8 @@ from welkom.register.forms import (
     SignalFilterForm,
     SignalStatusForm,
 )
+from welkom.register.list_reader import night_list_template_csv
 from welkom.register.models import NightListImport, Person, Signal, Stay
-from welkom.register.night_lists import night_list_template_csv
 from welkom.register.selectors import (
     address_rows,
     imports_of,

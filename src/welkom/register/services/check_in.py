@@ -11,8 +11,8 @@ import csv
 import io
 from datetime import date
 
+from welkom.register.list_reader import NIGHT_LIST_COLUMNS
 from welkom.register.models import NightListImport, Person
-from welkom.register.night_lists import NIGHT_LIST_COLUMNS
 from welkom.register.services.night_lists import night_list_import
 
 

@@ -11,7 +11,7 @@ A listed person is continuing when all of this holds, and is otherwise simply no
 
 - the location's nights in the batch are one span right after its `listed_through`, and the
   person is listed there on every one of them and nowhere else in the batch;
-- the person is found as `_persons_resolve` would find them (by BSN when the list gives one,
+- the person is found as `matching.persons_matched` would find them (by BSN when the list gives one,
   else the first person by match key), and nobody else in the batch is listed with their
   BSN or match key (so no other row can be resolved to them);
 - they have an open stay at that location with the room, employer and expected departure the
@@ -169,7 +169,7 @@ def _found(candidates: pl.DataFrame, locations: list[int]) -> pl.DataFrame:
 
     The open stays at the locations are read with their persons in one query and matched
     in columns: found by BSN when the row gives one, else by match key. A match key that two
-    persons share is not matched (`_persons_resolve` takes the first of them; the general
+    persons share is not matched (`persons_matched` takes the first of them; the general
     path decides), nor is anyone with a closed stay near the nights."""
     quote = connection.ops.quote_name
     stay, person = quote(Stay._meta.db_table), quote(Person._meta.db_table)

@@ -9,7 +9,7 @@ from django.test import SimpleTestCase
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from welkom.register.night_lists import NIGHT_LIST_COLUMNS, night_list_read
+from welkom.register.list_reader import NIGHT_LIST_COLUMNS, night_list_read
 from welkom.register.submissions import (
     ListedRun,
     Submission,

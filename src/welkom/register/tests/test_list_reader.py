@@ -11,8 +11,8 @@ from django.test import SimpleTestCase
 from hypothesis import given
 from hypothesis import strategies as st
 
-from welkom.register import night_lists
-from welkom.register.night_lists import (
+from welkom.register import list_reader
+from welkom.register.list_reader import (
     NIGHT_LIST_COLUMNS,
     REQUIRED_COLUMNS,
     NightList,
@@ -333,10 +333,10 @@ class CsvProblemTests(SimpleTestCase):
         self.assertEqual(
             found(result),
             [
-                (2, "night", night_lists.NOT_A_DATE),
-                (3, "date_of_birth", night_lists.NOT_A_DATE),
-                (4, "expected_departure", night_lists.NOT_A_DATE),
-                (5, "night", night_lists.NOT_A_DATE),
+                (2, "night", list_reader.NOT_A_DATE),
+                (3, "date_of_birth", list_reader.NOT_A_DATE),
+                (4, "expected_departure", list_reader.NOT_A_DATE),
+                (5, "night", list_reader.NOT_A_DATE),
             ],
         )
         self.assertEqual(
@@ -350,8 +350,8 @@ class CsvProblemTests(SimpleTestCase):
         self.assertEqual(
             found(result),
             [
-                (2, "night", night_lists.NIGHT_IN_FUTURE),
-                (3, "night", night_lists.NIGHT_TOO_EARLY),
+                (2, "night", list_reader.NIGHT_IN_FUTURE),
+                (3, "night", list_reader.NIGHT_TOO_EARLY),
             ],
         )
         self.assertEqual(result.problems[0].params, {"today": "2026-11-28"})
@@ -363,8 +363,8 @@ class CsvProblemTests(SimpleTestCase):
         self.assertEqual(
             found(result),
             [
-                (2, "date_of_birth", night_lists.BIRTH_IN_FUTURE),
-                (3, "date_of_birth", night_lists.BIRTH_TOO_EARLY),
+                (2, "date_of_birth", list_reader.BIRTH_IN_FUTURE),
+                (3, "date_of_birth", list_reader.BIRTH_TOO_EARLY),
             ],
         )
         self.assertEqual([r.row for r in result.rows], [4])
@@ -372,20 +372,20 @@ class CsvProblemTests(SimpleTestCase):
     def test_it_refuses_an_expected_departure_before_the_night(self) -> None:
         result = read("departure_before_night.csv")
         self.assertEqual(
-            found(result), [(2, "expected_departure", night_lists.DEPARTURE_BEFORE_NIGHT)]
+            found(result), [(2, "expected_departure", list_reader.DEPARTURE_BEFORE_NIGHT)]
         )
         self.assertEqual(result.problems[0].params, {"night": "2026-11-10"})
         self.assertEqual([r.row for r in result.rows], [3])
 
     def test_it_lists_missing_required_columns_in_one_problem(self) -> None:
         result = read("missing_columns.csv")
-        self.assertEqual(found(result), [(None, None, night_lists.COLUMNS_MISSING)])
+        self.assertEqual(found(result), [(None, None, list_reader.COLUMNS_MISSING)])
         self.assertEqual(result.problems[0].params, {"columns": "nationality, home_country"})
         self.assertEqual(result.rows, [])
 
     def test_it_lists_unknown_columns_in_one_problem_with_the_known_ones(self) -> None:
         result = read("unknown_columns.csv")
-        self.assertEqual(found(result), [(None, None, night_lists.COLUMNS_UNKNOWN)])
+        self.assertEqual(found(result), [(None, None, list_reader.COLUMNS_UNKNOWN)])
         self.assertEqual(
             result.problems[0].params,
             {
@@ -397,7 +397,7 @@ class CsvProblemTests(SimpleTestCase):
 
     def test_it_refuses_a_column_given_twice(self) -> None:
         result = read("column_twice.csv")
-        self.assertEqual(found(result), [(None, "night", night_lists.COLUMN_TWICE)])
+        self.assertEqual(found(result), [(None, "night", list_reader.COLUMN_TWICE)])
         self.assertEqual(result.problems[0].params, {"column": "night", "names": "night, nacht"})
         self.assertEqual(result.rows, [])
 
@@ -406,11 +406,11 @@ class CsvProblemTests(SimpleTestCase):
         self.assertEqual(
             found(result),
             [
-                (2, "nationality", night_lists.UNKNOWN_COUNTRY),
-                (2, "home_country", night_lists.UNKNOWN_COUNTRY),
-                (2, "document_type", night_lists.UNKNOWN_DOCUMENT_TYPE),
-                (2, "registration_status", night_lists.UNKNOWN_REGISTRATION),
-                (3, "nationality", night_lists.UNKNOWN_COUNTRY),
+                (2, "nationality", list_reader.UNKNOWN_COUNTRY),
+                (2, "home_country", list_reader.UNKNOWN_COUNTRY),
+                (2, "document_type", list_reader.UNKNOWN_DOCUMENT_TYPE),
+                (2, "registration_status", list_reader.UNKNOWN_REGISTRATION),
+                (3, "nationality", list_reader.UNKNOWN_COUNTRY),
             ],
         )
         self.assertEqual(
@@ -423,17 +423,17 @@ class CsvProblemTests(SimpleTestCase):
         self.assertEqual(
             found(result),
             [
-                (2, "family_name", night_lists.REQUIRED),
-                (2, "document_type", night_lists.REQUIRED),
-                (3, "night", night_lists.REQUIRED),
-                (3, "home_place", night_lists.REQUIRED),
+                (2, "family_name", list_reader.REQUIRED),
+                (2, "document_type", list_reader.REQUIRED),
+                (3, "night", list_reader.REQUIRED),
+                (3, "home_place", list_reader.REQUIRED),
             ],
         )
         self.assertEqual(result.rows, [])
 
     def test_it_limits_names_to_200_characters_and_shows_at_most_100(self) -> None:
         result = read("too_long.csv")
-        self.assertEqual(found(result), [(2, "family_name", night_lists.TOO_LONG)])
+        self.assertEqual(found(result), [(2, "family_name", list_reader.TOO_LONG)])
         self.assertEqual(result.problems[0].params, {"max": 200})
         self.assertEqual(result.problems[0].value, "A" * 100)
         self.assertEqual([r.family_name for r in result.rows], ["B" * 200])
@@ -443,8 +443,8 @@ class CsvProblemTests(SimpleTestCase):
         self.assertEqual(
             found(result),
             [
-                (2, "given_names", night_lists.CONTROL_CHARACTERS),
-                (3, "given_names", night_lists.CONTROL_CHARACTERS),
+                (2, "given_names", list_reader.CONTROL_CHARACTERS),
+                (3, "given_names", list_reader.CONTROL_CHARACTERS),
             ],
         )
         self.assertEqual([p.value for p in result.problems], ["Jan\ufffdPiotr", "Jan\ufffd"])
@@ -454,9 +454,9 @@ class CsvProblemTests(SimpleTestCase):
         self.assertEqual(
             found(result),
             [
-                (2, "bsn", night_lists.BSN_INVALID),
-                (3, "bsn", night_lists.BSN_EIGHT_DIGITS),
-                (4, "bsn", night_lists.BSN_INVALID),
+                (2, "bsn", list_reader.BSN_INVALID),
+                (3, "bsn", list_reader.BSN_EIGHT_DIGITS),
+                (4, "bsn", list_reader.BSN_INVALID),
             ],
         )
         self.assertEqual([p.value for p in result.problems], ["******789", "*****678", "******000"])
@@ -471,14 +471,14 @@ class CsvProblemTests(SimpleTestCase):
         self.assertEqual(
             found(result),
             [
-                (2, "employer_kvk", night_lists.KVK_INVALID),
-                (3, "employer_kvk", night_lists.KVK_INVALID),
+                (2, "employer_kvk", list_reader.KVK_INVALID),
+                (3, "employer_kvk", list_reader.KVK_INVALID),
             ],
         )
 
     def test_it_refuses_a_person_listed_twice_on_one_night(self) -> None:
         result = read("person_twice.csv")
-        self.assertEqual(found(result), [(5, None, night_lists.PERSON_TWICE)])
+        self.assertEqual(found(result), [(5, None, list_reader.PERSON_TWICE)])
         self.assertEqual(
             result.problems[0].params,
             {
@@ -504,7 +504,7 @@ class CsvProblemTests(SimpleTestCase):
         )
         self.assertEqual(
             found(result),
-            [(2, "bsn", night_lists.BSN_INVALID), (3, None, night_lists.PERSON_TWICE)],
+            [(2, "bsn", list_reader.BSN_INVALID), (3, None, list_reader.PERSON_TWICE)],
         )
         self.assertEqual(result.problems[1].params["first_row"], 2)
 
@@ -513,8 +513,8 @@ class CsvProblemTests(SimpleTestCase):
         self.assertEqual(
             found(result),
             [
-                (2, None, night_lists.COLUMN_WITHOUT_NAME),
-                (3, None, night_lists.COLUMN_WITHOUT_NAME),
+                (2, None, list_reader.COLUMN_WITHOUT_NAME),
+                (3, None, list_reader.COLUMN_WITHOUT_NAME),
             ],
         )
         self.assertEqual([p.params for p in result.problems], [{"position": 11}, {"position": 12}])
@@ -522,7 +522,7 @@ class CsvProblemTests(SimpleTestCase):
     def test_it_reports_a_file_without_data_rows_once(self) -> None:
         for name in ("empty.csv", "header_only.csv", "blank_rows_only.csv"):
             with self.subTest(name):
-                self.assertEqual(found(read(name)), [(None, None, night_lists.EMPTY)])
+                self.assertEqual(found(read(name)), [(None, None, list_reader.EMPTY)])
 
     def test_it_refuses_what_is_not_csv_or_xlsx(self) -> None:
         document = io.BytesIO()
@@ -539,22 +539,22 @@ class CsvProblemTests(SimpleTestCase):
         ]:
             with self.subTest(name):
                 result = night_list_read(data, filename=name, today=TODAY)
-                self.assertEqual(found(result), [(None, None, night_lists.NOT_READABLE)])
+                self.assertEqual(found(result), [(None, None, list_reader.NOT_READABLE)])
                 self.assertEqual(result.problems[0].params, {"filename": name})
                 self.assertEqual(result.rows, [])
 
     def test_it_reports_a_csv_file_it_cannot_parse(self) -> None:
         data = csv_bytes(",".join(HEADER), ",".join(ROW), '2026-11-02,"V1' + "x" * 200_000)
         result = night_list_read(data, filename="n.csv", today=TODAY)
-        self.assertEqual(found(result), [(None, None, night_lists.CSV_BROKEN)])
+        self.assertEqual(found(result), [(None, None, list_reader.CSV_BROKEN)])
         self.assertEqual(result.problems[0].params, {"line": 3})
 
     def test_it_reports_every_problem_up_to_1000_and_counts_the_rest(self) -> None:
         lines = [",".join(HEADER)] + [",".join(["31-02-2026", *ROW[1:]])] * 1100
         result = night_list_read(csv_bytes(*lines), filename="n.csv", today=TODAY)
         self.assertEqual(len(result.problems), 1001)
-        self.assertEqual(found(result)[999], (1001, "night", night_lists.NOT_A_DATE))
-        self.assertEqual(found(result)[1000], (None, None, night_lists.MORE_PROBLEMS))
+        self.assertEqual(found(result)[999], (1001, "night", list_reader.NOT_A_DATE))
+        self.assertEqual(found(result)[1000], (None, None, list_reader.MORE_PROBLEMS))
         self.assertEqual(result.problems[1000].params, {"count": 100})
 
     def test_it_reports_every_problem_of_every_row(self) -> None:
@@ -633,7 +633,7 @@ class XlsxTests(SimpleTestCase):
         result = night_list_read(
             xlsx([*HEADER, "bsn"], [*ROW, "12345672"]), filename="n.xlsx", today=TODAY
         )
-        self.assertEqual(found(result), [(2, "bsn", night_lists.BSN_EIGHT_DIGITS)])
+        self.assertEqual(found(result), [(2, "bsn", list_reader.BSN_EIGHT_DIGITS)])
 
     def test_it_reads_the_first_worksheet_and_numbers_rows_as_the_sheet_does(self) -> None:
         def build(workbook, sheet) -> None:
@@ -654,13 +654,13 @@ class XlsxTests(SimpleTestCase):
         result = night_list_read(
             xlsx(HEADER, ROW, [date(2027, 1, 1), *ROW[1:]]), filename="n.xlsx", today=TODAY
         )
-        self.assertEqual(found(result), [(3, "night", night_lists.NIGHT_IN_FUTURE)])
+        self.assertEqual(found(result), [(3, "night", list_reader.NIGHT_IN_FUTURE)])
 
     def test_it_refuses_formulas_naming_the_cells(self) -> None:
         result = night_list_read(
             xlsx(HEADER, ROW, ["=A2+1", *ROW[1:4], "=E2", *ROW[5:]]), filename="n.xlsx", today=TODAY
         )
-        self.assertEqual(found(result), [(None, None, night_lists.XLSX_FORMULAS)])
+        self.assertEqual(found(result), [(None, None, list_reader.XLSX_FORMULAS)])
         self.assertEqual(result.problems[0].params, {"count": 2, "cells": "A3, E3"})
         self.assertEqual(result.rows, [])
 
@@ -677,14 +677,14 @@ class XlsxTests(SimpleTestCase):
             filename="n.xlsx",
             today=TODAY,
         )
-        self.assertEqual(found(result), [(None, None, night_lists.XLSX_MERGED)])
+        self.assertEqual(found(result), [(None, None, list_reader.XLSX_MERGED)])
         self.assertEqual(result.problems[0].params, {"cells": "B2:B3"})
         self.assertEqual(result.rows, [])
 
     def test_it_reports_header_problems_in_a_workbook(self) -> None:
         result = night_list_read(xlsx(HEADER[:-1], ROW[:-1]), filename="n.xlsx", today=TODAY)
-        self.assertEqual(found(result), [(None, None, night_lists.COLUMNS_MISSING)])
+        self.assertEqual(found(result), [(None, None, list_reader.COLUMNS_MISSING)])
         self.assertEqual(
             found(night_list_read(xlsx(HEADER), filename="n.xlsx", today=TODAY)),
-            [(None, None, night_lists.EMPTY)],
+            [(None, None, list_reader.EMPTY)],
         )
