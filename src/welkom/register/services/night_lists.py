@@ -150,17 +150,19 @@ def night_lists_import(
     """Several night lists, each (provider, data, filename) its own submission: accepted or
     refused as a whole, with its own record, counts and problems (ADR 0005).
 
-    Lists about different locations are applied together, in one transaction and one pass
-    over the register (ADR 0009): a month sent by every provider at once costs one write of
-    each table, not one per file. When they cannot be (two lists about one location, or any
-    problem at all), each list is applied on its own, in order, so that every problem is
-    reported against the list that has it, exactly as if the lists had come one by one.
+    The lists are applied together, in one transaction (ADR 0009, 0013): lists about
+    different locations in one pass over the register, so that a month sent by every
+    provider at once costs one write of each table, not one per file; several lists about
+    one location (thirty daily files) in rounds, a pass per round, in the order they came
+    (`_rounds`). When any list has a problem, each list is applied on its own, in order, so
+    that every problem is reported against the list that has it, exactly as if the lists
+    had come one by one.
     The signals are refreshed once at the end for the persons and locations that changed.
     """
     today = today or timezone.localdate()
     parts = _parts_read(lists, source=source, submitted_by=submitted_by, today=today)
     ready = [part for part in parts if not part.summary.problems]
-    if not (len(ready) > 1 and _apply_together(ready)):
+    if not (len(ready) > 1 and _apply_together(_rounds(ready))):
         for part in ready:
             _apply_alone(part)
     for part in parts:
@@ -253,24 +255,54 @@ def _parts_read(lists, *, source: str, submitted_by, today: date) -> list[_Part]
     return parts
 
 
-def _apply_together(parts: list[_Part]) -> bool:
-    """Apply lists about different locations in one transaction; False (and nothing changed)
-    when they share a location or any of them has a problem."""
-    codes = [
+def _rounds(parts: list[_Part]) -> list[list[_Part]]:
+    """The lists in rounds that can each be applied in one pass: a round's lists are about
+    different locations. A list goes in the first round after every earlier list about one of
+    its locations, and not before an earlier list naming one of its persons (by BSN or match
+    key); within a round the lists keep their order. So every two lists whose order can
+    matter (one location's nights, one person's registration or match) are applied in the
+    order they came, and the result is the one of applying them one by one; lists about
+    different locations and persons commute. A province day is one round; thirty daily
+    files of every provider are thirty."""
+    locations = [
         {(part.provider.pk, code) for code in part.submission.run_frame["location_code"].unique()}
         for part in parts
     ]
-    if sum(len(c) for c in codes) != len(set().union(*codes)):
-        return False
+    if sum(map(len, locations)) == len(set().union(*locations)):
+        return [parts]  # no location twice: one round, whoever the lists name
+    after_location: dict[tuple[int, str], int] = {}  # the next round a location can go in
+    from_person: dict[str, int] = {}  # the last round naming a person
+    rounds: list[list[_Part]] = []
+    for part, part_locations in zip(parts, locations, strict=True):
+        persons = part.submission.person_frame
+        keys = set(persons["match_key"].unique()) | (set(persons["bsn"].unique()) - {""})
+        index = max(
+            [after_location.get(location, 0) for location in part_locations]
+            + [from_person.get(key, 0) for key in keys]
+        )
+        if index == len(rounds):
+            rounds.append([])
+        rounds[index].append(part)
+        after_location.update((location, index + 1) for location in part_locations)
+        from_person.update((key, index) for key in keys)
+    return rounds
+
+
+def _apply_together(rounds: list[list[_Part]]) -> bool:
+    """Apply the rounds' lists in one transaction, a pass per round; False (and nothing
+    changed) when any of them has a problem: they are then applied one by one, so that each
+    problem is reported as if the lists had come one by one."""
     try:
         with transaction.atomic():
             serialised(APPLY_LOCK)
-            _apply(parts)
-            if any(part.summary.problems for part in parts):
-                raise _Rejected
+            for parts in rounds:
+                _apply(parts)
+                if any(part.summary.problems for part in parts):
+                    raise _Rejected
     except (_Rejected, IntegrityError):
-        for part in parts:  # counted for nothing: they are applied one by one next
-            part.summary = ImportSummary(rows=part.summary.rows)
+        for parts in rounds:  # counted for nothing: they are applied one by one next
+            for part in parts:
+                part.summary = ImportSummary(rows=part.summary.rows)
         return False
     return True
 
@@ -390,7 +422,7 @@ class _Listed:
     """What the lists say: per (person, location) these nights (`submitted`, with the room,
     employer and expected departure last listed: `latest`), and per location exactly these
     nights (`covered`: whoever is not listed on a covered night was not there), with its
-    count per night (`occupancy`). Every location belongs to one list (`_apply_together`),
+    count per night (`occupancy`). Every location belongs to one list (`_rounds`),
     the part (`part_of`) it is counted for."""
 
     submitted: dict[tuple[int, int], list[Span]]

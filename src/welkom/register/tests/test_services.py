@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from unittest import mock
 
 from django.db import transaction
 from hypothesis import example, given, settings
@@ -9,9 +10,17 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from welkom.housing.services import location_register
 from welkom.processing_log.models import Entry
-from welkom.register.models import NightListImport, Occupancy, OccupancyProfile, Person, Stay
+from welkom.register.models import (
+    NightListImport,
+    Occupancy,
+    OccupancyProfile,
+    Person,
+    Signal,
+    Stay,
+)
 from welkom.register.selectors import profile_rows
 from welkom.register.services import night_list_import, night_lists_import
+from welkom.register.services import night_lists as night_lists_module
 from welkom.testing import PersonaTestCase
 
 HEADER = (
@@ -267,6 +276,13 @@ class NightListsTogetherTests(_ThreeLocations):
             Person.internal.count(),
         )
 
+    def _signals(self) -> set[tuple]:
+        return set(
+            Signal.internal.filter(status=Signal.Status.OPEN).values_list(
+                "rule", "person__family_name", "location__code"
+            )
+        )
+
     def test_lists_of_two_providers_together_give_what_they_give_one_by_one(self) -> None:
         ours = night_list([(d, "V1", "Nowak") for d in range(3)] + [(1, "H1", "Kowal")])
         theirs = night_list([(d, "V1", "Popescu") for d in range(2)] + [(4, "V1", "Kowal")])
@@ -325,6 +341,77 @@ class NightListsTogetherTests(_ThreeLocations):
                 ("Kowal", "V1", FIRST + timedelta(days=1), FIRST + timedelta(days=2)),
             },
         )
+
+    def test_daily_files_about_the_same_locations_give_what_they_give_one_by_one(self) -> None:
+        """Ten daily files per location, sent at once location by location, the other
+        provider's first: arrivals, departures, a move between providers (Kowal, whom the
+        other provider lists later in time but sends first), registrations that change
+        (the one sent last wins, as one by one), and a correction of a past night at the end."""
+
+        def day(night: int, code: str, names: list[str], statuses: dict[str, str]) -> bytes:
+            header = HEADER.rstrip("\n") + ",registration_status\n"
+            rows = [
+                line(FIRST + timedelta(days=night), code, name).rstrip("\n")
+                + f",{statuses.get(name, '')}\n"
+                for name in names
+            ]
+            return (header + "".join(rows)).encode()
+
+        ours_v1 = [
+            day(d, "V1", ["Nowak", "Popescu"] + (["Ivanov"] if d >= 4 else []), {})
+            for d in range(10)
+        ]
+        ours_h1 = [
+            day(
+                d,
+                "H1",
+                (["Kowal"] if d < 6 else []) + ["Dimitrov"],
+                {"Dimitrov": "brp"} if d > 7 else {"Kowal": "brp"} if d == 5 else {},
+            )
+            for d in range(10)
+        ]
+        theirs = [
+            day(
+                d,
+                "V1",
+                ["Georgescu"] + (["Kowal"] if d >= 6 else []),
+                {"Kowal": "rni"} if d == 9 else {},
+            )
+            for d in range(10)
+        ]
+        correction = day(2, "V1", ["Nowak"], {})  # Popescu was not there that night after all
+        lists = (
+            [(self.other_provider, data) for data in theirs]
+            + [(self.provider, data) for data in ours_v1 + ours_h1]
+            + [(self.provider, correction)]
+        )
+        with transaction.atomic():
+            one_by_one_results = [self._import(data, provider=provider) for provider, data in lists]
+            one_by_one = (self._state(), self._signals())
+            transaction.set_rollback(True)
+        with mock.patch.object(
+            night_lists_module, "_apply", wraps=night_lists_module._apply
+        ) as passes:
+            results = self._together(*lists)
+        self.assertEqual((self._state(), self._signals()), one_by_one)
+
+        def counted(results) -> list[tuple]:
+            # Signals are refreshed once after a batch, not after each list: which list
+            # opened a signal another one closed again is not comparable; the signals that
+            # are open at the end are (above).
+            return [
+                (record.status, {k: v for k, v in summary.as_dict().items() if "signals" not in k})
+                for record, summary in results
+            ]
+
+        self.assertEqual(counted(results), counted(one_by_one_results))
+        self.assertEqual({record.status for record, _summary in results}, {"applied"})
+        # A pass per round, not one per file: the files of one night go together, and H1's
+        # (naming Kowal) after the other provider's last that names Kowal; the correction
+        # after V1's tenth night.
+        self.assertEqual(len(results), 31)
+        self.assertEqual(passes.call_count, 19)
+        self.assertEqual(Person.internal.get(family_name="Kowal").registration, "brp")
 
     def test_a_refused_list_leaves_the_others_applied(self) -> None:
         results = self._together(
