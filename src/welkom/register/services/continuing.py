@@ -16,7 +16,8 @@ A listed person is continuing when all of this holds, and is otherwise simply no
   BSN or match key (so no other row can be resolved to them);
 - they have an open stay at that location with the room, employer and expected departure the
   list gives, the registration the list gives (if any) is the stored one, and they have no
-  other stay near the nights.
+  other stay near any of the batch's nights (a correction in the batch can reach back to
+  one, and the general path would then read the person's stays).
 """
 
 from __future__ import annotations
@@ -78,7 +79,11 @@ def continuing_residents(submissions: list, location_of: list[dict[str, int]]) -
     )
     if candidates.height == 0:
         return nothing
-    found = _found(candidates, list(spans))
+    # "Near" as the general path reads stays (`writes.stays_near`): the whole batch's nights,
+    # which a correction in it can take far back from the forward nights.
+    found = _found(
+        candidates, list(spans), first=listed["check_in"].min(), end=listed["check_out"].max()
+    )
     if found.height == 0:
         return nothing
     # The person found may be known by another BSN or match key than the row gives (a name
@@ -163,17 +168,19 @@ def _once(listed: pl.DataFrame, column: str) -> pl.Series:
     return persons.group_by(column).len().filter(pl.col("len") == 1)[column]
 
 
-def _found(candidates: pl.DataFrame, locations: list[int]) -> pl.DataFrame:
+def _found(
+    candidates: pl.DataFrame, locations: list[int], *, first: date, end: date
+) -> pl.DataFrame:
     """The candidates whose person and open stay are as the list says: candidate, stay_id,
     person_id, registration (stored), key (stored match key), stored_bsn.
 
     The open stays at the locations are read with their persons in one query and matched
     in columns: found by BSN when the row gives one, else by match key. A match key that two
     persons share is not matched (`persons_matched` takes the first of them; the general
-    path decides), nor is anyone with a closed stay near the nights."""
+    path decides), nor is anyone with a closed stay near the nights [first, end) of the
+    batch (the general path would read that stay, and with it the person's open one)."""
     quote = connection.ops.quote_name
     stay, person = quote(Stay._meta.db_table), quote(Person._meta.db_table)
-    first, end = candidates["check_in"].min(), candidates["check_out"].max()
     with ids_table(locations) as table, connection.cursor() as cursor:
         # Names from the models and this module; values only as parameters.
         cursor.execute(
