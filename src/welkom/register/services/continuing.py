@@ -207,13 +207,25 @@ def _found(
             },
             orient="row",
         )
+        # Of the persons with an open stay at the locations: those whose match key another
+        # person shares, and those with a closed stay near the nights. Each on an index, so
+        # that one provider's list does not read the whole register.
         cursor.execute(
-            f"SELECT match_key FROM {person} GROUP BY match_key HAVING COUNT(*) > 1"  # noqa: S608
+            f"""
+            SELECT DISTINCT p.match_key FROM {person} p
+            WHERE p.id IN (SELECT person_id FROM {stay}
+                           WHERE check_out IS NULL AND location_id IN (SELECT id FROM {table}))
+            AND EXISTS (SELECT 1 FROM {person} o WHERE o.match_key = p.match_key AND o.id <> p.id)
+            """  # noqa: S608
         )
         shared_keys = pl.Series([row[0] for row in cursor.fetchall()], dtype=pl.String)
         cursor.execute(
-            f"SELECT DISTINCT person_id FROM {stay} WHERE check_out IS NOT NULL "  # noqa: S608
-            "AND check_out >= %s AND check_in <= %s",
+            f"""
+            SELECT DISTINCT s.person_id FROM {stay} s
+            WHERE s.person_id IN (SELECT person_id FROM {stay}
+                                  WHERE check_out IS NULL AND location_id IN (SELECT id FROM {table}))
+            AND s.check_out IS NOT NULL AND s.check_out >= %s AND s.check_in <= %s
+            """,  # noqa: S608
             [first, end],
         )
         near = pl.Series([row[0] for row in cursor.fetchall()], dtype=pl.Int64)
