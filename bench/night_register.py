@@ -34,6 +34,7 @@ or a database step failed, 2 when polars is missing (it is a dependency of Welko
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import hashlib
 import io
@@ -131,6 +132,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="use only the first N provider files (sorted by name): a partial, quicker run",
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="write a cProfile of the first quiet day and of the churn day to this folder "
+        "(pstats files; the profiler slows Python, so their times are not the table's)",
+    )
     parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -146,6 +154,8 @@ def _worker_run(engine: str, *, run: int, args: argparse.Namespace, repeat: int)
     arguments = ["--scale", args.scale, "--repeat", str(repeat), "--run", str(run)]
     if args.providers:
         arguments += ["--providers", str(args.providers)]
+    if args.profile:
+        arguments += ["--profile", str(args.profile.resolve())]
     return worker_process(Path(__file__), engine, arguments, label=f"{engine}, run {run + 1}")
 
 
@@ -594,9 +604,18 @@ def _worker(args: argparse.Namespace) -> int:
             files, day_dir, last_night=last_night, extra_night=night, churn=churn
         )
         day_lists = [(providers[path.stem], path.read_bytes(), path.name) for path in day_files]
+        profiler = None
+        if args.profile and (churn or night == last_night + timedelta(days=1)):
+            profiler = cProfile.Profile()
+            profiler.enable()
         day_started = time.perf_counter()
         day_results = night_lists_import(day_lists, source=NightListImport.Source.CLI, today=today)
         seconds = time.perf_counter() - day_started
+        if profiler:
+            profiler.disable()
+            args.profile.mkdir(parents=True, exist_ok=True)
+            kind = "churn" if churn else "quiet"
+            profiler.dump_stats(args.profile / f"{connection.vendor}-{kind}-{night}.prof")
         day_statuses: dict[str, int] = {}
         for record, _summary in day_results:
             day_statuses[record.status] = day_statuses.get(record.status, 0) + 1
