@@ -36,7 +36,7 @@ ALLOWED_HOSTS = env_list("WELKOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("WELKOM_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "welkom.core",
+    "welkom.site",
     "welkom.accounts",
     "welkom.places",
     "welkom.organisations",
@@ -61,11 +61,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "welkom.core.middleware.ContentSecurityPolicyMiddleware",
+    "welkom.site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "welkom.core.middleware.LanguageMemoryMiddleware",
+    "welkom.site.middleware.LanguageMemoryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -90,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "welkom.core.context_processors.layout",
+                "welkom.site.context_processors.layout",
             ],
         },
     },
@@ -127,8 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 # Two-factor authentication (TOTP) for the roles that see a territory, aggregates or logs.
 REQUIRE_2FA = env_bool("WELKOM_REQUIRE_2FA", not DEMO_MODE)
@@ -213,7 +213,7 @@ RETENTION_MONTHS = env_int("WELKOM_RETENTION_MONTHS", 12)
 # Where registration facts come from besides night lists and municipality users (a class
 # implementing welkom.register.brp.BrpConnection).
 BRP_CONNECTION = env_str("WELKOM_BRP_CONNECTION", "welkom.register.brp.NoBrpConnection")
-# Housing norms (welkom.housing.norms): the reported SNF norm of 1 July 2025 is unverified,
+# Housing norms (welkom.housing.rules): the reported SNF norm of 1 July 2025 is unverified,
 # so it can be switched off; the burner rule of the Uniform Housing Norm 2012 is optional.
 NORMS_SNF_2025 = env_bool("WELKOM_NORMS_SNF_2025", True)
 NORMS_UHN_BURNERS = env_bool("WELKOM_NORMS_UHN_BURNERS", False)

@@ -29,7 +29,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     *i18n_patterns(
-        path("", include("welkom.core.urls")),
+        path("", include("welkom.site.urls")),
         path("account/", include("welkom.accounts.urls")),
         path("organisation/", include("welkom.organisations.urls")),
         path("places/", include("welkom.places.urls")),

@@ -57,7 +57,7 @@ def two_factor(request):
     if request.method == "POST" and form.is_valid():
         if totp_verify(request=request, token=form.cleaned_data["token"]):
             messages.success(request, _("Two-factor authentication succeeded."))
-            return redirect("core:home")
+            return redirect("site:home")
         form.add_error(
             "token",
             _("This code is not right. Codes change every 30 seconds; try the current one."),

@@ -18,10 +18,10 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from welkom.core.api import body_read, in_request_language
 from welkom.housing.location_files import location_file_read
 from welkom.housing.selectors import location_rows
 from welkom.housing.services import locations_import
+from welkom.lib.api import body_read, in_request_language
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where
 

@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from welkom.housing import norms
+from welkom.housing import rules as norms
 from welkom.housing.models import (
     ADDRESS_FIELDS,
     DESCRIPTION_FIELDS,

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from welkom.core.files import FileProblem, date_parse, spreadsheet_records
-from welkom.housing import norms
+from welkom.housing import rules as norms
 from welkom.housing.forms import CertificateForm, LocationForm, RoomForm
 from welkom.housing.models import ADDRESS_FIELDS, DESCRIPTION_FIELDS, PERMIT_FIELDS, Location
+from welkom.lib.files import FileProblem, date_parse, spreadsheet_records
 
 LOCATION_COLUMNS = [*ADDRESS_FIELDS, *PERMIT_FIELDS, *DESCRIPTION_FIELDS]
 CERTIFICATE_COLUMNS = [

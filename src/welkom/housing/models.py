@@ -1,6 +1,6 @@
 """Housing locations as a provider describes them once: address, kind of building, rooms,
 facilities and certificates; and a municipality's own housing rules. The norms that judge
-them are pure rules in `welkom.housing.norms`; `welkom.housing.selectors` joins the two."""
+them are pure rules in `welkom.housing.rules`; `welkom.housing.selectors` joins the two."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from welkom.housing import norms
+from welkom.housing import rules as norms
 
 
 class BuildingType(models.TextChoices):

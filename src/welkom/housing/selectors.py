@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 
-from welkom.housing import norms
+from welkom.housing import rules as norms
 from welkom.housing.models import Certificate, Location, MunicipalRule, Room, StayType
 
 

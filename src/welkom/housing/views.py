@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from welkom.core.exports import table_csv, table_xlsx
 from welkom.housing.forms import (
     CertificateFormSet,
     InspectionForm,
@@ -25,6 +24,7 @@ from welkom.housing.location_files import location_file_read, location_template_
 from welkom.housing.models import Inspection, Location, MunicipalRule
 from welkom.housing.selectors import housing_counts, location_compliance, location_rows
 from welkom.housing.services import locations_import
+from welkom.lib.exports import table_csv, table_xlsx
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where, territory_where
 from welkom.places.maps import Area, map_svg

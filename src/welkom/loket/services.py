@@ -12,8 +12,9 @@ from django.utils import timezone
 from welkom.loket.content import CONTENT_DIR, content_files
 from welkom.loket.models import MunicipalContact, Topic, TopicText
 from welkom.loket.selectors import SOURCE_LANGUAGE
+from welkom.organisations.selectors import processing_by
 from welkom.processing_log.models import Entry
-from welkom.processing_log.services import Processing, processing_log_write
+from welkom.processing_log.services import processing_log_write
 
 TEXT_FIELDS = ("title", "summary", "body")
 
@@ -103,7 +104,7 @@ def contact_save(contact: MunicipalContact, *, user) -> MunicipalContact:
     contact.confirmed_by = user
     contact.save()
     processing_log_write(
-        processing=Processing.by(user, activity=LOKET_CONTACTS, action=action),
+        processing=processing_by(user, activity=LOKET_CONTACTS, action=action),
         subject_type="municipal-contact",
         subject_ids=[contact.pk],
         object_type="municipal_contact",

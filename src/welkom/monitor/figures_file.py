@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from welkom.core.files import FileProblem, spreadsheet_records
+from welkom.lib.files import FileProblem, spreadsheet_records
 from welkom.monitor.indicators import COUNT, EXTERNAL
 
 COLUMNS = ("indicator", "area_code", "period", "scenario", "value", "source", "vintage")

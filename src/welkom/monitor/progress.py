@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from welkom.housing import norms
+from welkom.housing import rules as norms
 from welkom.housing.models import MunicipalRule
 from welkom.loket.models import MunicipalContact
 from welkom.monitor.actions import CONTACT_PERSON, MARKS_IN_PERMITS

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from welkom.core.bulk import rows_insert
 from welkom.housing.selectors import location_figures
+from welkom.lib.bulk import rows_insert
 from welkom.monitor.indicators import PROVINCE
 from welkom.monitor.models import Figure, Refresh
 from welkom.places.models import Municipality

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from welkom.core.files import FileProblem
+from welkom.lib.files import FileProblem
 from welkom.monitor.figures_file import figures_file_read, period_kind
 from welkom.monitor.models import ActionProgress, ExternalFigure, FiguresImport
 from welkom.monitor.selectors import area_codes

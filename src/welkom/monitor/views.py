@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from welkom.core.exports import table_csv, table_xlsx
+from welkom.lib.exports import table_csv, table_xlsx
 from welkom.monitor.charts import Series, line_chart
 from welkom.monitor.choropleth import choropleth
 from welkom.monitor.figures_file import figures_template_csv

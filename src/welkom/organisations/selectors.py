@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 
 from welkom.organisations import rules
 from welkom.organisations.models import Membership, Organisation
+from welkom.processing_log.models import Entry
+from welkom.processing_log.services import Processing
 
 
 def memberships_of(user) -> list[Membership]:
@@ -26,6 +28,15 @@ def memberships_of(user) -> list[Membership]:
 def primary_organisation(user) -> Organisation | None:
     memberships = memberships_of(user)
     return memberships[0].organisation if memberships else None
+
+
+def processing_by(user, *, activity: str, action: str = Entry.Action.READ) -> Processing:
+    """A user's processing of personal data, logged on behalf of the organisation of
+    their first membership (callers that act for another organisation use
+    `Processing.by(..., organisation=...)`)."""
+    return Processing.by(
+        user, activity=activity, action=action, organisation=primary_organisation(user)
+    )
 
 
 def organisations_where(user, permission: str) -> QuerySet[Organisation]:
@@ -69,3 +80,8 @@ def territory_of(user) -> list[int]:
 
 def user_requires_two_factor(user) -> bool:
     return any(m.requires_two_factor for m in memberships_of(user))
+
+
+def housing_provider(kvk_number: str) -> Organisation | None:
+    """The housing provider with this KvK number (commands name a provider by it)."""
+    return Organisation.objects.filter(kvk_number=kvk_number, kind=rules.HOUSING_PROVIDER).first()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from welkom.organisations.forms import AcceptInvitationForm, ApiTokenForm, InvitationForm
 from welkom.organisations.models import ApiToken, Invitation, Membership
-from welkom.organisations.selectors import organisations_where
+from welkom.organisations.selectors import organisations_where, processing_by
 from welkom.organisations.services import (
     USER_ADMINISTRATION,
     api_token_create,
@@ -20,7 +20,6 @@ from welkom.organisations.services import (
     invitation_create,
     membership_remove,
 )
-from welkom.processing_log.services import Processing
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -37,7 +36,7 @@ def _add_errors(form, error: ValidationError) -> None:
 @permission_required("organisations.manage_members", raise_exception=True)
 def team(request):
     """The members and open invitations of every organisation whose team the user manages."""
-    processing = Processing.by(request.user, activity=USER_ADMINISTRATION)
+    processing = processing_by(request.user, activity=USER_ADMINISTRATION)
     sections = []
     for organisation in organisations_where(request.user, "organisations.manage_members"):
         memberships = (
@@ -99,7 +98,7 @@ def invite(request, organisation_id: int):
 @permission_required("organisations.manage_members", raise_exception=True)
 @require_POST
 def remove_member(request, membership_id: int):
-    processing = Processing.by(request.user, activity=USER_ADMINISTRATION)
+    processing = processing_by(request.user, activity=USER_ADMINISTRATION)
     membership = get_object_or_404(
         Membership.objects.visible_to(request.user)
         .select_related("user")
@@ -143,7 +142,7 @@ def accept_invitation(request, token: str):
                 _("Welcome to %(organisation)s. You can now sign in.")
                 % {"organisation": invitation.organisation},
             )
-            return redirect("core:home" if signed_in else "accounts:login")
+            return redirect("site:home" if signed_in else "accounts:login")
     return render(
         request,
         "organisations/accept_invitation.html",

@@ -35,17 +35,8 @@ class ProcessingActivity(models.Model):
 
 
 class EntryQuerySet(models.QuerySet):
-    def visible_to(self, user) -> EntryQuerySet:
-        """The province's privacy officer sees every entry; another organisation's
-        privacy officer sees the entries of its own users."""
-        from welkom.organisations.selectors import organisations_where
-
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.has_perm("processing_log.view_all_entries"):
-            return self
-        own = organisations_where(user, "processing_log.view_entry")
-        return self.filter(organisation__in=own)
+    """Entries can be added, never changed; who may read which is
+    `processing_log.selectors.entries_visible_to`."""
 
     def update(self, **kwargs):
         raise AppendOnlyError(_("Processing log entries cannot be changed."))

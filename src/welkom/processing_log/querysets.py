@@ -1,7 +1,8 @@
 """The queryset for models that hold personal data: reading them writes the processing log.
 
 A personal-data queryset refuses to fetch rows until it is told for which processing it
-reads (``.for_processing(Processing.by(user, activity=…))``); then every fetch writes one
+reads (``.for_processing(processing_by(user, activity=…))``, or ``Processing.by`` with
+the organisation the user acts for); then every fetch writes one
 log entry per data subject. A list view, an export or an API endpoint cannot forget it.
 Counts, other aggregates and grouped counts fetch no personal rows and need no declaration.
 """

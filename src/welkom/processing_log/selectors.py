@@ -2,15 +2,28 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from welkom.organisations.selectors import organisations_where
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import data_subject_pseudonym
 
 
+def entries_visible_to(user) -> QuerySet[Entry]:
+    """The province's privacy officer sees every entry; another organisation's
+    privacy officer sees the entries of its own users."""
+    if not user.is_authenticated or not user.is_active:
+        return Entry.objects.none()
+    if user.has_perm("processing_log.view_all_entries"):
+        return Entry.objects.all()
+    own = organisations_where(user, "processing_log.view_entry")
+    return Entry.objects.filter(organisation__in=own)
+
+
 def entries_search(*, user, criteria: dict):
     """Entries the user may see, filtered by the search form's cleaned criteria."""
-    entries = Entry.objects.visible_to(user).select_related("activity", "organisation")
+    entries = entries_visible_to(user).select_related("activity", "organisation")
     if criteria.get("date_from"):
         entries = entries.filter(
             started_at__gte=timezone.make_aware(datetime.combine(criteria["date_from"], time.min))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from welkom.core.bulk import rows_insert
+from welkom.lib.bulk import rows_insert
 from welkom.processing_log.context import current_trace, new_span_ids
 from welkom.processing_log.models import Entry, ProcessingActivity
 
@@ -63,11 +63,9 @@ class Processing:
     object_type: str = ""
 
     @classmethod
-    def by(cls, user, *, activity: str, action: str = Entry.Action.READ, organisation=None):
-        if organisation is None and getattr(user, "is_authenticated", False):
-            from welkom.organisations.selectors import primary_organisation
-
-            organisation = primary_organisation(user)
+    def by(cls, user, *, activity: str, organisation, action: str = Entry.Action.READ):
+        """A user's processing on behalf of `organisation`. The log knows no memberships:
+        `organisations.selectors.processing_by` picks the organisation a user acts for."""
         return cls(activity=activity, action=action, actor=user, organisation=organisation)
 
     @classmethod
@@ -139,7 +137,7 @@ def processing_log_write_each(
             subject = pseudonym(subject_id) if subject_id is not None else ""
             rows.append((trace.trace_id, span_id, *shared, subject, status))
     # Imports log hundreds of thousands of subjects a month: one array per column, not an
-    # object per entry (see welkom.core.bulk).
+    # object per entry (see welkom.lib.bulk).
     for start in range(0, len(rows), 20_000):
         rows_insert(Entry, ENTRY_COLUMNS, rows[start : start + 20_000])
     return len(rows)

@@ -24,7 +24,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from welkom.core.api import body_read, bounded, in_request_language
+from welkom.lib.api import body_read, bounded, in_request_language
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where
 from welkom.register.list_reader import EMPTY, NIGHT_LIST_COLUMNS

@@ -30,7 +30,7 @@ from datetime import date
 from typing import NamedTuple
 from xml.etree.ElementTree import ParseError
 
-from welkom.core.files import cell_text, date_parse, is_binary, is_utf8
+from welkom.lib.files import cell_text, date_parse, is_binary, is_utf8
 from welkom.register.countries import ALPHA2_TO_ALPHA3
 from welkom.register.matching import name_normalise
 

@@ -10,10 +10,10 @@ from itertools import pairwise
 
 from django.db.models import Count, Q, Sum
 
-from welkom.core.gc import gc_paused
 from welkom.housing.models import Location
 from welkom.housing.selectors import effective_capacities
-from welkom.processing_log.services import Processing
+from welkom.lib.gc import gc_paused
+from welkom.organisations.selectors import processing_by
 from welkom.register.matching import name_normalise
 from welkom.register.models import (
     NightListImport,
@@ -46,7 +46,7 @@ def locations_with_occupancy(*, user, night: date):
 
 def residents_on(*, user, location: Location, night: date):
     """Who slept at a location on a night: reading persons, so logged."""
-    processing = Processing.by(user, activity=NIGHT_REGISTER)
+    processing = processing_by(user, activity=NIGHT_REGISTER)
     return (
         Stay.objects.visible_to(user)
         .filter(location=location)
@@ -199,7 +199,7 @@ def possible_duplicates(*, user) -> list[tuple[Person, Person]]:
     """Pairs of persons at addresses the user may see who might be one person: the same date
     of birth and the same family name or the same given names (after normalising), yet kept
     apart by the matching. Shown for a person to decide; never merged by themselves."""
-    processing = Processing.by(user, activity=NIGHT_REGISTER)
+    processing = processing_by(user, activity=NIGHT_REGISTER)
     persons = list(
         Person.objects.visible_to(user).order_by("date_of_birth", "pk").for_processing(processing)
     )

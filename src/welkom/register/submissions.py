@@ -27,7 +27,7 @@ from itertools import accumulate
 
 import polars as pl
 
-from welkom.core.files import is_binary, is_utf8
+from welkom.lib.files import is_binary, is_utf8
 from welkom.register.list_reader import (
     _TAIL_COLUMNS,
     NightRow,

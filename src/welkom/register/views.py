@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from welkom.core.exports import table_csv, table_xlsx
 from welkom.housing.models import Location
+from welkom.lib.exports import table_csv, table_xlsx
 from welkom.organisations import rules
-from welkom.organisations.selectors import organisations_where, territory_of
-from welkom.processing_log.services import Processing
+from welkom.organisations.selectors import organisations_where, processing_by, territory_of
 from welkom.register.forms import (
     CheckInForm,
     NightForm,
@@ -212,7 +211,7 @@ def signals(request):
         queryset = queryset.filter(status=Signal.Status.OPEN)
     page = Paginator(
         queryset.order_by("status", "deadline", "since", "pk").for_processing(
-            Processing.by(request.user, activity=SIGNALLING)
+            processing_by(request.user, activity=SIGNALLING)
         ),
         50,
     ).get_page(request.GET.get("page"))
@@ -237,7 +236,7 @@ def signals(request):
 def signal_status(request, signal_id: int):
     signal = get_object_or_404(
         Signal.objects.visible_to(request.user).for_processing(
-            Processing.by(request.user, activity=SIGNALLING)
+            processing_by(request.user, activity=SIGNALLING)
         ),
         pk=signal_id,
     )
@@ -265,7 +264,7 @@ def signal_status(request, signal_id: int):
 @require_POST
 def person_registration(request, stay_id: int):
     """A municipality records a resident's registration, from the residents page."""
-    processing = Processing.by(request.user, activity=NIGHT_REGISTER)
+    processing = processing_by(request.user, activity=NIGHT_REGISTER)
     stay = get_object_or_404(
         Stay.objects.visible_to(request.user)
         .filter(location__municipality_id__in=territory_of(request.user))
@@ -306,7 +305,7 @@ def duplicates(request):
 @permission_required("register.change_person", raise_exception=True)
 @require_POST
 def merge(request):
-    processing = Processing.by(request.user, activity=NIGHT_REGISTER)
+    processing = processing_by(request.user, activity=NIGHT_REGISTER)
     visible = Person.objects.visible_to(request.user).for_processing(processing)
     keep = get_object_or_404(visible, pk=request.POST.get("keep"))
     other = get_object_or_404(visible, pk=request.POST.get("merge"))

@@ -3,7 +3,7 @@ check and the contact finder used end to end on a phone-sized screen, in all fiv
 
 Each page's screenshot is written to WELKOM_SCREENSHOT_DIR (default var/screenshots/) as
 `loket-<page>-<lang>.png`, for people to look at; CI keeps that folder. See
-welkom/core/tests/browser.py for why the browser only runs inside a `with` block, with no
+welkom/site/tests/browser.py for why the browser only runs inside a `with` block, with no
 database work inside it.
 """
 
@@ -18,13 +18,13 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from welkom.core.dates import long_date
-from welkom.core.tests import browser
-from welkom.core.tests.test_accessibility import PLAIN_STATIC_FILES
+from welkom.lib.dates import long_date
 from welkom.loket.models import MunicipalContact
 from welkom.loket.services import content_load
 from welkom.places.geometry import centre
 from welkom.places.models import Municipality
+from welkom.site.tests import browser
+from welkom.site.tests.test_accessibility import PLAIN_STATIC_FILES
 
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 TOPICS = ("arriving", "housing", "work", "health-insurance", "learning-dutch", "taking-part",

@@ -44,7 +44,7 @@ class PageWeightTests(TestCase):
 
     def test_every_public_page_is_under_200_kb(self):
         pages = [("loket:index", ()), ("loket:contact", ()), ("loket:check", ()),
-                 ("loket:directory", ()), ("core:home", ())]  # fmt: skip
+                 ("loket:directory", ()), ("site:home", ())]  # fmt: skip
         pages += [("loket:topic", (slug,)) for slug in ("arriving", "housing", "work")]
         for language in LANGUAGES:
             for name, args in pages:

@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from welkom.core.dates import long_date
+from welkom.lib.dates import long_date
 from welkom.loket.models import Activity, ActivityKind, MunicipalContact, TopicText
 from welkom.loket.services import content_load
 from welkom.places.geometry import centre

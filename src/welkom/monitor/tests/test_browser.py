@@ -10,9 +10,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from welkom.core.tests import browser
-from welkom.core.tests.test_accessibility import PLAIN_STATIC_FILES
 from welkom.monitor.tests.test_views import MonitorFigures
+from welkom.site.tests import browser
+from welkom.site.tests.test_accessibility import PLAIN_STATIC_FILES
 
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 
 from welkom.organisations.models import ApiToken, Membership, Organisation
-from welkom.organisations.selectors import territory_of
+from welkom.organisations.selectors import processing_by, territory_of
 from welkom.organisations.services import USER_ADMINISTRATION, api_token_create
-from welkom.processing_log.services import Processing
 from welkom.testing import PersonaTestCase
 
 
@@ -26,7 +25,7 @@ class OrganisationScopingTests(PersonaTestCase):
 
 class MembershipScopingTests(PersonaTestCase):
     def _visible(self, user) -> set[str]:
-        processing = Processing.by(user, activity=USER_ADMINISTRATION)
+        processing = processing_by(user, activity=USER_ADMINISTRATION)
         memberships = (
             Membership.objects.visible_to(user).select_related("user").for_processing(processing)
         )

@@ -5,10 +5,12 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 
 from welkom.organisations.models import Membership
+from welkom.organisations.selectors import processing_by
 from welkom.organisations.services import USER_ADMINISTRATION
 from welkom.processing_log.context import trace_from_traceparent, traced
 from welkom.processing_log.models import AppendOnlyError, Entry
 from welkom.processing_log.querysets import PersonalDataReadWithoutProcessing
+from welkom.processing_log.selectors import entries_visible_to
 from welkom.processing_log.services import (
     Processing,
     UnknownProcessingActivity,
@@ -32,7 +34,7 @@ class PersonalDataQuerySetTests(PersonaTestCase):
         self.assertEqual(Entry.objects.count(), 0)
 
     def test_it_writes_one_entry_per_data_subject_read(self) -> None:
-        processing = Processing.by(self.provider_manager, activity=USER_ADMINISTRATION)
+        processing = processing_by(self.provider_manager, activity=USER_ADMINISTRATION)
         rows = list(
             Membership.objects.filter(organisation=self.provider).for_processing(processing)
         )
@@ -206,20 +208,18 @@ class EntryScopingTests(PersonaTestCase):
             )
 
     def test_it_shows_the_province_privacy_officer_everything(self) -> None:
-        self.assertEqual(Entry.objects.visible_to(self.province_privacy).count(), 2)
+        self.assertEqual(entries_visible_to(self.province_privacy).count(), 2)
 
     def test_it_shows_a_municipality_privacy_officer_its_own_organisation(self) -> None:
         self.assertEqual(
-            list(
-                Entry.objects.visible_to(self.venlo_privacy).values_list("actor_label", flat=True)
-            ),
+            list(entries_visible_to(self.venlo_privacy).values_list("actor_label", flat=True)),
             ["venlomember"],
         )
 
     def test_it_shows_others_nothing(self) -> None:
         for user in [self.venlo_member, self.province_member, self.provider_manager, self.outsider]:
             with self.subTest(user=user.username):
-                self.assertEqual(Entry.objects.visible_to(user).count(), 0)
+                self.assertEqual(entries_visible_to(user).count(), 0)
 
 
 class AggregateReadTests(PersonaTestCase):

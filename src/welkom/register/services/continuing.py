@@ -28,8 +28,8 @@ from datetime import date, timedelta
 import polars as pl
 from django.db import connection
 
-from welkom.core.bulk import ids_table
 from welkom.housing.models import Location
+from welkom.lib.bulk import ids_table
 from welkom.register.models import Person, Stay
 
 ONE_DAY = timedelta(days=1)

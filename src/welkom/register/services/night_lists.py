@@ -19,8 +19,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from welkom.core.locks import serialised
 from welkom.housing.models import Location
+from welkom.lib.locks import serialised
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write_each
 from welkom.register.list_reader import Problem

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welkom.housing.models import Location
+from welkom.organisations.selectors import processing_by
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
 from welkom.register.models import Person, Registration, Signal, Stay
@@ -35,7 +36,7 @@ def person_registration_set(
     person.registration_municipality = municipality if registration == "brp" else None
     person.save(update_fields=["registration", "registered_on", "registration_municipality"])
     processing_log_write(
-        processing=Processing.by(user, activity=SIGNALLING, action=Entry.Action.UPDATE),
+        processing=processing_by(user, activity=SIGNALLING, action=Entry.Action.UPDATE),
         subject_type="person",
         subject_ids=[person.pk],
         object_type="person",
@@ -98,7 +99,7 @@ def persons_merge(*, keep: Person, merge: Person, user) -> Person:
     Person.internal.filter(pk=merge_id).delete()
     keep.save(update_fields=["bsn", "registration"])
     processing_log_write(
-        processing=Processing.by(user, activity=NIGHT_REGISTER, action=Entry.Action.UPDATE),
+        processing=processing_by(user, activity=NIGHT_REGISTER, action=Entry.Action.UPDATE),
         subject_type="person",
         subject_ids=[keep.pk, merge_id],
         object_type="person",

@@ -13,10 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from welkom.core.bulk import ids_table, in_table, rows_insert, rows_update
-from welkom.core.locks import serialised
 from welkom.housing.models import Location
 from welkom.housing.selectors import effective_capacities
+from welkom.lib.bulk import ids_table, in_table, rows_insert, rows_update
+from welkom.lib.locks import serialised
+from welkom.organisations.selectors import processing_by
 from welkom.places.models import Municipality
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
@@ -255,7 +256,7 @@ def signal_status_change(*, signal: Signal, status: str, reason: str, user) -> S
     signal.save(update_fields=["status", "status_reason", "status_changed_by", "status_changed_at"])
     if signal.person_id:
         processing_log_write(
-            processing=Processing.by(user, activity=SIGNALLING, action=Entry.Action.UPDATE),
+            processing=processing_by(user, activity=SIGNALLING, action=Entry.Action.UPDATE),
             subject_type="person",
             subject_ids=[signal.person_id],
             object_type="signal",

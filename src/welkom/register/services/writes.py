@@ -19,7 +19,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from welkom.core.bulk import (
+from welkom.housing.models import Location
+from welkom.lib.bulk import (
     ids_table,
     in_table,
     rows_delete,
@@ -27,7 +28,6 @@ from welkom.core.bulk import (
     rows_update,
     temporary_table,
 )
-from welkom.housing.models import Location
 from welkom.register.countries import nationality_group
 from welkom.register.matching import Known
 from welkom.register.models import Occupancy, OccupancyProfile, Person, Stay

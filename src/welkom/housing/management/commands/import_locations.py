@@ -5,9 +5,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from welkom.core.commands import file_read, housing_provider
 from welkom.housing.location_files import location_file_read
 from welkom.housing.services import locations_import
+from welkom.lib.commands import file_read, found
+from welkom.organisations.selectors import housing_provider
 
 
 class Command(BaseCommand):
@@ -19,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
 
     def handle(self, *args, file: Path, provider: str, json: bool, **options) -> None:
-        organisation = housing_provider(provider)
+        organisation = found(
+            housing_provider(provider), f"housing provider with KvK number {provider}"
+        )
         data = file_read(file)
         descriptions, problems = location_file_read(data, provider=organisation)
         summary = {"status": "rejected" if problems else "applied", "locations": len(descriptions)}

@@ -8,10 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from welkom.core.commands import file_read, housing_provider
-from welkom.housing import norms
+from welkom.housing import rules as norms
 from welkom.housing.location_files import location_file_read
 from welkom.housing.selectors import facts_compliance, municipal_rules
+from welkom.lib.commands import file_read, found
+from welkom.organisations.selectors import housing_provider
 
 
 class Command(BaseCommand):
@@ -39,7 +40,9 @@ class Command(BaseCommand):
         on = on or timezone.localdate()
         organisation = None
         if provider:
-            organisation = housing_provider(provider)
+            organisation = found(
+                housing_provider(provider), f"housing provider with KvK number {provider}"
+            )
         data = file_read(file)
         descriptions, problems = location_file_read(data, provider=organisation)
         if problems:

@@ -6,7 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from welkom.core.commands import file_read, housing_provider
+from welkom.lib.commands import file_read, found
+from welkom.organisations.selectors import housing_provider
 from welkom.register.models import NightListImport
 from welkom.register.services import night_lists_import
 
@@ -29,14 +30,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
 
     def handle(self, *args, files: list[Path], provider: str | None, json: bool, **options):
-        lists = [
-            (
-                housing_provider(provider or path.stem),
-                file_read(path),
-                path.name,
+        def provider_of(path: Path):
+            kvk_number = provider or path.stem
+            return found(
+                housing_provider(kvk_number), f"housing provider with KvK number {kvk_number}"
             )
-            for path in files
-        ]
+
+        lists = [(provider_of(path), file_read(path), path.name) for path in files]
         results = night_lists_import(lists, source=NightListImport.Source.CLI)
         outputs = [_output(record) for record, _summary in results]
         if json:

@@ -2,7 +2,7 @@
 
 Use, inside a test (a Django live-server test case supplies the URL):
 
-    from welkom.core.tests import browser
+    from welkom.site.tests import browser
 
     with browser.launch_chromium() as chromium, browser.open_page(chromium) as page:
         page.goto(url)

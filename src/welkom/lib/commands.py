@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from django.core.management.base import CommandError
+
+T = TypeVar("T")
 
 
 def file_read(path: Path) -> bytes:
@@ -14,13 +17,8 @@ def file_read(path: Path) -> bytes:
         raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
 
 
-def housing_provider(kvk_number: str):
-    from welkom.organisations import rules
-    from welkom.organisations.models import Organisation
-
-    provider = Organisation.objects.filter(
-        kvk_number=kvk_number, kind=rules.HOUSING_PROVIDER
-    ).first()
-    if provider is None:
-        raise CommandError(f"No housing provider with KvK number {kvk_number}.")
-    return provider
+def found(value: T | None, missing: str) -> T:
+    """`value`, or a command error saying what is missing ("No housing provider with …")."""
+    if value is None:
+        raise CommandError(f"No {missing}.")
+    return value

@@ -4,7 +4,7 @@ from django import forms, template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 
-from welkom.core.dates import long_date as _long_date
+from welkom.lib.dates import long_date as _long_date
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ _WIDGET_CLASSES = {  # the first class that matches wins: subclasses before thei
 
 @register.filter
 def long_date(value) -> str:
-    """A date as written in a sentence in the reader's language (welkom.core.dates)."""
+    """A date as written in a sentence in the reader's language (welkom.lib.dates)."""
     return _long_date(value)
 
 

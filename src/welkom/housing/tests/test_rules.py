@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 from django.test import SimpleTestCase
 
-from welkom.housing.norms import (
+from welkom.housing.rules import (
     AKF,
     AKF_REQUIRED,
     BEDROOM,

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from welkom.core import views
+from welkom.site import views
 
-app_name = "core"
+app_name = "site"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from welkom.core.translations import catalogues_compile
+from welkom.lib.translations import catalogues_compile
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from datetime import date
 from django.test import SimpleTestCase
 from django.utils import translation
 
-from welkom.core.dates import long_date
+from welkom.lib.dates import long_date
 
 DAY = date(2027, 3, 9)
 

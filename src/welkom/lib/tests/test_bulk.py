@@ -6,7 +6,7 @@ from unittest import skipUnless
 from django.db import DatabaseError, connection, transaction
 from django.test import TestCase
 
-from welkom.core.bulk import (
+from welkom.lib.bulk import (
     ids_table,
     in_table,
     rows_delete,

@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from welkom.core.tests import browser
+from welkom.site.tests import browser
 
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)  # nl, en, pl, ro, bg
 
@@ -82,10 +82,10 @@ class AccessibilityTests(StaticLiveServerTestCase):
             self.fail("\n\n".join(failures))
 
     def test_it_finds_no_wcag_violations_on_the_home_page(self):
-        self.check_page("home", "core:home", expect="h1")
+        self.check_page("home", "site:home", expect="h1")
 
     def test_it_finds_no_wcag_violations_on_the_home_page_on_a_phone(self):
-        self.check_page("home-phone", "core:home", viewport=browser.PHONE_VIEWPORT, expect="h1")
+        self.check_page("home-phone", "site:home", viewport=browser.PHONE_VIEWPORT, expect="h1")
 
     def test_it_finds_no_wcag_violations_on_the_login_page(self):
         self.check_page("login", "accounts:login", expect="input[name=username]")

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from welkom.core.selectors import home_scopes, home_tasks
+from welkom.site.selectors import home_scopes, home_tasks
 
 
 def home(request):
     """The public front page, or, signed in, what this user can do in Welkom."""
     if not request.user.is_authenticated:
-        return render(request, "core/home_public.html")
+        return render(request, "site/home_public.html")
     context = {"tasks": home_tasks(request.user), "scopes": home_scopes(request.user)}
-    return render(request, "core/home.html", context)
+    return render(request, "site/home.html", context)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from welkom.core.translations import catalogue_entries, catalogue_gaps, catalogues
+from welkom.lib.translations import catalogue_entries, catalogue_gaps, catalogues
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
-from welkom.core.middleware import LanguageMemoryMiddleware
 from welkom.organisations.selectors import memberships_of
+from welkom.site.middleware import LanguageMemoryMiddleware
 
 
 def layout(request) -> dict:
@@ -37,7 +37,7 @@ def layout(request) -> dict:
 def _chosen(url: str, code: str) -> str:
     """The switcher's link to Dutch says it is a choice: Dutch addresses have no prefix, so
     without it a visitor who read in another language would be led back to that language
-    (welkom.core.middleware.LanguageMemoryMiddleware)."""
+    (welkom.site.middleware.LanguageMemoryMiddleware)."""
     if code != settings.LANGUAGE_CODE:
         return url
     separator = "&" if "?" in url else "?"
