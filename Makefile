@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+DEMO_INSTALLED := $(VENV)/.installed-demo
 # Development defaults for `make run`: demo mode (demo accounts, no 2FA, mail to console), plain HTTP.
 RUN_ENV := WELKOM_DEMO_MODE=true WELKOM_HTTPS=false
 
@@ -13,15 +14,21 @@ help:
 	@echo "make test   run the test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)"
 	@echo "make lint | check-migrations | check-translations | messages | clean"
 
-$(INSTALLED): pyproject.toml requirements/lock.txt
+# Two install levels in one virtual environment: the demo extra for `make run`, and the
+# development tools on top of it for tests, lint and checks. Production takes runtime.txt.
+$(DEMO_INSTALLED): pyproject.toml requirements/runtime.txt requirements/demo.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/demo.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(INSTALLED): $(DEMO_INSTALLED) requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	touch $@
 
 install: $(INSTALLED)
 
-run: $(INSTALLED)
+run: $(DEMO_INSTALLED)
 	$(BIN)/welkom compile_translations
 	$(RUN_ENV) $(BIN)/welkom migrate --noinput
 	$(RUN_ENV) $(BIN)/welkom collectstatic --noinput --verbosity 0

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from faker import Faker
-
 # Where the workers' names and home places come from, with a weight each.
 LOCALES = {
     "pl_PL": ("PL", "POL", 45),
@@ -54,6 +52,10 @@ class Scale:
     locations: int
     persons: int
     nights: int
+
+
+class DemoExtraMissing(RuntimeError):
+    """The demo extra (Faker) is not installed."""
 
 
 SCALES = {
@@ -101,6 +103,12 @@ class DemoStay:
 
 def _name_pools(rng: random.Random, size: int) -> dict[str, tuple[list[str], list[str], list[str]]]:
     """Per locale: family names, given names and home places, drawn once from Faker."""
+    try:
+        from faker import Faker  # the demo extra: production installs have no demo data
+    except ImportError:
+        raise DemoExtraMissing(
+            "Demo data needs the demo extra: pip install -r requirements/demo.txt"
+        ) from None
     pools = {}
     for locale in LOCALES:
         faker = Faker(locale)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from io import StringIO
+from pathlib import Path
 
 from django.core.management import call_command
 from django.test import TestCase, override_settings
@@ -84,3 +85,19 @@ class DemoTests(TestCase):
 
         with self.assertRaises(CommandError):
             call_command("demo", stdout=StringIO())
+
+    def test_without_the_demo_extra_it_says_what_to_install_and_adds_nothing(self) -> None:
+        """A production install has no Faker: `welkom demo` says so instead of a traceback."""
+        import sys
+        import tempfile
+        from unittest import mock
+
+        from django.core.management.base import CommandError
+
+        with (
+            mock.patch.dict(sys.modules, {"faker": None}),  # `import faker` → ImportError
+            tempfile.TemporaryDirectory() as folder,
+            self.assertRaisesMessage(CommandError, "requirements/demo.txt"),
+        ):
+            self._demo(Path(folder))
+        self.assertEqual(Organisation.objects.count(), 0)

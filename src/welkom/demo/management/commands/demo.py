@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from welkom.demo.population import SCALES
+from welkom.demo.population import SCALES, DemoExtraMissing
 from welkom.demo.services import demo_create
 from welkom.organisations.models import Organisation
 
@@ -46,9 +46,16 @@ class Command(BaseCommand):
         size = SCALES[scale]
         first_night = first_night or timezone.localdate() - timedelta(days=size.nights)
         out = out or settings.VAR_DIR / "demo" / scale
-        summary = demo_create(
-            scale=scale, seed=seed, first_night=first_night, out_dir=out, load_nights=not no_nights
-        )
+        try:
+            summary = demo_create(
+                scale=scale,
+                seed=seed,
+                first_night=first_night,
+                out_dir=out,
+                load_nights=not no_nights,
+            )
+        except DemoExtraMissing as missing:
+            raise CommandError(str(missing)) from None
         self.stdout.write(
             f"Demo ({scale}, seed {seed}): {summary.organisations} organisations, "
             f"{summary.locations} locations, {summary.persons} persons, "
