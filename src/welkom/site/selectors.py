@@ -18,6 +18,17 @@ class Task:
     url: str
 
 
+@dataclass(frozen=True)
+class TaskOffer:
+    """A task on the home page, offered to whoever holds any of its permissions (which
+    memberships grant is the role table, `organisations.rules.ROLE_PERMISSIONS`)."""
+
+    title: str
+    description: str
+    url_name: str
+    permissions: tuple[str, ...] = ()  # none: offered to everyone signed in
+
+
 # What each kind of organisation may see in Welkom: said plainly on its home page.
 SCOPE_BY_KIND = {
     rules.HOUSING_PROVIDER: _(
@@ -38,131 +49,111 @@ SCOPE_BY_KIND = {
 }
 
 
+# The home page's tasks, in the order it shows them.
+TASKS = [
+    TaskOffer(
+        _("Look up a postcode"),
+        _("Find the Limburg municipality of a postcode."),
+        "places:postcode_lookup",
+    ),
+    TaskOffer(
+        _("Send the night register"),
+        _("Upload a night list and see what it changed, or why it was refused."),
+        "register:upload",
+        ("register.submit_night_list",),
+    ),
+    TaskOffer(
+        _("Housing locations"),
+        _("Locations with their rooms, quality marks, capacity under each norm, and inspections."),
+        "housing:locations",
+        ("housing.view_location",),
+    ),
+    TaskOffer(
+        _("Municipal housing rules"),
+        _("Your own rules for housing, such as persons per bedroom, with their dates."),
+        "housing:municipal_rules",
+        ("housing.change_municipalrule",),
+    ),
+    TaskOffer(
+        _("Keep the loket"),
+        _(
+            "The public information pages and their translations, your municipality's "
+            "contact for international workers, and its courses and clubs."
+        ),
+        "loket:manage",
+        ("loket.change_topictext", "loket.change_municipalcontact"),
+    ),
+    TaskOffer(
+        _("Monitor"),
+        _(
+            "Persons staying, capacity and registration per municipality, region and "
+            "province; the housing gap to 2030; the progress of the policy's actions."
+        ),
+        "monitor:dashboard",
+        ("monitor.view_province_monitor", "monitor.view_own_monitor"),
+    ),
+    TaskOffer(
+        _("Housing in Limburg"),
+        _("Locations and capacity per municipality: counts only."),
+        "housing:counts",
+        ("housing.view_housing_counts",),
+    ),
+    TaskOffer(
+        _("Who stays where"),
+        _("Your addresses with last night's residents and their registration."),
+        "register:overview",
+        ("register.view_stay",),
+    ),
+    TaskOffer(
+        _("Possible double records"),
+        _("Persons who may be listed twice, for you to merge."),
+        "register:duplicates",
+        ("register.change_person",),
+    ),
+    TaskOffer(
+        _("Signals"),
+        _("Who must register in the BRP or RNI, who moved or left, and overcrowded addresses."),
+        "register:signals",
+        ("register.view_signal",),
+    ),
+    TaskOffer(
+        _("Manage your team"),
+        _("Invite colleagues, and remove those who no longer work with Welkom."),
+        "organisations:team",
+        ("organisations.manage_members",),
+    ),
+    TaskOffer(
+        _("Connect your own system"),
+        _("Create and revoke API tokens with which your systems send data to Welkom."),
+        "organisations:api_tokens",
+        ("organisations.manage_api_tokens",),
+    ),
+    TaskOffer(
+        _("Search the processing log"),
+        _("See who read or changed personal data, when and for which purpose."),
+        "processing_log:search",
+        ("processing_log.view_entry",),
+    ),
+    TaskOffer(
+        _("Register of processing activities"),
+        _("The purposes for which Welkom processes personal data, with their legal basis."),
+        "processing_log:activities",
+        ("processing_log.view_entry",),
+    ),
+]
+
+
 def home_tasks(user) -> list[Task]:
-    tasks = [
-        Task(
-            _("Look up a postcode"),
-            _("Find the Limburg municipality of a postcode."),
-            reverse("places:postcode_lookup"),
-        )
+    """The tasks of `TASKS` that the user's memberships grant, in the table's order."""
+    return [
+        Task(offer.title, offer.description, reverse(offer.url_name))
+        for offer in TASKS
+        if not offer.permissions or any(user.has_perm(p) for p in offer.permissions)
     ]
-    if user.has_perm("register.submit_night_list"):
-        tasks.append(
-            Task(
-                _("Send the night register"),
-                _("Upload a night list and see what it changed, or why it was refused."),
-                reverse("register:upload"),
-            )
-        )
-    if user.has_perm("housing.view_location"):
-        tasks.append(
-            Task(
-                _("Housing locations"),
-                _(
-                    "Locations with their rooms, quality marks, capacity under each norm, and inspections."
-                ),
-                reverse("housing:locations"),
-            )
-        )
-    if user.has_perm("housing.change_municipalrule"):
-        tasks.append(
-            Task(
-                _("Municipal housing rules"),
-                _("Your own rules for housing, such as persons per bedroom, with their dates."),
-                reverse("housing:municipal_rules"),
-            )
-        )
-    if user.has_perm("loket.change_topictext") or user.has_perm("loket.change_municipalcontact"):
-        tasks.append(
-            Task(
-                _("Keep the loket"),
-                _(
-                    "The public information pages and their translations, your municipality's "
-                    "contact for international workers, and its courses and clubs."
-                ),
-                reverse("loket:manage"),
-            )
-        )
-    if user.has_perm("monitor.view_province_monitor") or user.has_perm("monitor.view_own_monitor"):
-        tasks.append(
-            Task(
-                _("Monitor"),
-                _(
-                    "Persons staying, capacity and registration per municipality, region and "
-                    "province; the housing gap to 2030; the progress of the policy's actions."
-                ),
-                reverse("monitor:dashboard"),
-            )
-        )
-    if user.has_perm("housing.view_housing_counts"):
-        tasks.append(
-            Task(
-                _("Housing in Limburg"),
-                _("Locations and capacity per municipality: counts only."),
-                reverse("housing:counts"),
-            )
-        )
-    if user.has_perm("register.view_stay"):
-        tasks.append(
-            Task(
-                _("Who stays where"),
-                _("Your addresses with last night's residents and their registration."),
-                reverse("register:overview"),
-            )
-        )
-    if user.has_perm("register.change_person"):
-        tasks.append(
-            Task(
-                _("Possible double records"),
-                _("Persons who may be listed twice, for you to merge."),
-                reverse("register:duplicates"),
-            )
-        )
-    if user.has_perm("register.view_signal"):
-        tasks.append(
-            Task(
-                _("Signals"),
-                _(
-                    "Who must register in the BRP or RNI, who moved or left, and overcrowded addresses."
-                ),
-                reverse("register:signals"),
-            )
-        )
-    if user.has_perm("organisations.manage_members"):
-        tasks.append(
-            Task(
-                _("Manage your team"),
-                _("Invite colleagues, and remove those who no longer work with Welkom."),
-                reverse("organisations:team"),
-            )
-        )
-    if user.has_perm("organisations.manage_api_tokens"):
-        tasks.append(
-            Task(
-                _("Connect your own system"),
-                _("Create and revoke API tokens with which your systems send data to Welkom."),
-                reverse("organisations:api_tokens"),
-            )
-        )
-    if user.has_perm("processing_log.view_entry"):
-        tasks.append(
-            Task(
-                _("Search the processing log"),
-                _("See who read or changed personal data, when and for which purpose."),
-                reverse("processing_log:search"),
-            )
-        )
-        tasks.append(
-            Task(
-                _("Register of processing activities"),
-                _("The purposes for which Welkom processes personal data, with their legal basis."),
-                reverse("processing_log:activities"),
-            )
-        )
-    return tasks
 
 
 def home_scopes(user) -> list[str]:
+    """What each kind of organisation the user belongs to may see, said plainly."""
     kinds = []
     for membership in memberships_of(user):
         if membership.organisation.kind not in kinds:

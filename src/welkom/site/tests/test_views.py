@@ -64,3 +64,18 @@ class RoleHomeTests(PersonaTestCase):
 
     def test_it_tells_an_outsider_to_ask_for_an_invitation(self) -> None:
         self.assertIn("does not belong to an organisation yet", self._tasks(self.outsider))
+
+
+class TaskTableTests(TestCase):
+    def test_every_task_names_a_page_and_permissions_the_role_table_grants(self) -> None:
+        """A misspelt permission would hide a task from everyone, silently."""
+        from django.urls import reverse
+
+        from welkom.organisations.rules import ROLE_PERMISSIONS
+        from welkom.site.selectors import TASKS
+
+        granted = set().union(*ROLE_PERMISSIONS.values())
+        for offer in TASKS:
+            with self.subTest(task=str(offer.title)):
+                reverse(offer.url_name)
+                self.assertLessEqual(set(offer.permissions), granted)
