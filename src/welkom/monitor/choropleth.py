@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.formats import number_format
 
+from welkom.monitor.templatetags.monitor import shown as figure_shown
 from welkom.places.maps import Area as MapArea
 from welkom.places.maps import map_svg
 from welkom.places.models import Municipality
@@ -29,7 +30,7 @@ def choropleth(cells, *, title: str):
         shapes.append(
             MapArea(
                 cell.area.code, cell.area.name, boundaries[cell.area.code], band=band,
-                label=cell.shown,
+                label=figure_shown(cell),
             )
         )  # fmt: skip
     legend = []

@@ -9,10 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from welkom.housing.models import StayType
 from welkom.monitor.indicators import COUNT, EXTERNAL, FAMILIES, NETHERLANDS, PROVINCE, REGISTER
 from welkom.monitor.models import (
     ActionProgress,
@@ -21,7 +19,7 @@ from welkom.monitor.models import (
     PolicyAction,
     Refresh,
 )
-from welkom.monitor.suppression import PRIMARY, THRESHOLD, hidden_cells
+from welkom.monitor.suppression import THRESHOLD, hidden_cells
 from welkom.places.models import Municipality, Region
 
 
@@ -101,17 +99,6 @@ class Cell:
     area: Area
     value: float | None
     hidden: str | None = None  # suppression.PRIMARY ("<5") or SECONDARY ("×")
-
-    @property
-    def shown(self) -> str:
-        if self.hidden == PRIMARY:
-            return "<5"
-        if self.hidden:
-            return "×"
-        if self.value is None:
-            return "–"
-        decimals = 0 if float(self.value).is_integer() else 1
-        return number_format(round(self.value, decimals), decimals, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -206,14 +193,6 @@ class ExternalRow:
     area_name: str
     hidden: bool  # a count of persons below 5 for a municipality: shown as "<5"
 
-    @property
-    def shown(self) -> str:
-        if self.hidden:
-            return "<5"
-        value = self.figure.value
-        decimals = 0 if value == value.to_integral_value() else 2
-        return number_format(value, decimals, force_grouping=True)
-
 
 def external_rows() -> list[ExternalRow]:
     names = area_names()
@@ -257,10 +236,6 @@ class GapRow:
     def gap(self) -> float | None:
         return None if self.capacity is None else float(self.need) - self.capacity
 
-    @property
-    def stay_label(self) -> str:
-        return str(StayType(self.stay_type).label) if self.stay_type else str(_("all"))
-
 
 # The housing need per kind of stay, and the register's capacity it is set against.
 NEED_AGAINST_CAPACITY = {
@@ -302,10 +277,14 @@ def housing_gap(*, night: date | None) -> list[GapRow]:
 
 @dataclass(frozen=True)
 class Projection:
-    label: str
+    """A line to 2030 and what it was drawn from (templatetags/monitor.py says it in words)."""
+
+    kind: str  # "workers": a straight line; "housing_need": the workers line times `ratio`
+    scenario: str
     points: list[tuple[int, float]]  # (year, value)
-    basis: str  # how the line was drawn, in words
-    scenario: str = ""
+    start: ExternalFigure  # the last counted year (workers), or Decisio's need for 2030
+    end: ExternalFigure  # the scenario's workers in 2030
+    ratio: float | None = None
 
 
 def workers_projection() -> list[Projection]:
@@ -326,27 +305,7 @@ def workers_projection() -> list[Projection]:
     start = int(base.period[:4])
     for target in figures.filter(indicator="workers", period=str(TARGET_YEAR)).exclude(scenario=""):
         points = _straight(start, float(base.value), TARGET_YEAR, float(target.value))
-        lines.append(
-            Projection(
-                str(_("Workers, %(scenario)s") % {"scenario": target.scenario}),
-                points,
-                str(
-                    _(
-                        "A straight line from %(start_value)s workers in %(start)s (%(source)s) "
-                        "to %(end_value)s in %(end)s (%(end_source)s)."
-                    )
-                    % {
-                        "start_value": f"{base.value:,.0f}",
-                        "start": start,
-                        "source": base.source,
-                        "end_value": f"{target.value:,.0f}",
-                        "end": TARGET_YEAR,
-                        "end_source": target.source,
-                    }
-                ),
-                target.scenario,
-            )
-        )
+        lines.append(Projection("workers", target.scenario, points, base, target))
     # The ratio of units to workers comes from a scenario that has both for 2030.
     pairs = [
         (
@@ -362,23 +321,12 @@ def workers_projection() -> list[Projection]:
         for worker_line in list(lines):
             lines.append(
                 Projection(
-                    str(_("Housing need, %(scenario)s") % {"scenario": worker_line.scenario}),
-                    [(year, workers * ratio) for year, workers in worker_line.points],
-                    str(
-                        _(
-                            "The workers of the line above times %(ratio)s: Decisio's housing "
-                            "need for 2030 (%(need)s units, %(scenario)s) divided by its workers "
-                            "for 2030 in that scenario (%(workers)s). Assumes the same units "
-                            "per worker in every year and scenario."
-                        )
-                        % {
-                            "ratio": f"{ratio:.2f}",
-                            "need": f"{need.value:,.0f}",
-                            "scenario": need.scenario or "–",
-                            "workers": f"{workers_then.value:,.0f}",
-                        }
-                    ),
+                    "housing_need",
                     worker_line.scenario,
+                    [(year, workers * ratio) for year, workers in worker_line.points],
+                    need,
+                    workers_then,
+                    ratio,
                 )
             )
     return lines

@@ -40,6 +40,7 @@ from welkom.monitor.selectors import (
     workers_projection,
 )
 from welkom.monitor.services import figures_import, figures_import_remove, progress_set
+from welkom.monitor.templatetags.monitor import projection_label, shown, stay_label
 from welkom.organisations.selectors import territory_where
 from welkom.places.models import Municipality
 
@@ -132,7 +133,7 @@ def _download(request, name: str, title: str, header, rows):
 
 def _raw(value):
     if isinstance(value, Cell):
-        return value.shown if value.hidden or value.value is None else value.value
+        return shown(value) if value.hidden or value.value is None else value.value
     if isinstance(value, Decimal):
         return float(value)
     return "" if value is None else value
@@ -158,7 +159,7 @@ def gap(request):
     projections = workers_projection()
     persons = register_yearly("persons")
     capacity = register_yearly("capacity")
-    series = [Series(p.label, p.points) for p in projections]
+    series = [Series(projection_label(p), p.points) for p in projections]
     if persons:
         series.append(Series(_("Persons staying (register, average night)"), persons))
     if capacity:
@@ -175,7 +176,7 @@ def gap(request):
             request, "housing-gap", _("Housing gap"),
             [_("area"), _("kind of stay"), _("scenario"), _("need in 2030 (units)"),
              _("capacity now"), _("still to realise"), _("source")],
-            [[r.area.name, r.stay_label, r.scenario, r.need, r.capacity, r.gap, r.source]
+            [[r.area.name, stay_label(r), r.scenario, r.need, r.capacity, r.gap, r.source]
              for r in rows],
         )  # fmt: skip
     if download:
@@ -223,7 +224,7 @@ def figures(request):
         [_("indicator"), _("area"), _("period"), _("scenario"), _("value"), _("source"),
          _("vintage")],
         [[r.label, r.area_name, r.figure.period, r.figure.scenario,
-          r.shown if r.hidden else r.figure.value, r.figure.source, r.figure.vintage]
+          shown(r) if r.hidden else r.figure.value, r.figure.source, r.figure.vintage]
          for r in external_rows()],
     )  # fmt: skip
     if download:

@@ -141,6 +141,24 @@ class FiguresPageTests(PersonaTestCase):
         self.assertContains(response, "cannot be negative", status_code=400)
         self.assertEqual(ExternalFigure.objects.count(), 0)
 
+    def test_a_small_count_of_persons_from_elsewhere_is_hidden_on_the_page_too(self):
+        """The public monitor showed an external municipality count below 5 as it was; the
+        export already hid it. The importer's own page still shows what was imported."""
+        self.client.force_login(self.province_member)
+        upload = SimpleUploadedFile(
+            "f.csv",
+            b"indicator,area_code,period,scenario,value,source\n"
+            b"residents,GM0889,2024,,3,CBS\nresidents,GM0983,2024,,1234,CBS\n",
+        )
+        self.assertEqual(
+            self.client.post(url("monitor:figures"), {"file": upload}).status_code, 302
+        )
+        self.client.logout()
+        page = self.client.get(url("monitor:public")).content.decode()
+        self.assertIn("&lt;5</td>", page)
+        self.assertIn("1,234</td>", page)
+        self.assertNotIn(">3</td>", page)
+
     def test_only_the_province_imports(self):
         self.client.force_login(self.venlo_member)
         upload = SimpleUploadedFile("f.csv", b"x")

@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from welkom.monitor.refresh import HISTORY_NIGHTS, monitor_refresh
+from welkom.monitor.services import HISTORY_NIGHTS, monitor_refresh
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from welkom.housing.services import location_register
 from welkom.monitor.models import Figure
-from welkom.monitor.refresh import monitor_refresh
+from welkom.monitor.services import monitor_refresh
 from welkom.register.models import NightListImport
 from welkom.register.services import night_list_import
 from welkom.testing import PersonaTestCase
