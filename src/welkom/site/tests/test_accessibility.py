@@ -47,6 +47,8 @@ class AccessibilityTests(StaticLiveServerTestCase):
         query: str = "",
         viewport: dict[str, int] | None = None,
         expect: str | None = None,
+        suffix: str = "",
+        status: int = 200,
     ) -> None:
         """Open the page in every language, save a screenshot, and run axe on it.
 
@@ -64,12 +66,12 @@ class AccessibilityTests(StaticLiveServerTestCase):
         with browser.launch_chromium(self.chromium_path) as chromium:
             for lang in LANGUAGES:
                 with translation.override(lang):
-                    path = reverse(url_name)
+                    path = reverse(url_name) + suffix
                 where = f"{name} [{lang}] {path}{query}"
                 with browser.open_page(chromium, viewport=viewport) as page:
                     response = page.goto(f"{self.live_server_url}{path}{query}")
                     self.assertIsNotNone(response, where)
-                    self.assertEqual(response.status, 200, where)
+                    self.assertEqual(response.status, status, where)
                     self.assertEqual(page.get_attribute("html", "lang"), lang, where)
                     if expect:
                         visible = page.locator(expect).first.is_visible()
@@ -86,6 +88,9 @@ class AccessibilityTests(StaticLiveServerTestCase):
 
     def test_it_finds_no_wcag_violations_on_the_home_page_on_a_phone(self):
         self.check_page("home-phone", "site:home", viewport=browser.PHONE_VIEWPORT, expect="h1")
+
+    def test_it_finds_no_wcag_violations_on_the_page_for_an_unknown_address(self):
+        self.check_page("not-found", "site:home", suffix="no-such-page/", status=404, expect="h1")
 
     def test_it_finds_no_wcag_violations_on_the_login_page(self):
         self.check_page("login", "accounts:login", expect="input[name=username]")

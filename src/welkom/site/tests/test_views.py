@@ -79,3 +79,31 @@ class TaskTableTests(TestCase):
             with self.subTest(task=str(offer.title)):
                 reverse(offer.url_name)
                 self.assertLessEqual(set(offer.permissions), granted)
+
+
+class ErrorPageTests(TestCase):
+    def test_an_unknown_address_gets_the_layout_and_the_way_home_in_its_language(self) -> None:
+        response = self.client.get("/pl/nie-ma-takiej-strony/")
+        self.assertContains(response, "Nie znaleziono strony", status_code=404)
+        self.assertContains(response, 'class="utrecht-skip-link', status_code=404)
+        response = self.client.get("/geen-pagina/")
+        self.assertContains(response, "Pagina niet gevonden", status_code=404)
+
+    def test_a_page_not_for_the_role_says_whom_to_ask(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.create_user("nobody", password="x-long-password-1")
+        self.client.force_login(user)
+        response = self.client.get("/processing-log/")
+        self.assertContains(response, "Niet voor uw rol", status_code=403)
+
+    def test_the_server_error_page_renders_without_a_request_context(self) -> None:
+        from django.test import RequestFactory
+        from django.views.defaults import server_error
+
+        from django.utils import translation
+
+        with translation.override("nl"):
+            response = server_error(RequestFactory().get("/"))
+        self.assertEqual(response.status_code, 500)
+        self.assertIn("Er ging bij ons iets mis", response.content.decode())
