@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 
@@ -9,8 +11,13 @@ from welkom.organisations import rules
 from welkom.organisations.models import Membership, Organisation
 from welkom.places.models import Municipality
 
+if TYPE_CHECKING:
+    from welkom.accounts.models import User
 
-def user_make(username: str, organisation: Organisation | None = None, role: str = rules.MEMBER):
+
+def user_make(
+    username: str, organisation: Organisation | None = None, role: str = rules.MEMBER
+) -> User:
     user = get_user_model().objects.create_user(
         username=username,
         email=f"{username}@example.test",

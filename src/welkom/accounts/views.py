@@ -9,6 +9,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -50,7 +51,7 @@ def _qr_svg(text: str) -> str:
 
 
 @login_required
-def two_factor(request):
+def two_factor(request) -> HttpResponse:
     """Enrol an authenticator app (first time) or enter a code from it."""
     enrolled = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     form = TwoFactorForm(request.POST or None)

@@ -90,7 +90,9 @@ def _kvk_numbers(rng: random.Random, count: int) -> list[str]:
     return numbers
 
 
-def _account(username: str, organisation: Organisation, role: str, *, superuser: bool = False):
+def _account(
+    username: str, organisation: Organisation, role: str, *, superuser: bool = False
+) -> DemoAccount:
     User = get_user_model()
     email = f"{username}@{DEMO_DOMAIN}"
     user, created = User.objects.get_or_create(

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from welkom.housing import rules as norms
@@ -71,7 +72,7 @@ class LocationForm(forms.ModelForm):
             raise forms.ValidationError(error.message) from None
         return str(postcode_parse(text))
 
-    def clean(self):
+    def clean(self) -> dict:
         data = super().clean()
         opened, closed = data.get("opened_on"), data.get("closed_on")
         if opened and closed and closed < opened:
@@ -93,19 +94,19 @@ class RoomForm(forms.ModelForm):
     def clean_beds(self) -> int:
         return self.cleaned_data["beds"] or 0
 
-    def clean_area_m2(self):
+    def clean_area_m2(self) -> Decimal:
         area = self.cleaned_data["area_m2"]
         if area is not None and area <= 0:
             raise forms.ValidationError(_("The floor area must be more than 0 m²."))
         return area
 
-    def clean_walkable_m2(self):
+    def clean_walkable_m2(self) -> Decimal | None:
         walkable = self.cleaned_data["walkable_m2"]
         if walkable is not None and walkable < 0:
             raise forms.ValidationError(_("The walkable area cannot be negative."))
         return walkable
 
-    def clean(self):
+    def clean(self) -> dict:
         data = super().clean()
         area, walkable = data.get("area_m2"), data.get("walkable_m2")
         if area is not None and walkable is not None and walkable > area:
@@ -139,7 +140,7 @@ class CertificateForm(forms.ModelForm):
         fields = ["scheme", "register_id", "valid_until", "last_inspection"]
         widgets = {"valid_until": DATE, "last_inspection": DATE}
 
-    def clean(self):
+    def clean(self) -> dict:
         data = super().clean()
         inspected, valid_until = data.get("last_inspection"), data.get("valid_until")
         if inspected and valid_until and valid_until < inspected:
@@ -158,7 +159,7 @@ class LocationFileForm(ForProviderForm):
         help_text=_("One row per room, the location's columns repeated. Download the template."),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
             raise forms.ValidationError(
@@ -223,7 +224,7 @@ class MunicipalRuleForm(forms.ModelForm):
             raise forms.ValidationError(_("The value must be more than 0."))
         return value
 
-    def clean(self):
+    def clean(self) -> dict:
         data = super().clean()
         kind, start, end = data.get("kind"), data.get("effective_from"), data.get("effective_until")
         value = data.get("value")
@@ -292,13 +293,13 @@ class InspectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.today = today
 
-    def clean_inspected_on(self):
+    def clean_inspected_on(self) -> date:
         inspected = self.cleaned_data["inspected_on"]
         if inspected > self.today:
             raise forms.ValidationError(_("An inspection cannot lie in the future."))
         return inspected
 
-    def clean(self):
+    def clean(self) -> dict:
         data = super().clean()
         inspected, deadline = data.get("inspected_on"), data.get("follow_up_deadline")
         if inspected and deadline and deadline < inspected:

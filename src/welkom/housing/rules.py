@@ -154,6 +154,11 @@ class Rule:
         )
 
 
+# What a rule's check is: the facts, the persons, the date and the parameters in; a finding
+# out, or None where the rule does not concern the location.
+_Check = Callable[[LocationFacts, int, date, NormParameters], Finding | None]
+
+
 def _m2(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01')).normalize():f} m²"
 
@@ -162,10 +167,10 @@ def _floor(value: Decimal) -> int:
     return max(0, math.floor(value))
 
 
-def _area_per_person(minimum: Decimal, *, walkable: bool = False):
+def _area_per_person(minimum: Decimal, *, walkable: bool = False) -> _Check:
     """The usable (or walkable) floor area of the whole location, per person."""
 
-    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters):
+    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters) -> Finding:
         area = facts.walkable_m2 if walkable else facts.area_m2
         if area is None:
             return _unknown(gettext_noop("The walkable floor area of the rooms is not given."))
@@ -183,10 +188,10 @@ def _area_per_person(minimum: Decimal, *, walkable: bool = False):
     return check
 
 
-def _bedroom_area(minimum: Decimal, *, at_most: int | None = None):
+def _bedroom_area(minimum: Decimal, *, at_most: int | None = None) -> _Check:
     """Per bedroom: its floor area per person (and at most `at_most` persons)."""
 
-    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters):
+    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters) -> Finding:
         bedrooms = facts.bedrooms
         if not bedrooms:
             return _quantity(
@@ -216,8 +221,8 @@ def _bedroom_area(minimum: Decimal, *, at_most: int | None = None):
     return check
 
 
-def _per_bedroom(at_most: int):
-    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters):
+def _per_bedroom(at_most: int) -> _Check:
+    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters) -> Finding:
         bedrooms = facts.bedrooms
         most = max((room.beds for room in bedrooms), default=0)
         return _quantity(
@@ -232,10 +237,10 @@ def _per_bedroom(at_most: int):
     return check
 
 
-def _per_persons(attribute: str, units: int, persons_per: int):
+def _per_persons(attribute: str, units: int, persons_per: int) -> _Check:
     """At least `units` of something per `persons_per` persons (e.g. 1 toilet per 8)."""
 
-    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters):
+    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters) -> Finding:
         have = getattr(facts, attribute)
         capacity = have * persons_per // units
         calculation = (
@@ -255,7 +260,7 @@ def _per_persons(attribute: str, units: int, persons_per: int):
     return check
 
 
-def _beds(facts: LocationFacts, persons: int, on: date, parameters: NormParameters):
+def _beds(facts: LocationFacts, persons: int, on: date, parameters: NormParameters) -> Finding:
     return _quantity(
         persons <= facts.beds,
         measured=str(facts.beds),
@@ -266,8 +271,8 @@ def _beds(facts: LocationFacts, persons: int, on: date, parameters: NormParamete
     )
 
 
-def _present(attribute: str):
-    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters):
+def _present(attribute: str) -> _Check:
+    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters) -> Finding:
         value = getattr(facts, attribute)
         if value is None:
             return _unknown(gettext_noop("Not yet given for this location."))
@@ -276,8 +281,10 @@ def _present(attribute: str):
     return check
 
 
-def _checked_within(attribute: str, days_of: Callable[[NormParameters], int], *, reob=False):
-    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters):
+def _checked_within(
+    attribute: str, days_of: Callable[[NormParameters], int], *, reob=False
+) -> _Check:
+    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters) -> Finding:
         checked = getattr(facts, attribute)
         days = days_of(parameters)
         valid = checked is not None and checked <= on and on - checked <= timedelta(days=days)
@@ -309,7 +316,7 @@ def _quantity(
     capacity: int,
     parameters: dict,
     calculation: str = "",
-):
+) -> Finding:
     return Finding(
         "",
         "",
@@ -328,10 +335,12 @@ def _unknown(note: str) -> Finding:
     return Finding("", "", "", passed=False, explanation="", measured="–", note=note)
 
 
-def _when(predicate: Callable[[LocationFacts], bool], check):
+def _when(predicate: Callable[[LocationFacts], bool], check) -> _Check:
     """A rule that concerns only some locations (by building type, zoning, stay type)."""
 
-    def guarded(facts: LocationFacts, persons: int, on: date, parameters: NormParameters):
+    def guarded(
+        facts: LocationFacts, persons: int, on: date, parameters: NormParameters
+    ) -> Finding | None:
         return check(facts, persons, on, parameters) if predicate(facts) else None
 
     return guarded
@@ -674,8 +683,8 @@ def municipal_rules_as_rules(rules: Iterable[MunicipalRule]) -> tuple[Rule, ...]
     return tuple(converted)
 
 
-def _mark_held(schemes: tuple[str, ...]):
-    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters):
+def _mark_held(schemes: tuple[str, ...]) -> _Check:
+    def check(facts: LocationFacts, persons: int, on: date, parameters: NormParameters) -> Finding:
         held = sorted({scheme for scheme, valid_until in facts.marks if valid_until >= on})
         return Finding(
             "",
@@ -702,8 +711,8 @@ def municipal_marks_required(rules: Iterable[MunicipalRule], *, on: date) -> set
     }
 
 
-def _with_value(check, value: Decimal):
-    def checked(facts, persons, on, parameters):
+def _with_value(check, value: Decimal) -> _Check:
+    def checked(facts, persons, on, parameters) -> Finding | None:
         finding = check(facts, persons, on, parameters)
         if finding is None:
             return None

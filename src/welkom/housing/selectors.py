@@ -6,6 +6,7 @@ No personal data here: locations, rooms and facilities describe buildings.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -202,7 +203,7 @@ def facts_compliance(
     )
 
 
-def _judged(locations, *, on: date, parts=None):
+def _judged(locations, *, on: date, parts=None) -> Iterator[tuple[Location, Compliance]]:
     """Each location with its compliance on a date; a municipality's own rules are read once.
     `parts`: rooms and marks per location id from `_rooms_and_marks`, instead of each location's
     own (prefetched) rooms and certificates."""

@@ -26,6 +26,7 @@ from welkom.housing.selectors import housing_counts, location_compliance, locati
 from welkom.housing.services import locations_import
 from welkom.lib.exports import table_csv, table_xlsx
 from welkom.organisations import rules
+from welkom.organisations.models import Organisation
 from welkom.organisations.selectors import organisations_where, territory_where
 from welkom.places.maps import Area, map_svg
 from welkom.places.models import Municipality
@@ -43,7 +44,7 @@ def _providers(request) -> list:
     return providers
 
 
-def _provider_of(request, location: Location | None = None):
+def _provider_of(request, location: Location | None = None) -> Organisation:
     """The housing provider a location is edited for: its own, or for a new location the one
     chosen (`?provider=`) among the user's providers, by default the first."""
     providers = _providers(request)
@@ -57,7 +58,7 @@ def _provider_of(request, location: Location | None = None):
 
 @login_required
 @permission_required("housing.view_location", raise_exception=True)
-def locations(request):
+def locations(request) -> HttpResponse:
     """Own locations (provider) or those in the territory (municipality), with compliance."""
     today = timezone.localdate()
     form = LocationFilterForm(request.GET or None)
@@ -77,7 +78,7 @@ def locations(request):
     )
 
 
-def _territory_map(user, rows):
+def _territory_map(user, rows) -> str:
     """For municipality staff: Limburg with their territory filled and its locations counted."""
     territory = set(territory_where(user, "housing.view_location"))
     if not territory:
@@ -104,7 +105,7 @@ def _territory_map(user, rows):
 
 @login_required
 @permission_required("housing.view_location", raise_exception=True)
-def locations_export(request, extension: str):
+def locations_export(request, extension: str) -> HttpResponse:
     today = timezone.localdate()
     form = LocationFilterForm(request.GET or None)
     rows = location_rows(
@@ -152,7 +153,7 @@ def locations_export(request, extension: str):
 
 @login_required
 @permission_required("housing.view_location", raise_exception=True)
-def location_detail(request, location_id: int):
+def location_detail(request, location_id: int) -> HttpResponse:
     location = get_object_or_404(
         Location.objects.visible_to(request.user).select_related("municipality", "provider"),
         pk=location_id,
@@ -183,7 +184,7 @@ def location_detail(request, location_id: int):
 
 @login_required
 @permission_required("housing.change_location", raise_exception=True)
-def location_edit(request, location_id: int | None = None):
+def location_edit(request, location_id: int | None = None) -> HttpResponse:
     """A location with its facilities, rooms and certificates: one page, one save."""
     location = None
     if location_id is not None:
@@ -221,7 +222,7 @@ def location_edit(request, location_id: int | None = None):
 
 @login_required
 @permission_required("housing.change_location", raise_exception=True)
-def locations_upload(request):
+def locations_upload(request) -> HttpResponse:
     """Location descriptions from a file (the location template): all or nothing."""
     providers = _providers(request)
     form = LocationFileForm(request.POST or None, request.FILES or None, providers=providers)
@@ -254,7 +255,7 @@ def locations_upload(request):
     )
 
 
-def location_template(request):
+def location_template(request) -> HttpResponse:
     response = HttpResponse(location_template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="welkom-locations-template.csv"'
     return response
@@ -263,7 +264,7 @@ def location_template(request):
 @login_required
 @require_POST
 @permission_required("housing.add_inspection", raise_exception=True)
-def inspection_add(request, location_id: int):
+def inspection_add(request, location_id: int) -> HttpResponse:
     location = get_object_or_404(Location.objects.visible_to(request.user), pk=location_id)
     if location.municipality_id not in territory_where(request.user, "housing.add_inspection"):
         raise PermissionDenied
@@ -295,7 +296,7 @@ def inspection_add(request, location_id: int):
 
 @login_required
 @permission_required("housing.change_municipalrule", raise_exception=True)
-def municipal_rules(request):
+def municipal_rules(request) -> HttpResponse:
     """A municipality's own housing rules, with their dates; a rule is ended, never erased."""
     territory = territory_where(request.user, "housing.change_municipalrule")
     if not territory:
@@ -326,7 +327,7 @@ def municipal_rules(request):
 @login_required
 @require_POST
 @permission_required("housing.change_municipalrule", raise_exception=True)
-def municipal_rule_end(request, rule_id: int):
+def municipal_rule_end(request, rule_id: int) -> HttpResponse:
     rule = get_object_or_404(
         MunicipalRule,
         pk=rule_id,
@@ -345,6 +346,6 @@ def municipal_rule_end(request, rule_id: int):
 
 @login_required
 @permission_required("housing.view_housing_counts", raise_exception=True)
-def counts(request):
+def counts(request) -> HttpResponse:
     """For the province: locations and capacity per municipality and kind of stay."""
     return render(request, "housing/counts.html", {"rows": housing_counts(on=timezone.localdate())})

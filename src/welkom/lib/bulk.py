@@ -20,7 +20,7 @@ do not run: the caller gives every column.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from itertools import count
 
@@ -138,7 +138,7 @@ def temporary_table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence]
         cursor.execute(f"DROP TABLE {name}")
 
 
-def ids_table(ids: Iterable[int]):
+def ids_table(ids: Iterable[int]) -> AbstractContextManager[str]:
     """`temporary_table` of one column `id` holding the distinct `ids`, as its primary key:
     when the planner misjudges how many rows a join brings (dates past its statistics, as
     every new night is), its worst plan probes the key instead of reading the table for
@@ -162,7 +162,7 @@ def _keys_reserve(meta, how_many: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _sqlite_value(value):
+def _sqlite_value(value) -> object:
     if isinstance(value, datetime):
         # As Django's SQLite backend stores an aware datetime: naive, in UTC.
         return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")

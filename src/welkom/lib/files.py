@@ -118,7 +118,7 @@ def spreadsheet_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[
         ]
 
 
-def _xlsx_records(data: bytes):
+def _xlsx_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[FileProblem]]:
     import openpyxl
 
     try:

@@ -132,7 +132,7 @@ class CheckForm(forms.Form):
             )
         return arrival
 
-    def clean(self):
+    def clean(self) -> dict:
         data = super().clean()
         data["municipality"] = postcode_municipality(self)
         arrival, length, unit = data.get("arrival"), data.get("length"), data.get("unit")
@@ -165,7 +165,7 @@ class ContactFinderForm(forms.Form):
 
     outside_limburg = False
 
-    def clean(self):
+    def clean(self) -> dict:
         data = super().clean()
         if data.get("postcode"):
             found = postcode_municipality(self)
@@ -273,7 +273,7 @@ class ContactForm(forms.ModelForm):
             "opening_hours": _("For example: Monday to Thursday 9:00–12:00."),
         }
 
-    def clean(self):
+    def clean(self) -> dict:
         data = super().clean()
         if not data.get("email") and not data.get("phone") and not self.errors:
             raise forms.ValidationError(_("Give an e-mail address or a phone number, or both."))
@@ -301,7 +301,7 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.municipality = municipality
 
-    def clean(self):
+    def clean(self) -> dict:
         data = super().clean()
         kind, name = data.get("kind"), data.get("name")
         if kind and name:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -79,11 +79,11 @@ def _language_name(code: str) -> str:
 # --- Public ------------------------------------------------------------------------------
 
 
-def index(request):
+def index(request) -> HttpResponse:
     return render(request, "loket/index.html", {"pages": topic_list(get_language())})
 
 
-def topic(request, slug: str):
+def topic(request, slug: str) -> HttpResponse:
     page = topic_page(slug, get_language())
     if page is None:
         raise Http404
@@ -100,7 +100,7 @@ def topic(request, slug: str):
 
 
 @sensitive_post_parameters()
-def contact(request):
+def contact(request) -> HttpResponse:
     """Postcode or municipality (or, with JavaScript, the visitor's location) → the contact.
 
     The postcode and the location are posted, so that neither ends up in an address or a
@@ -144,7 +144,7 @@ def contact(request):
 
 @never_cache
 @sensitive_post_parameters()
-def check(request):
+def check(request) -> HttpResponse:
     """The "What must I do?" check. Posted, so that no answer ends up in an address or a server
     log; nothing is stored, and nothing about the visitor is logged."""
     form = CheckForm(request.POST if request.method == "POST" else None)
@@ -173,7 +173,7 @@ def check(request):
     )
 
 
-def directory(request):
+def directory(request) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     found = activities_where(
@@ -201,7 +201,7 @@ def _kept_municipality(request, permission: str, code: str) -> Municipality:
 
 
 @login_required
-def manage(request):
+def manage(request) -> HttpResponse:
     """The loket's back office: the pages and translations for the province's editors, and
     for each municipality the user works for, its contact and its directory."""
     can_edit_texts = request.user.has_perm("loket.change_topictext")
@@ -226,7 +226,7 @@ def manage(request):
 
 @login_required
 @permission_required("loket.change_topictext", raise_exception=True)
-def topic_edit(request, slug: str, language: str):
+def topic_edit(request, slug: str, language: str) -> HttpResponse:
     topic_ = get_object_or_404(Topic, slug=slug)
     if language not in dict(settings.LANGUAGES):
         raise Http404
@@ -278,7 +278,7 @@ def topic_edit(request, slug: str, language: str):
 
 @login_required
 @permission_required("loket.change_municipalcontact", raise_exception=True)
-def contact_edit(request, code: str):
+def contact_edit(request, code: str) -> HttpResponse:
     municipality = _kept_municipality(request, "loket.change_municipalcontact", code)
     contact_ = MunicipalContact.objects.filter(municipality=municipality).first()
     contact_ = contact_ or MunicipalContact(municipality=municipality)
@@ -298,7 +298,7 @@ def contact_edit(request, code: str):
 @login_required
 @require_POST
 @permission_required("loket.change_municipalcontact", raise_exception=True)
-def contact_confirm(request, code: str):
+def contact_confirm(request, code: str) -> HttpResponse:
     municipality = _kept_municipality(request, "loket.change_municipalcontact", code)
     contact_ = get_object_or_404(MunicipalContact, municipality=municipality)
     contact_confirmed(contact_, user=request.user)
@@ -308,7 +308,7 @@ def contact_confirm(request, code: str):
 
 @login_required
 @permission_required("loket.change_activity", raise_exception=True)
-def activities(request, code: str, activity_id: int | None = None):
+def activities(request, code: str, activity_id: int | None = None) -> HttpResponse:
     """A municipality's own directory: the list, and a form to add an entry or, with
     `activity_id`, to change one."""
     municipality = _kept_municipality(request, "loket.change_activity", code)
@@ -344,7 +344,7 @@ def activities(request, code: str, activity_id: int | None = None):
 @login_required
 @require_POST
 @permission_required("loket.change_activity", raise_exception=True)
-def activity_delete(request, code: str, activity_id: int):
+def activity_delete(request, code: str, activity_id: int) -> HttpResponse:
     municipality = _kept_municipality(request, "loket.change_activity", code)
     get_object_or_404(Activity, pk=activity_id, municipality=municipality).delete()
     messages.success(request, _("The directory entry is removed."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.formats import number_format
+from django.utils.safestring import SafeString
 
 from welkom.monitor.templatetags.monitor import shown as figure_shown
 from welkom.places.maps import Area as MapArea
@@ -10,7 +11,7 @@ from welkom.places.maps import map_svg
 from welkom.places.models import Municipality
 
 
-def choropleth(cells, *, title: str):
+def choropleth(cells, *, title: str) -> tuple[SafeString, list[tuple[int, str]]]:
     """Municipalities shaded by their shown value, in up to five bands of about as many
     municipalities each; hidden ones and those without a figure are hatched. Returns the SVG
     and the legend as (band, text)."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from welkom.monitor.indicators import REGISTER
@@ -42,7 +43,7 @@ class FiguresFileForm(forms.Form):
         help_text=_("CSV or Excel (.xlsx) in the template's columns."),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
             raise forms.ValidationError(

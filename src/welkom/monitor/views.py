@@ -56,7 +56,7 @@ def _may_view(user) -> bool:
 
 
 @login_required
-def dashboard(request):
+def dashboard(request) -> HttpResponse:
     if not _may_view(request.user):
         raise PermissionDenied
     own = _own_codes(request.user)
@@ -112,7 +112,7 @@ def dashboard(request):
     return render(request, "monitor/dashboard.html", context)
 
 
-def _download(request, name: str, title: str, header, rows):
+def _download(request, name: str, title: str, header, rows) -> HttpResponse | None:
     """The table as CSV or XLSX when the address asks for it (`?format=csv|xlsx`), else None.
     Numbers stay numbers; hidden cells are "<5" or "×" as on the page."""
     kind = request.GET.get("format")
@@ -131,7 +131,7 @@ def _download(request, name: str, title: str, header, rows):
     return response
 
 
-def _raw(value):
+def _raw(value) -> object:
     if isinstance(value, Cell):
         return shown(value) if value.hidden or value.value is None else value.value
     if isinstance(value, Decimal):
@@ -139,7 +139,7 @@ def _raw(value):
     return "" if value is None else value
 
 
-def _export(request, definition, period, rows):
+def _export(request, definition, period, rows) -> HttpResponse | None:
     header = [_("area"), _("code"), definition.label, _("persons staying"), _("capacity"),
               _("housing need 2030")]  # fmt: skip
     table = [
@@ -151,7 +151,7 @@ def _export(request, definition, period, rows):
 
 
 @login_required
-def gap(request):
+def gap(request) -> HttpResponse:
     if not _may_view(request.user):
         raise PermissionDenied
     nights = nights_available()
@@ -196,7 +196,7 @@ def gap(request):
 
 
 @login_required
-def figures(request):
+def figures(request) -> HttpResponse:
     if not _may_view(request.user):
         raise PermissionDenied
     form = FiguresFileForm()
@@ -244,7 +244,7 @@ def figures(request):
     )
 
 
-def figures_template(request):
+def figures_template(request) -> HttpResponse:
     response = HttpResponse(figures_template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="welkom-figures-template.csv"'
     return response
@@ -253,7 +253,7 @@ def figures_template(request):
 @login_required
 @require_POST
 @permission_required("monitor.import_figures", raise_exception=True)
-def figures_remove(request, import_id: int):
+def figures_remove(request, import_id: int) -> HttpResponse:
     record = get_object_or_404(FiguresImport, pk=import_id)
     removed = figures_import_remove(record)
     messages.success(request, _("%(count)d figures removed.") % {"count": removed})
@@ -261,7 +261,7 @@ def figures_remove(request, import_id: int):
 
 
 @login_required
-def actions(request):
+def actions(request) -> HttpResponse:
     if not _may_view(request.user):
         raise PermissionDenied
     own = _own_codes(request.user)
@@ -322,13 +322,13 @@ def actions(request):
 
 @login_required
 @permission_required("monitor.view_province_monitor", raise_exception=True)
-def report(request, year: int):
+def report(request, year: int) -> HttpResponse:
     if not 2000 <= year <= 2100:
         raise Http404
     return render(request, "monitor/report.html", report_context(year=year))
 
 
-def public(request):
+def public(request) -> HttpResponse:
     """The province's figures for everyone, in the five languages: small cells hidden."""
     nights = nights_available()
     context = {"night": nights[0] if nights else None, "external": external_rows()}

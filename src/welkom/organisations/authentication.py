@@ -46,7 +46,7 @@ class TokenPrincipal:
 class OrganisationTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Token"
 
-    def authenticate(self, request):
+    def authenticate(self, request) -> tuple[TokenPrincipal, ApiToken] | None:
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
@@ -74,7 +74,7 @@ class OrganisationTokenScheme(OpenApiAuthenticationExtension):
     target_class = OrganisationTokenAuthentication
     name = "organisationToken"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema) -> dict[str, str]:
         return {
             "type": "apiKey",
             "in": "header",

@@ -8,10 +8,10 @@ from welkom.organisations.selectors import memberships_of
 class MembershipBackend:
     """Grants the permissions of every membership; authenticates nobody."""
 
-    def authenticate(self, request, **credentials):
+    def authenticate(self, request, **credentials) -> None:
         return None
 
-    def get_user(self, user_id):
+    def get_user(self, user_id) -> None:
         return None
 
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:

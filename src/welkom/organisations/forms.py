@@ -5,7 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from welkom.organisations import rules
-from welkom.organisations.models import Role
+from welkom.organisations.models import Organisation, Role
 
 
 class InvitationForm(forms.Form):
@@ -61,7 +61,7 @@ class ForProviderForm(forms.Form):
             self.order_fields(["provider"])
 
     @property
-    def provider(self):
+    def provider(self) -> Organisation | None:
         if "provider" in self.fields:
             return self.cleaned_data["provider"]
         return self.providers[0] if self.providers else None

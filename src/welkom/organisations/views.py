@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @login_required
 @permission_required("organisations.manage_members", raise_exception=True)
-def team(request):
+def team(request) -> HttpResponse:
     """The members and open invitations of every organisation whose team the user manages."""
     processing = processing_by(request.user, activity=USER_ADMINISTRATION)
     sections = []
@@ -62,7 +63,7 @@ def team(request):
 @login_required
 @permission_required("organisations.manage_members", raise_exception=True)
 @require_POST
-def invite(request, organisation_id: int):
+def invite(request, organisation_id: int) -> HttpResponse:
     organisation = get_object_or_404(
         organisations_where(request.user, "organisations.manage_members"), pk=organisation_id
     )
@@ -97,7 +98,7 @@ def invite(request, organisation_id: int):
 @login_required
 @permission_required("organisations.manage_members", raise_exception=True)
 @require_POST
-def remove_member(request, membership_id: int):
+def remove_member(request, membership_id: int) -> HttpResponse:
     processing = processing_by(request.user, activity=USER_ADMINISTRATION)
     membership = get_object_or_404(
         Membership.objects.visible_to(request.user)
@@ -121,7 +122,7 @@ def remove_member(request, membership_id: int):
     return redirect("organisations:team")
 
 
-def accept_invitation(request, token: str):
+def accept_invitation(request, token: str) -> HttpResponse:
     invitation = invitation_by_token(token)
     if invitation is None:
         return render(request, "organisations/invitation_invalid.html", status=404)
@@ -153,7 +154,7 @@ def accept_invitation(request, token: str):
 
 @login_required
 @permission_required("organisations.manage_api_tokens", raise_exception=True)
-def api_tokens(request):
+def api_tokens(request) -> HttpResponse:
     organisations = organisations_where(request.user, "organisations.manage_api_tokens")
     new_key = None
     form = ApiTokenForm(request.POST or None)
@@ -175,7 +176,7 @@ def api_tokens(request):
 @login_required
 @permission_required("organisations.manage_api_tokens", raise_exception=True)
 @require_POST
-def revoke_api_token(request, token_id: int):
+def revoke_api_token(request, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=token_id)
     api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})

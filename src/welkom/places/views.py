@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from welkom.places.forms import PostcodeForm
 from welkom.places.selectors import PostcodeLookupError, municipality_for_postcode
 
 
-def postcode_lookup(request):
+def postcode_lookup(request) -> HttpResponse:
     """Which Limburg municipality a postcode lies in: public reference data."""
     form = PostcodeForm(request.GET or None)
     municipality = None

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -38,10 +40,10 @@ class EntryQuerySet(models.QuerySet):
     """Entries can be added, never changed; who may read which is
     `processing_log.selectors.entries_visible_to`."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs) -> NoReturn:
         raise AppendOnlyError(_("Processing log entries cannot be changed."))
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AppendOnlyError(_("Processing log entries cannot be deleted."))
 
 
@@ -140,5 +142,5 @@ class Entry(models.Model):
             raise AppendOnlyError(_("Processing log entries cannot be changed."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args, **kwargs) -> NoReturn:
         raise AppendOnlyError(_("Processing log entries cannot be deleted."))

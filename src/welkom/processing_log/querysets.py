@@ -9,6 +9,9 @@ Counts, other aggregates and grouped counts fetch no personal rows and need no d
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any, Self
+
 from django.db import models
 
 
@@ -29,7 +32,7 @@ class PersonalDataQuerySet(models.QuerySet):
         clone._processing = processing
         return clone
 
-    def _clone(self):
+    def _clone(self) -> Self:
         clone = super()._clone()
         clone._processing = self._processing
         return clone
@@ -59,7 +62,7 @@ class PersonalDataQuerySet(models.QuerySet):
         super()._fetch_all()
         self._log_read(self._result_cache)
 
-    def iterator(self, chunk_size: int | None = None):
+    def iterator(self, chunk_size: int | None = None) -> Iterator[Any]:
         """Streams rows; each chunk is logged before any of its rows is handed out."""
         self._require_processing()
         size = chunk_size or 2000

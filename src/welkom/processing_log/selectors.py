@@ -21,7 +21,7 @@ def entries_visible_to(user) -> QuerySet[Entry]:
     return Entry.objects.filter(organisation__in=own)
 
 
-def entries_search(*, user, criteria: dict):
+def entries_search(*, user, criteria: dict) -> QuerySet[Entry]:
     """Entries the user may see, filtered by the search form's cleaned criteria."""
     entries = entries_visible_to(user).select_related("activity", "organisation")
     if criteria.get("date_from"):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Self
 
 from django.conf import settings
 from django.utils import timezone
@@ -39,7 +40,7 @@ def data_subject_pseudonym(*, subject_type: str, subject_id: object) -> str:
     return _pseudonyms(subject_type)(subject_id)
 
 
-def _pseudonyms(subject_type: str):
+def _pseudonyms(subject_type: str) -> Callable[[object], str]:
     """`data_subject_pseudonym` for many subjects of one type: HMAC-SHA256 of
     "type:id" under the pseudonym key, in one call of the compiled `hmac.digest` per
     subject (a day's import pseudonymises a hundred thousand)."""
@@ -63,13 +64,13 @@ class Processing:
     object_type: str = ""
 
     @classmethod
-    def by(cls, user, *, activity: str, organisation, action: str = Entry.Action.READ):
+    def by(cls, user, *, activity: str, organisation, action: str = Entry.Action.READ) -> Self:
         """A user's processing on behalf of `organisation`. The log knows no memberships:
         `organisations.selectors.processing_by` picks the organisation a user acts for."""
         return cls(activity=activity, action=action, actor=user, organisation=organisation)
 
     @classmethod
-    def system(cls, *, activity: str, action: str = Entry.Action.READ):
+    def system(cls, *, activity: str, action: str = Entry.Action.READ) -> Self:
         return cls(activity=activity, action=action)
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from welkom.processing_log.forms import EntrySearchForm
@@ -11,7 +12,7 @@ from welkom.processing_log.selectors import entries_search
 
 @login_required
 @permission_required("processing_log.view_entry", raise_exception=True)
-def search(request):
+def search(request) -> HttpResponse:
     form = EntrySearchForm(request.GET or None)
     page = None
     if form.is_valid() or not form.is_bound:
@@ -30,7 +31,7 @@ def search(request):
 
 @login_required
 @permission_required("processing_log.view_entry", raise_exception=True)
-def activities(request):
+def activities(request) -> HttpResponse:
     return render(
         request,
         "processing_log/activities.html",

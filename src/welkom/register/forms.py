@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from welkom.organisations.forms import ForProviderForm
@@ -14,7 +15,7 @@ class NightListUploadForm(ForProviderForm):
         help_text=_("One row per person per night. Download the template to see the columns."),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         limit = settings.UPLOAD_MAX_MB * 1024 * 1024
         if upload.size > limit:

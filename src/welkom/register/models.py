@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Func, Q
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from welkom.processing_log.querysets import PersonalDataQuerySet
 
 
-def _scoped_by_location(queryset, user, *, location_path: str):
+def _scoped_by_location(queryset, user, *, location_path: str) -> models.QuerySet:
     """Providers see what happens at their own locations, a municipality what happens in
     its territory. The province and partners see no persons (aggregates only)."""
     from welkom.organisations import rules
@@ -95,10 +97,10 @@ class NextNight(Func):
 
     output_field = models.DateField()
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(self, compiler, connection, **extra) -> tuple[str, list]:
         return self.as_sql(compiler, connection, template="(%(expressions)s + 1)", **extra)
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(self, compiler, connection, **extra) -> tuple[str, list]:
         return self.as_sql(
             compiler, connection, template="date(%(expressions)s, '+1 day')", **extra
         )
@@ -109,19 +111,19 @@ class StayShape:
     that an open stay has no check-out but runs to its location's last listed night (ADR
     0010). On `Stay.objects` (logged) and on `Stay.internal` (the import and retention)."""
 
-    def with_end(self):
+    def with_end(self) -> Self:
         """Each stay with `end`: its first night after (see `welkom.register.stays`)."""
         return self.annotate(
             end=Coalesce("check_out", NextNight("location__listed_through"), NextNight("check_in"))
         )
 
-    def on_night(self, night):
+    def on_night(self, night) -> Self:
         return self.filter(
             Q(check_out__gt=night) | Q(check_out__isnull=True, location__listed_through__gte=night),
             check_in__lte=night,
         )
 
-    def ending_after(self, night):
+    def ending_after(self, night) -> Self:
         """Stays whose end is after `night`: they hold that night or a later one."""
         return self.filter(
             Q(check_out__gt=night) | Q(check_out__isnull=True, location__listed_through__gte=night)
@@ -222,7 +224,7 @@ class Occupancy(models.Model):
 
 
 class OccupancyProfileQuerySet(models.QuerySet):
-    def with_end(self):
+    def with_end(self) -> OccupancyProfileQuerySet:
         """Each span with `end`: its first night after (an open span runs through its
         location's last listed night, as an open stay does)."""
         return self.annotate(

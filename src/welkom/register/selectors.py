@@ -10,18 +10,21 @@ from itertools import pairwise
 
 from django.db.models import Count, Q, Sum
 
-from welkom.housing.models import Location
+from welkom.housing.models import Location, LocationQuerySet
 from welkom.housing.selectors import effective_capacities
 from welkom.lib.gc import gc_paused
 from welkom.organisations.selectors import processing_by
 from welkom.register.matching import name_normalise
 from welkom.register.models import (
     NightListImport,
+    NightListImportQuerySet,
     Occupancy,
     OccupancyProfile,
+    OccupancyQuerySet,
     Person,
     Signal,
     Stay,
+    StayQuerySet,
 )
 from welkom.register.rules import Finding as RuleFinding
 from welkom.register.rules import PersonFacts, registration_findings
@@ -32,7 +35,7 @@ from welkom.register.stays import stay_end
 NIGHT_REGISTER = "night-register"
 
 
-def locations_with_occupancy(*, user, night: date):
+def locations_with_occupancy(*, user, night: date) -> LocationQuerySet:
     """The user's locations (own or in territory) with the persons counted on `night`."""
     return (
         Location.objects.visible_to(user)
@@ -44,7 +47,7 @@ def locations_with_occupancy(*, user, night: date):
     )
 
 
-def residents_on(*, user, location: Location, night: date):
+def residents_on(*, user, location: Location, night: date) -> StayQuerySet:
     """Who slept at a location on a night: reading persons, so logged."""
     processing = processing_by(user, activity=NIGHT_REGISTER)
     return (
@@ -127,7 +130,7 @@ def address_rows(*, user, night: date) -> list[AddressRow]:
     return rows
 
 
-def imports_of(*, user):
+def imports_of(*, user) -> NightListImportQuerySet:
     return NightListImport.objects.visible_to(user).select_related("submitted_by")
 
 
@@ -222,7 +225,7 @@ def possible_duplicates(*, user) -> list[tuple[Person, Person]]:
 # --- Aggregates for the monitor: counts only, never a person --------------------------------
 
 
-def occupancy_rows(*, first: date, last: date):
+def occupancy_rows(*, first: date, last: date) -> OccupancyQuerySet:
     """(location id, night, persons) for every location and night in [first, last]."""
     return Occupancy.objects.filter(night__gte=first, night__lte=last).values_list(
         "location_id", "night", "persons"

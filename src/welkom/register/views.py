@@ -61,7 +61,7 @@ def _problems_translated(record: NightListImport) -> list[dict]:
 
 @login_required
 @permission_required("register.view_stay", raise_exception=True)
-def overview(request):
+def overview(request) -> HttpResponse:
     """Every visible location with the persons of a night and their registration."""
     night = _night(request)
     return render(
@@ -77,7 +77,7 @@ def overview(request):
 
 @login_required
 @permission_required("register.view_stay", raise_exception=True)
-def overview_export(request, extension: str):
+def overview_export(request, extension: str) -> HttpResponse:
     """The overview's table as CSV or XLSX: counts per address, no persons."""
     night = _night(request)
     header = [
@@ -128,7 +128,7 @@ def overview_export(request, extension: str):
 
 @login_required
 @permission_required("register.view_stay", raise_exception=True)
-def location_residents(request, location_id: int):
+def location_residents(request, location_id: int) -> HttpResponse:
     location = get_object_or_404(Location.objects.visible_to(request.user), pk=location_id)
     night = _night(request)
     stays = list(residents_on(user=request.user, location=location, night=night))
@@ -146,7 +146,7 @@ def location_residents(request, location_id: int):
 
 @login_required
 @permission_required("register.submit_night_list", raise_exception=True)
-def upload(request):
+def upload(request) -> HttpResponse:
     providers = organisations_where(request.user, "register.submit_night_list").filter(
         kind=rules.HOUSING_PROVIDER
     )
@@ -179,7 +179,7 @@ def upload(request):
 
 @login_required
 @permission_required("register.submit_night_list", raise_exception=True)
-def import_detail(request, import_id: int):
+def import_detail(request, import_id: int) -> HttpResponse:
     record = get_object_or_404(imports_of(user=request.user), pk=import_id)
     return render(
         request,
@@ -196,7 +196,7 @@ def template_csv(request) -> HttpResponse:
 
 @login_required
 @permission_required("register.view_signal", raise_exception=True)
-def signals(request):
+def signals(request) -> HttpResponse:
     """Open and closed signals the user may see, with who they are about (logged)."""
     form = SignalFilterForm(request.GET or None)
     queryset = Signal.objects.visible_to(request.user).select_related(
@@ -233,7 +233,7 @@ def signals(request):
 @login_required
 @permission_required("register.change_signal", raise_exception=True)
 @require_POST
-def signal_status(request, signal_id: int):
+def signal_status(request, signal_id: int) -> HttpResponse:
     signal = get_object_or_404(
         Signal.objects.visible_to(request.user).for_processing(
             processing_by(request.user, activity=SIGNALLING)
@@ -262,7 +262,7 @@ def signal_status(request, signal_id: int):
 @login_required
 @permission_required("register.change_person", raise_exception=True)
 @require_POST
-def person_registration(request, stay_id: int):
+def person_registration(request, stay_id: int) -> HttpResponse:
     """A municipality records a resident's registration, from the residents page."""
     processing = processing_by(request.user, activity=NIGHT_REGISTER)
     stay = get_object_or_404(
@@ -295,7 +295,7 @@ def person_registration(request, stay_id: int):
 
 @login_required
 @permission_required("register.change_person", raise_exception=True)
-def duplicates(request):
+def duplicates(request) -> HttpResponse:
     """Possible double records of one person in the territory, for a person to merge."""
     pairs = possible_duplicates(user=request.user)
     return render(request, "register/duplicates.html", {"pairs": pairs})
@@ -304,7 +304,7 @@ def duplicates(request):
 @login_required
 @permission_required("register.change_person", raise_exception=True)
 @require_POST
-def merge(request):
+def merge(request) -> HttpResponse:
     processing = processing_by(request.user, activity=NIGHT_REGISTER)
     visible = Person.objects.visible_to(request.user).for_processing(processing)
     keep = get_object_or_404(visible, pk=request.POST.get("keep"))
@@ -320,7 +320,7 @@ def merge(request):
 
 @login_required
 @permission_required("register.submit_night_list", raise_exception=True)
-def check_in(request, location_id: int):
+def check_in(request, location_id: int) -> HttpResponse:
     """Who sleeps at this location tonight: yesterday's residents ticked, plus new arrivals.
 
     An empty list cannot be sent: a night without anyone is not a night list (the location

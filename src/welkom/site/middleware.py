@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import escape_leading_slashes
@@ -15,7 +15,7 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request) -> HttpResponse:
         trace = trace_from_traceparent(request.headers.get("traceparent"))
         request.trace = trace
         with traced(trace):
@@ -46,7 +46,7 @@ class LanguageMemoryMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request) -> HttpResponse:
         path = request.path_info
         if path.startswith(self.SKIPPED) or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
@@ -88,7 +88,7 @@ class LanguageMemoryMiddleware:
         return response
 
     @staticmethod
-    def _remember(response, language: str):
+    def _remember(response, language: str) -> HttpResponse:
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             language,

@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from welkom.housing.models import StayType
+from welkom.monitor.models import ActionProgress
 from welkom.monitor.progress import progress_status, progress_text
 from welkom.monitor.selectors import TARGET_YEAR, Cell, ExternalRow, GapRow, Projection
 from welkom.monitor.suppression import PRIMARY
@@ -86,6 +87,6 @@ def progress_done(row, known, municipalities) -> str:
 
 
 @register.simple_tag
-def progress_record(row, municipality):
+def progress_record(row, municipality) -> ActionProgress | None:
     """The progress a municipality recorded for an action, or None."""
     return row.per_municipality.get(municipality.code)

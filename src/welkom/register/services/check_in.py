@@ -13,7 +13,7 @@ from datetime import date
 
 from welkom.register.list_reader import NIGHT_LIST_COLUMNS
 from welkom.register.models import NightListImport, Person
-from welkom.register.services.night_lists import night_list_import
+from welkom.register.services.night_lists import ImportSummary, night_list_import
 
 
 def night_list_from_form(
@@ -43,7 +43,9 @@ def night_list_from_form(
     return buffer.getvalue().encode("utf-8")
 
 
-def night_check_in(*, location, night: date, persons: list[Person], new_person: dict | None, user):
+def night_check_in(
+    *, location, night: date, persons: list[Person], new_person: dict | None, user
+) -> tuple[NightListImport, ImportSummary]:
     data = night_list_from_form(
         location_code=location.code, night=night, persons=persons, new_person=new_person
     )

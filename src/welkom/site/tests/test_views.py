@@ -99,9 +99,8 @@ class ErrorPageTests(TestCase):
 
     def test_the_server_error_page_renders_without_a_request_context(self) -> None:
         from django.test import RequestFactory
-        from django.views.defaults import server_error
-
         from django.utils import translation
+        from django.views.defaults import server_error
 
         with translation.override("nl"):
             response = server_error(RequestFactory().get("/"))

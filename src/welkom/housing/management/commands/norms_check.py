@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(
         self, *args, file: Path, on: date | None, provider: str | None, json: bool, **options
-    ):
+    ) -> None:
         on = on or timezone.localdate()
         organisation = None
         if provider:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from welkom.lib.commands import file_read, found
+from welkom.organisations.models import Organisation
 from welkom.organisations.selectors import housing_provider
 from welkom.register.models import NightListImport
 from welkom.register.services import night_lists_import
@@ -29,8 +30,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
 
-    def handle(self, *args, files: list[Path], provider: str | None, json: bool, **options):
-        def provider_of(path: Path):
+    def handle(self, *args, files: list[Path], provider: str | None, json: bool, **options) -> None:
+        def provider_of(path: Path) -> Organisation:
             kvk_number = provider or path.stem
             return found(
                 housing_provider(kvk_number), f"housing provider with KvK number {kvk_number}"
