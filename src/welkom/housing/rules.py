@@ -1,7 +1,8 @@
 """Housing norms as data plus pure rules: SNF, AKF, the Wet goed verhuurderschap, the
 Uniform Housing Norm 2012 (optional) and a municipality's own rules.
 
-Plain values in, plain findings out; nothing here imports Django. Every rule names its
+Plain values in, plain findings out; nothing here imports Django but
+`gettext_noop`, which only marks text for translation. Every rule names its
 source, the dates between which it holds, what it measured, what it requires and a
 translatable explanation (an English msgid with parameters). A quantitative rule also says
 how many persons a location can hold under it; the norm capacity of a location is the
@@ -21,11 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-
-def gettext_noop(message: str) -> str:
-    """Marks a msgid for makemessages without importing Django."""
-    return message
-
+from django.utils.translation import gettext_noop
 
 # Building types (SNF norm 1.2) and AKF's temporary or movable housing.
 REGULAR_DWELLING = "regular_dwelling"

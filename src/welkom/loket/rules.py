@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from welkom.register import rules as registration
-from welkom.register.rules import DEFAULT_PARAMETERS, PersonFacts, Registration, Stay
+from welkom.register.rules import DEFAULT_PARAMETERS, PersonFacts, Registration
+from welkom.register.stays import StayFacts
 
 BRP = "brp"
 BRP_IF_LONGER = "brp-if-longer"
@@ -30,7 +31,8 @@ DEPARTURE = "departure"
 
 HEALTH_INSURANCE_MONTHS = 4
 DEPARTURE_DECLARE_DAYS_BEFORE = 5
-PLANNED = "the address of the check"  # a stay's location label; never shown
+# The check's stays are imagined: no person or location of the register.
+PLANNED, PREVIOUS = 1, 0  # location ids of the address of the check and the one before
 
 
 def months_after(day: date, months: int) -> date:
@@ -66,7 +68,7 @@ def steps_for(
     status = (
         Registration.NONE if registration_status == Registration.UNKNOWN else registration_status
     )
-    planned = Stay(PLANNED, municipality_code, arrival, departure)
+    planned = StayFacts(0, PLANNED, arrival, departure, municipality_code=municipality_code)
     person = PersonFacts(status, (planned,), expected_departure=departure)
     last_night = max(arrival, departure - timedelta(days=1))
     findings = {f.rule: f for f in registration.registration_findings(person, on=last_night)}
@@ -79,7 +81,9 @@ def steps_for(
         # A shorter stay: the RNI, unless done; and the BRP once the stay turns out longer.
         if registration.RNI_ADVISED in findings:
             steps.append(Step(RNI, findings[registration.RNI_ADVISED].source))
-        open_ended = PersonFacts(status, (Stay(PLANNED, municipality_code, arrival),))
+        open_ended = PersonFacts(
+            status, (StayFacts(0, PLANNED, arrival, municipality_code=municipality_code),)
+        )
         crossing = registration.brp_threshold_night(
             open_ended.stays, on=arrival + timedelta(days=DEFAULT_PARAMETERS.brp_window_days)
         )
@@ -88,7 +92,7 @@ def steps_for(
 
     if status == Registration.BRP:
         # Already in the BRP: coming to this address is a move, reported to its municipality.
-        before = Stay("the previous address", "", arrival - timedelta(days=1), arrival)
+        before = StayFacts(0, PREVIOUS, arrival - timedelta(days=1), arrival)
         moved = registration.address_change(PersonFacts(status, (before, planned)), on=arrival)
         if moved is not None:
             # Only a move makes this a duty, and the check does not ask about earlier

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from welkom.organisations.forms import ForProviderForm
-from welkom.register.models import Registration
+from welkom.register.models import REGISTRATION_LABELS
 
 
 class NightListUploadForm(ForProviderForm):
@@ -65,7 +65,7 @@ class SignalStatusForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
-    registration = forms.ChoiceField(label=_("Registration"), choices=Registration.choices)
+    registration = forms.ChoiceField(label=_("Registration"), choices=REGISTRATION_LABELS)
     registered_on = forms.DateField(
         label=_("Registered on"),
         required=False,

@@ -30,15 +30,12 @@ from datetime import date
 from typing import NamedTuple
 from xml.etree.ElementTree import ParseError
 
+from django.utils.translation import gettext_noop
+
 from welkom.lib.files import cell_text, date_parse, is_binary, is_utf8
 from welkom.register.countries import ALPHA2_TO_ALPHA3
 from welkom.register.matching import name_normalise
-
-
-def gettext_noop(message: str) -> str:
-    """Marks a msgid for makemessages without importing Django."""
-    return message
-
+from welkom.register.rules import Registration, bsn_is_valid, bsn_masked
 
 NIGHT_LIST_COLUMNS = [
     "night",
@@ -60,7 +57,7 @@ NIGHT_LIST_COLUMNS = [
 REQUIRED_COLUMNS = [c for c in NIGHT_LIST_COLUMNS[:10] if c != "document_number"]
 
 DOCUMENT_TYPES = ["identity_card", "passport", "residence_permit", "driving_licence", "other"]
-REGISTRATIONS = ["brp", "rni", "none", "unknown"]
+REGISTRATIONS = [status.value for status in Registration]
 
 # The database columns' lengths (register.Person, register.Stay, housing.Location).
 MAX_LENGTHS = {
@@ -225,18 +222,6 @@ class NightList:
     columns: list[str]  # canonical columns found, in the file's order
 
 
-_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-
-
-def bsn_is_valid(text: str) -> bool:
-    """The elfproef: 9 digits weighted 9..2 and -1 sum to a multiple of 11; not all zeros."""
-    if len(text) != 9 or not (text.isascii() and text.isdigit()) or text == "000000000":
-        return False
-    return (
-        sum(int(digit) * weight for digit, weight in zip(text, _BSN_WEIGHTS, strict=True)) % 11 == 0
-    )
-
-
 _TEMPLATE_EXAMPLE = (
     "2026-01-31,L001,Kowalska,Anna Maria,1990-05-17,POL,Kraków,PL,identity card,ABC123456,"
     "123456782,12,rni,2026-03-31,12345678"
@@ -257,11 +242,6 @@ def _shown(text: str) -> str:
         # A NUL cannot be stored in PostgreSQL JSON, where the import keeps its problems.
         text = _CONTROL.sub("\ufffd", text)
     return text[:VALUE_SHOWN]
-
-
-def _masked(text: str) -> str:
-    """A BSN is personal data: a problem shows only its last three characters."""
-    return "*" * (len(text) - 3) + text[-3:] if len(text) > 3 else "*" * len(text)
 
 
 class _Seen(NamedTuple):
@@ -566,9 +546,9 @@ class _Builder:
             if checked:
                 digits = checked.replace(" ", "").replace(".", "").replace("-", "")
                 if len(digits) == 8 and digits.isascii() and digits.isdigit():
-                    problem(_masked(digits), BSN_EIGHT_DIGITS)
+                    problem(bsn_masked(digits), BSN_EIGHT_DIGITS)
                 elif not bsn_is_valid(digits):
-                    problem(_masked(digits), BSN_INVALID)
+                    problem(bsn_masked(digits), BSN_INVALID)
                 checked = digits
         elif column == "registration_status":
             checked = raw.strip()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from welkom.processing_log.querysets import PersonalDataQuerySet
+from welkom.register.rules import Registration, bsn_masked
 
 
 def _scoped_by_location(queryset, user, *, location_path: str) -> models.QuerySet:
@@ -34,11 +35,13 @@ def _scoped_by_location(queryset, user, *, location_path: str) -> models.QuerySe
     )
 
 
-class Registration(models.TextChoices):
-    BRP = "brp", _("registered in the BRP")
-    RNI = "rni", _("registered in the RNI")
-    NONE = "none", _("not registered")
-    UNKNOWN = "unknown", _("unknown")
+# The statuses are the rules' (one enum for rules and models); their labels are the site's.
+REGISTRATION_LABELS = {
+    Registration.BRP: _("registered in the BRP"),
+    Registration.RNI: _("registered in the RNI"),
+    Registration.NONE: _("not registered"),
+    Registration.UNKNOWN: _("unknown"),
+}
 
 
 class PersonQuerySet(PersonalDataQuerySet):
@@ -61,7 +64,7 @@ class Person(models.Model):
     document_number = models.CharField(_("ID document number"), max_length=40, blank=True)
     bsn = models.CharField(_("BSN"), max_length=9, blank=True)
     registration = models.CharField(
-        _("registration"), max_length=10, choices=Registration.choices, default=Registration.UNKNOWN
+        _("registration"), max_length=10, choices=REGISTRATION_LABELS, default=Registration.UNKNOWN
     )
     registration_municipality = models.ForeignKey(
         "places.Municipality", models.SET_NULL, null=True, blank=True, related_name="+"
@@ -89,7 +92,7 @@ class Person(models.Model):
 
     @property
     def bsn_masked(self) -> str:
-        return f"******{self.bsn[-3:]}" if self.bsn else ""
+        return bsn_masked(self.bsn)
 
 
 class NextNight(Func):

@@ -1,6 +1,7 @@
 """Registration duties (BRP, RNI, address change, departure) as pure functions.
 
-Plain values in, plain findings out; nothing here imports Django. Each finding names the
+Plain values in, plain findings out; nothing here imports Django but
+`gettext_noop`, which only marks text for translation. Each finding names the
 rule, its legal source, the measured and the required value, the dates that follow, and
 the stays that triggered it. Explanations are English msgids with parameters, translated
 where they are shown (``gettext(finding.explanation) % finding.parameters``).
@@ -24,10 +25,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from django.utils.translation import gettext_noop
 
-def gettext_noop(message: str) -> str:
-    """Marks a msgid for makemessages without importing Django."""
-    return message
+from welkom.register.stays import StayFacts
 
 
 class Registration(StrEnum):
@@ -35,6 +35,24 @@ class Registration(StrEnum):
     RNI = "rni"
     NONE = "none"
     UNKNOWN = "unknown"
+
+
+# The BSN (burgerservicenummer), which registration in the BRP or the RNI gives.
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def bsn_is_valid(text: str) -> bool:
+    """The elfproef: 9 digits weighted 9..2 and -1 sum to a multiple of 11; not all zeros."""
+    if len(text) != 9 or not (text.isascii() and text.isdigit()) or text == "000000000":
+        return False
+    return (
+        sum(int(digit) * weight for digit, weight in zip(text, _BSN_WEIGHTS, strict=True)) % 11 == 0
+    )
+
+
+def bsn_masked(text: str) -> str:
+    """A BSN is personal data: where it is shown, only its last three characters are."""
+    return "*" * (len(text) - 3) + text[-3:] if len(text) > 3 else "*" * len(text)
 
 
 @dataclass(frozen=True)
@@ -51,27 +69,9 @@ class RegistrationParameters:
 DEFAULT_PARAMETERS = RegistrationParameters()
 
 
-class Stay(NamedTuple):
-    """A stay as the rules see it: nights [check_in, check_out) at one address.
-
-    A named tuple rather than a dataclass: the rules run for every person every night, and a
-    tuple is made several times faster.
-    """
-
-    location: str
-    municipality_code: str
-    check_in: date
-    check_out: date | None = None  # None: still staying
-
-    def nights_until(self, last_night: date) -> range:
-        end = self.check_out or last_night + timedelta(days=1)
-        end = min(end, last_night + timedelta(days=1))
-        return range(self.check_in.toordinal(), max(end.toordinal(), self.check_in.toordinal()))
-
-
 class PersonFacts(NamedTuple):
     registration: Registration
-    stays: tuple[Stay, ...]
+    stays: tuple[StayFacts, ...]
     expected_departure: date | None = None
 
 
@@ -87,7 +87,7 @@ class Finding:
     deadline: date | None = None
     overdue: bool = False
     municipality_code: str = ""
-    stays: tuple[Stay, ...] = ()
+    stays: tuple[StayFacts, ...] = ()
 
 
 BRP_REQUIRED = "brp-registration-required"
@@ -96,7 +96,7 @@ ADDRESS_CHANGE = "address-change"
 DEPARTURE = "departure"
 
 
-def _nights(stays: Iterable[Stay], last_night: date) -> list[int]:
+def _nights(stays: Iterable[StayFacts], last_night: date) -> list[int]:
     """The distinct nights (as ordinals) up to and including `last_night`, sorted."""
     nights: set[int] = set()
     for stay in stays:
@@ -105,7 +105,7 @@ def _nights(stays: Iterable[Stay], last_night: date) -> list[int]:
 
 
 def brp_threshold_night(
-    stays: Iterable[Stay], *, on: date, parameters: RegistrationParameters = DEFAULT_PARAMETERS
+    stays: Iterable[StayFacts], *, on: date, parameters: RegistrationParameters = DEFAULT_PARAMETERS
 ) -> tuple[date, date] | None:
     """The first window in which the nights exceed the limit: (first night, last night).
 
@@ -123,7 +123,7 @@ def brp_threshold_night(
     return None
 
 
-def _stays_touching(stays: Iterable[Stay], start: date, end: date) -> tuple[Stay, ...]:
+def _stays_touching(stays: Iterable[StayFacts], start: date, end: date) -> tuple[StayFacts, ...]:
     return tuple(
         s for s in stays if s.check_in <= end and (s.check_out is None or s.check_out > start)
     )
@@ -172,7 +172,7 @@ def brp_registration_required(
     )
 
 
-def _arrival(stays: tuple[Stay, ...], on: date) -> date:
+def _arrival(stays: tuple[StayFacts, ...], on: date) -> date:
     """The first night of the person's current, uninterrupted presence."""
     nights = _nights(stays, on)
     if not nights:
@@ -211,7 +211,7 @@ def address_change(
     if person.registration != Registration.BRP:
         return None
     stays = sorted((s for s in person.stays if s.check_in <= on), key=lambda s: s.check_in)
-    if len(stays) < 2 or stays[-1].location == stays[-2].location:
+    if len(stays) < 2 or stays[-1].location_id == stays[-2].location_id:
         return None
     moved = stays[-1].check_in
     deadline = moved + timedelta(days=parameters.address_change_days_after_move)

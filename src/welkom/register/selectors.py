@@ -26,11 +26,8 @@ from welkom.register.models import (
     Stay,
     StayQuerySet,
 )
-from welkom.register.rules import Finding as RuleFinding
-from welkom.register.rules import PersonFacts, registration_findings
-from welkom.register.rules import Registration as RuleRegistration
-from welkom.register.rules import Stay as RuleStay
-from welkom.register.stays import stay_end
+from welkom.register.rules import Finding, PersonFacts, Registration, registration_findings
+from welkom.register.stays import StayFacts, stay_end
 
 NIGHT_REGISTER = "night-register"
 
@@ -148,7 +145,7 @@ def person_facts(*, on: date, person_ids: list[int] | None = None) -> dict[int, 
     for pk, code, through in Location.objects.values_list(
         "pk", "municipality__code", "listed_through"
     ).order_by():
-        municipality_of[pk] = (str(pk), code)
+        municipality_of[pk] = code
         listed_through[pk] = through
     grouped: dict[int, list] = {}
     expected: dict[int, date | None] = {}
@@ -161,8 +158,7 @@ def person_facts(*, on: date, person_ids: list[int] | None = None) -> dict[int, 
         "expected_departure",
         "person__registration",
     )
-    as_rule = {r.value: r for r in RuleRegistration}
-    unknown = RuleRegistration.UNKNOWN
+    status_of = {status.value: status for status in Registration}
     # Hundreds of thousands of small objects that all live on: the cyclic garbage collector
     # would scan them again and again while they are made, and finds nothing to free.
     with gc_paused():
@@ -170,14 +166,20 @@ def person_facts(*, on: date, person_ids: list[int] | None = None) -> dict[int, 
         for person_id, location_id, check_in, check_out, departure, registered in rows:
             end = stay_end(check_in, check_out, listed_through[location_id])
             grouped.setdefault(person_id, []).append(
-                RuleStay(*municipality_of[location_id], check_in, end)
+                StayFacts(
+                    person_id,
+                    location_id,
+                    check_in,
+                    end,
+                    municipality_code=municipality_of[location_id],
+                )
             )
             registration[person_id] = registered
             if departure is not None:
                 expected[person_id] = departure
         return {
             person_id: PersonFacts(
-                as_rule.get(registration[person_id], unknown),
+                status_of.get(registration[person_id], Registration.UNKNOWN),
                 tuple(person_stays),
                 expected.get(person_id),
             )
@@ -187,7 +189,7 @@ def person_facts(*, on: date, person_ids: list[int] | None = None) -> dict[int, 
 
 def findings_by_person(
     *, on: date, person_ids: list[int] | None = None
-) -> dict[int, tuple[PersonFacts, list[RuleFinding]]]:
+) -> dict[int, tuple[PersonFacts, list[Finding]]]:
     """Every person's facts and registration findings on a date: the rules for everyone (the
     daily signals) or for some (after an import). Reads personal data as person_facts does."""
     facts = person_facts(on=on, person_ids=person_ids)

@@ -53,16 +53,30 @@ def open_or_closed(
 Span = tuple[date, date]  # nights [first, end)
 
 
-class Interval(NamedTuple):
-    """A stay as it is (to be) stored: no check-out while open."""
+class StayFacts(NamedTuple):
+    """A stay as pure code sees it: the import (what is or will be stored) and the
+    registration rules (what a person's nights are). The model is `register.models.Stay`;
+    the person's side is `register.rules.PersonFacts`.
+
+    A named tuple rather than a dataclass: the rules make one for every stay of every person
+    each night, and the import compares sets of them; a tuple is made and hashed several
+    times faster.
+    """
 
     person_id: int
     location_id: int
     check_in: date
-    check_out: date | None  # the end; None only once stored as open
+    check_out: date | None = None  # the end; None while open (still staying)
     room: str = ""
     employer_kvk: str = ""
     expected_departure: date | None = None
+    municipality_code: str = ""  # for the rules; the import leaves it empty
+
+    def nights_until(self, last_night: date) -> range:
+        """The nights (as ordinals) of this stay up to and including `last_night`."""
+        end = self.check_out or last_night + ONE_DAY
+        end = min(end, last_night + ONE_DAY)
+        return range(self.check_in.toordinal(), max(end.toordinal(), self.check_in.toordinal()))
 
 
 class StoredStay(NamedTuple):
@@ -79,9 +93,9 @@ class StoredStay(NamedTuple):
     is_open: bool
     listed_through: date | None
 
-    def as_stored(self) -> Interval:
+    def as_stored(self) -> StayFacts:
         """The interval this stay is stored as: no check-out when open."""
-        return Interval(
+        return StayFacts(
             self.person_id,
             self.location_id,
             self.check_in,
@@ -145,20 +159,20 @@ def stays_replaced(
     submitted: dict[tuple[int, int], list[Span]],
     latest: dict[tuple[int, int], tuple[str, str, date | None]],
     covered: dict[int, list[Span]],
-) -> set[Interval]:
+) -> set[StayFacts]:
     """The stays at the covered locations after the lists (ADR 0005): the nights of the
     `stored` stays there that the lists do not cover, and what the lists say, joined per
     (person, location) into the fewest stays. `submitted`: per (person, location) the listed
     spans; `latest`: the room, employer and expected departure they were last listed with;
     `covered`: per location the (merged) nights the lists cover. Ends are closed here; which
     stay is open is `canonical`'s to say."""
-    kept: dict[tuple[int, int], list[Interval]] = defaultdict(list)
+    kept: dict[tuple[int, int], list[StayFacts]] = defaultdict(list)
     for stay in stored:
         for check_in, check_out in minus(
             (stay.check_in, stay.check_out), covered[stay.location_id]
         ):
             kept[(stay.person_id, stay.location_id)].append(
-                Interval(
+                StayFacts(
                     stay.person_id,
                     stay.location_id,
                     check_in,
@@ -168,7 +182,7 @@ def stays_replaced(
                     stay.expected_departure,
                 )
             )
-    new: set[Interval] = set()
+    new: set[StayFacts] = set()
     for key in set(kept) | set(submitted):
         person_id, location_id = key
         pieces = kept.get(key, [])
@@ -179,16 +193,16 @@ def stays_replaced(
             else:
                 old = next(i for i in pieces if i.check_in <= span[0] < i.check_out)
                 attributes = (old.room, old.employer_kvk, old.expected_departure)
-            new.add(Interval(person_id, location_id, span[0], span[1], *attributes))
+            new.add(StayFacts(person_id, location_id, span[0], span[1], *attributes))
     return new
 
 
 def canonical(
-    new: set[Interval],
+    new: set[StayFacts],
     existing: Iterable[StoredStay],
     covered: dict[int, list[Span]],
     listed_through: dict[int, date | None],
-) -> tuple[set[Interval], list[tuple[int, date | None]]]:
+) -> tuple[set[StayFacts], list[tuple[int, date | None]]]:
     """The new stays at the covered locations in the canonical shape (open or closed), and
     (pk, check-out) for `existing` stays elsewhere whose shape changes with them: a person
     arriving here closes the stay still open at a location that has not sent its list yet."""
@@ -198,7 +212,7 @@ def canonical(
     for stay in existing:
         if stay.location_id not in covered and stay.person_id in by_person:
             by_person[stay.person_id].append(stay)
-    stored: set[Interval] = set()
+    stored: set[StayFacts] = set()
     elsewhere: list[tuple[int, date | None]] = []
     for stays in by_person.values():
         check_outs = open_or_closed(
@@ -252,17 +266,17 @@ def conflicts(
     return found
 
 
-def changes_counted(old: set[Interval], new: set[Interval]) -> Changes:
+def changes_counted(old: set[StayFacts], new: set[StayFacts]) -> Changes:
     """What replacing the stored stays `old` by `new` did: a new stay overlapping a removed
     one of the same person and place is a change; an open stay that is now closed from the
     same night is a departure (closed)."""
 
-    def overlaps(a: Interval, b: Interval) -> bool:
+    def overlaps(a: StayFacts, b: StayFacts) -> bool:
         return a.check_in < (b.check_out or date.max) and b.check_in < (a.check_out or date.max)
 
     added, removed = new - old, old - new
-    removed_by_key: dict[tuple[int, int], list[Interval]] = defaultdict(list)
-    added_by_key: dict[tuple[int, int], list[Interval]] = defaultdict(list)
+    removed_by_key: dict[tuple[int, int], list[StayFacts]] = defaultdict(list)
+    added_by_key: dict[tuple[int, int], list[StayFacts]] = defaultdict(list)
     for interval in removed:
         removed_by_key[(interval.person_id, interval.location_id)].append(interval)
     for interval in added:

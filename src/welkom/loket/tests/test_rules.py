@@ -9,7 +9,8 @@ from django.test import SimpleTestCase
 from welkom.loket import rules
 from welkom.loket.rules import months_after, steps_for
 from welkom.register import rules as registration
-from welkom.register.rules import PersonFacts, Registration, Stay
+from welkom.register.rules import PersonFacts, Registration
+from welkom.register.stays import StayFacts
 
 HORST = "GM1507"
 TODAY = date(2027, 3, 1)
@@ -47,7 +48,9 @@ class CheckStepsTests(SimpleTestCase):
         arrival, departure = date(2027, 1, 10), date(2027, 8, 1)
         steps = check(arrival, departure, Registration.RNI)
         finding = registration.brp_registration_required(
-            PersonFacts(Registration.RNI, (Stay("x", HORST, arrival, departure),)),
+            PersonFacts(
+                Registration.RNI, (StayFacts(0, 1, arrival, departure, municipality_code=HORST),)
+            ),
             on=departure - timedelta(days=1),
         )
         self.assertEqual(step(steps, rules.BRP).due, finding.deadline)

@@ -18,6 +18,7 @@ import polars as pl
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from welkom.housing.models import Location
 from welkom.lib.locks import serialised
@@ -26,15 +27,14 @@ from welkom.processing_log.services import Processing, processing_log_write_each
 from welkom.register.list_reader import Problem
 from welkom.register.matching import persons_matched
 from welkom.register.models import NightListImport
-from welkom.register.rules import gettext_noop
 from welkom.register.services import writes
 from welkom.register.services.continuing import Continuing, continuing_residents
 from welkom.register.services.signals import signals_refresh
 from welkom.register.services.writes import PERSON_COLUMNS
 from welkom.register.stays import (
     Conflict,
-    Interval,
     Span,
+    StayFacts,
     canonical,
     changes_counted,
     conflicts,
@@ -482,8 +482,8 @@ def _stays_apply(parts: list[_Part], listed: _Listed, existing, through_after) -
     new = stays_replaced(touched, listed.submitted, listed.latest, listed.covered)
     new_rows, elsewhere = canonical(new, existing, listed.covered, through_after)
     old = {stay.as_stored(): stay.pk for stay in touched}
-    old_by_part: list[set[Interval]] = [set() for _part in parts]
-    new_by_part: list[set[Interval]] = [set() for _part in parts]
+    old_by_part: list[set[StayFacts]] = [set() for _part in parts]
+    new_by_part: list[set[StayFacts]] = [set() for _part in parts]
     for interval in old:
         old_by_part[listed.part_of[interval.location_id]].add(interval)
     for interval in new_rows:

@@ -13,7 +13,8 @@ from welkom.housing.models import Location
 from welkom.organisations.selectors import processing_by
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
-from welkom.register.models import Person, Registration, Signal, Stay
+from welkom.register.models import REGISTRATION_LABELS, Person, Signal, Stay
+from welkom.register.rules import Registration
 from welkom.register.stays import open_or_closed
 
 SIGNALLING = "brp-registration-signalling"
@@ -25,15 +26,17 @@ def person_registration_set(
     *, person: Person, registration: str, registered_on: date | None, municipality, user
 ) -> Person:
     """A municipality records what it knows of a person's BRP or RNI registration."""
-    if registration not in Registration.values:
+    if registration not in REGISTRATION_LABELS:
         raise ValidationError({"registration": _("Choose one of the registration states.")})
     if registered_on and registered_on > timezone.localdate():
         raise ValidationError(
             {"registered_on": _("The registration date cannot be in the future.")}
         )
     person.registration = registration
-    person.registered_on = registered_on if registration in {"brp", "rni"} else None
-    person.registration_municipality = municipality if registration == "brp" else None
+    person.registered_on = (
+        registered_on if registration in {Registration.BRP, Registration.RNI} else None
+    )
+    person.registration_municipality = municipality if registration == Registration.BRP else None
     person.save(update_fields=["registration", "registered_on", "registration_municipality"])
     processing_log_write(
         processing=processing_by(user, activity=SIGNALLING, action=Entry.Action.UPDATE),

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from welkom.housing.models import Location
 from welkom.housing.selectors import effective_capacities
@@ -22,7 +23,6 @@ from welkom.places.models import Municipality
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
 from welkom.register.models import Occupancy, Signal, Stay
-from welkom.register.rules import gettext_noop
 from welkom.register.selectors import findings_by_person
 
 SIGNALLING = "brp-registration-signalling"
@@ -93,7 +93,7 @@ def signals_refresh(
     for person_id, (_facts, findings) in evaluated.items():
         for finding in findings:
             key = f"{finding.rule}:P{person_id}:{finding.since.isoformat()}"
-            location_id = int(finding.stays[-1].location) if finding.stays else None
+            location_id = finding.stays[-1].location_id if finding.stays else None
             found[key] = _Found(
                 key=key,
                 rule=finding.rule,

@@ -31,7 +31,7 @@ from welkom.lib.bulk import (
 from welkom.register.countries import nationality_group
 from welkom.register.matching import Known
 from welkom.register.models import Occupancy, OccupancyProfile, Person, Stay
-from welkom.register.stays import Interval, Span, StoredStay, minus, stay_end
+from welkom.register.stays import Span, StayFacts, StoredStay, minus, stay_end
 
 ONE_DAY = timedelta(days=1)
 STAY_COLUMNS = (
@@ -187,7 +187,7 @@ def locations_through(location_ids: Iterable[int]) -> dict[int, date | None]:
 def stays_write(
     elsewhere: list[tuple[int, date | None]],
     removed: Iterable[int],
-    added: Iterable[Interval],
+    added: Iterable[StayFacts],
     *,
     source_of: dict[int, int],
 ) -> None:

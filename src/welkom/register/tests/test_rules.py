@@ -13,25 +13,28 @@ from welkom.register.rules import (
     RNI_ADVISED,
     PersonFacts,
     Registration,
-    Stay,
     brp_registration_required,
+    bsn_is_valid,
+    bsn_masked,
     registration_findings,
 )
+from welkom.register.stays import StayFacts
 
 START = date(2026, 1, 1)
 
 
-def stay(first: int, nights: int, location: str = "A", municipality: str = "GM0983") -> Stay:
-    return Stay(
+def stay(first: int, nights: int, location: int = 1, municipality: str = "GM0983") -> StayFacts:
+    return StayFacts(
+        1,
         location,
-        municipality,
         START + timedelta(days=first),
         START + timedelta(days=first + nights),
+        municipality_code=municipality,
     )
 
 
 def person(
-    *stays: Stay, registration: Registration = Registration.NONE, expected=None
+    *stays: StayFacts, registration: Registration = Registration.NONE, expected=None
 ) -> PersonFacts:
     return PersonFacts(registration=registration, stays=stays, expected_departure=expected)
 
@@ -56,7 +59,7 @@ class BrpRegistrationTests(SimpleTestCase):
         self.assertIsNotNone(brp_registration_required(person(stay(0, 62), stay(122, 61)), on=on))
 
     def test_it_counts_stays_at_different_providers_together(self) -> None:
-        facts = person(stay(0, 70, "A", "GM0983"), stay(70, 60, "B", "GM1507"))
+        facts = person(stay(0, 70, 1, "GM0983"), stay(70, 60, 2, "GM1507"))
         finding = brp_registration_required(facts, on=START + timedelta(days=150))
         self.assertEqual(finding.municipality_code, "GM1507")
         self.assertEqual(len(finding.stays), 2)
@@ -102,7 +105,7 @@ class OtherRegistrationRuleTests(SimpleTestCase):
 
     def test_it_reports_a_move_of_a_brp_registered_person_to_the_new_municipality(self) -> None:
         facts = person(
-            stay(0, 30, "A", "GM0983"), stay(30, 30, "B", "GM1507"), registration=Registration.BRP
+            stay(0, 30, 1, "GM0983"), stay(30, 30, 2, "GM1507"), registration=Registration.BRP
         )
         findings = registration_findings(facts, on=START + timedelta(days=36))
         move = next(f for f in findings if f.rule == ADDRESS_CHANGE)
@@ -110,25 +113,27 @@ class OtherRegistrationRuleTests(SimpleTestCase):
             (move.municipality_code, move.deadline), ("GM1507", START + timedelta(days=35))
         )
         self.assertTrue(move.overdue)
-        same = person(stay(0, 30, "A"), stay(30, 30, "A"), registration=Registration.BRP)
+        same = person(stay(0, 30, 1), stay(30, 30, 1), registration=Registration.BRP)
         self.assertNotIn(ADDRESS_CHANGE, rules_of(same, START + timedelta(days=40)))
 
     def test_it_reminds_of_departure_after_14_days_without_a_stay(self) -> None:
         facts = person(stay(0, 30), registration=Registration.BRP)
         self.assertNotIn(DEPARTURE, rules_of(facts, START + timedelta(days=43)))
         self.assertIn(DEPARTURE, rules_of(facts, START + timedelta(days=44)))
-        still = person(Stay("A", "GM0983", START), registration=Registration.BRP)
+        still = person(
+            StayFacts(1, 1, START, municipality_code="GM0983"), registration=Registration.BRP
+        )
         self.assertNotIn(DEPARTURE, rules_of(still, START + timedelta(days=400)))
 
 
 @st.composite
-def stays_strategy(draw) -> list[Stay]:
+def stays_strategy(draw) -> list[StayFacts]:
     """Non-overlapping stays within a year, at random addresses."""
     stays, day = [], 0
     for _ in range(draw(st.integers(min_value=1, max_value=6))):
         day += draw(st.integers(min_value=0, max_value=60))
         length = draw(st.integers(min_value=1, max_value=90))
-        stays.append(stay(day, length, draw(st.sampled_from("ABC"))))
+        stays.append(stay(day, length, draw(st.sampled_from([1, 2, 3]))))
         day += length
     return stays
 
@@ -165,8 +170,8 @@ class BrpRulePropertyTests(SimpleTestCase):
         )
         split = [
             *stays[:index],
-            Stay(original.location, original.municipality_code, original.check_in, cut),
-            Stay(original.location, original.municipality_code, cut, original.check_out),
+            original._replace(check_out=cut),
+            original._replace(check_in=cut),
             *stays[index + 1 :],
         ]
         before = brp_registration_required(person(*stays), on=ON)
@@ -181,4 +186,48 @@ class BrpRulePropertyTests(SimpleTestCase):
     @settings(max_examples=200, deadline=None)
     @given(stays_strategy(), st.integers(min_value=0, max_value=450))
     def test_it_never_loses_a_duty_when_a_night_is_added(self, stays, night) -> None:
-        self.assertLessEqual(duty(stays), duty([*stays, stay(night, 1, "C")]))
+        self.assertLessEqual(duty(stays), duty([*stays, stay(night, 1, 3)]))
+
+
+def with_check_digit(first_eight: str) -> str | None:
+    """The BSN that completes eight digits, or None when the check digit would be 10."""
+    total = sum(int(d) * w for d, w in zip(first_eight, (9, 8, 7, 6, 5, 4, 3, 2), strict=True))
+    check = total % 11
+    return None if check == 10 else first_eight + str(check)
+
+
+class BsnTests(SimpleTestCase):
+    def test_it_accepts_known_valid_numbers(self) -> None:
+        for bsn in ("111222333", "123456782", "012345672"):
+            with self.subTest(bsn):
+                self.assertTrue(bsn_is_valid(bsn))
+
+    def test_it_refuses_a_wrong_check_digit_zeros_and_other_shapes(self) -> None:
+        for text in (
+            "123456789",
+            "111222334",
+            "000000000",
+            "12345678",
+            "1234567820",
+            "12345678a",
+            "",
+            " 123456782",
+            "１２３４５６７８２",
+        ):
+            with self.subTest(text):
+                self.assertFalse(bsn_is_valid(text))
+
+    @given(st.from_regex(r"[0-9]{8}", fullmatch=True), st.integers(0, 8), st.integers(1, 9))
+    def test_it_notices_any_single_changed_digit(self, first_eight, position, shift) -> None:
+        bsn = with_check_digit(first_eight)
+        if bsn is None or bsn == "000000000":
+            return
+        self.assertTrue(bsn_is_valid(bsn))
+        changed = bsn[:position] + str((int(bsn[position]) + shift) % 10) + bsn[position + 1 :]
+        self.assertFalse(bsn_is_valid(changed))
+
+    def test_a_shown_bsn_keeps_only_its_last_three_characters(self) -> None:
+        self.assertEqual(bsn_masked("123456782"), "******782")
+        self.assertEqual(bsn_masked("12345678"), "*****678")  # a wrong length stays visible
+        self.assertEqual(bsn_masked("12"), "**")
+        self.assertEqual(bsn_masked(""), "")
