@@ -133,7 +133,7 @@ def locations(request: Request) -> Response:
     body = {
         "status": "rejected" if problems else "applied",
         "locations": len(descriptions),
-        "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in problems],
+        "problems": [{"row": p.row, "column": p.column, "message": p.text} for p in problems],
     }
     if problems:
         return Response(body, status=status.HTTP_400_BAD_REQUEST)

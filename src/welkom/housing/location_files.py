@@ -25,12 +25,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from welkom.housing import rules as norms
 from welkom.housing.forms import CertificateForm, LocationForm, RoomForm
 from welkom.housing.models import ADDRESS_FIELDS, DESCRIPTION_FIELDS, PERMIT_FIELDS, Location
-from welkom.lib.files import FileProblem, date_parse, spreadsheet_records
+from welkom.lib.files import date_parse, spreadsheet_records
+from welkom.lib.problems import Problem
 
 LOCATION_COLUMNS = [*ADDRESS_FIELDS, *PERMIT_FIELDS, *DESCRIPTION_FIELDS]
 CERTIFICATE_COLUMNS = [
@@ -154,32 +155,31 @@ class LocationDescription:
         )
 
 
-def location_file_read(
-    data: bytes, *, provider
-) -> tuple[list[LocationDescription], list[FileProblem]]:
+def location_file_read(data: bytes, *, provider) -> tuple[list[LocationDescription], list[Problem]]:
     records, problems = spreadsheet_records(data)
     if problems:
         return [], problems
     if not records:
-        return [], [FileProblem(None, None, _("The file contains no rows."))]
+        return [], [Problem(None, None, gettext_noop("The file contains no rows."))]
     header = [_normalise(cell) for cell in records[0][1]]
     missing = [c for c in REQUIRED + ROOM_COLUMNS[:3] if c not in header]
     unknown = [c for c in header if c and c not in COLUMNS]
     if missing:
         problems.append(
-            FileProblem(
+            Problem(
                 None,
                 None,
-                _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)},
+                gettext_noop("Required columns are missing: %(columns)s."),
+                {"columns": ", ".join(missing)},
             )
         )
     if unknown:
         problems.append(
-            FileProblem(
+            Problem(
                 None,
                 None,
-                _("Unknown columns: %(columns)s. The known columns are: %(accepted)s.")
-                % {"columns": ", ".join(unknown), "accepted": ", ".join(COLUMNS)},
+                gettext_noop("Unknown columns: %(columns)s. The known columns are: %(accepted)s."),
+                {"columns": ", ".join(unknown), "accepted": ", ".join(COLUMNS)},
             )
         )
     if problems:
@@ -195,14 +195,14 @@ def location_file_read(
         if code in raw_of:
             if location_values != raw_of[code]:
                 problems.append(
-                    FileProblem(
+                    Problem(
                         number,
                         None,
-                        _(
+                        gettext_noop(
                             "The location columns differ from the first row of location %(code)s; "
                             "repeat them unchanged on every room row."
-                        )
-                        % {"code": code},
+                        ),
+                        {"code": code},
                     )
                 )
         else:
@@ -217,11 +217,13 @@ def location_file_read(
         names = [r["name"].casefold() for r in description.rooms]
         if len(names) != len(set(names)):
             problems.append(
-                FileProblem(
+                Problem(
                     description.first_row,
                     "room_name",
-                    _("Location %(code)s names a room twice; give every room its own name.")
-                    % {"code": description.code},
+                    gettext_noop(
+                        "Location %(code)s names a room twice; give every room its own name."
+                    ),
+                    {"code": description.code},
                 )
             )
     return (list(by_code.values()) if not problems else []), problems
@@ -313,13 +315,17 @@ def _convert(name: str, value: str, number: int, problems) -> object:
             return "true" if name in MAYBE_YES_NO else True
         if word in NO:
             return "false" if name in MAYBE_YES_NO else False
-        problems.append(FileProblem(number, name, _("Write yes or no.")))
+        problems.append(Problem(number, name, gettext_noop("Write yes or no.")))
         return None
     if name in DATES and value:
         parsed = date_parse(value)
         if parsed is None:
             problems.append(
-                FileProblem(number, name, _("Not a date. Write dates as yyyy-mm-dd or dd-mm-yyyy."))
+                Problem(
+                    number,
+                    name,
+                    gettext_noop("Not a date. Write dates as yyyy-mm-dd or dd-mm-yyyy."),
+                )
             )
             return None
         return parsed.isoformat()
@@ -330,4 +336,5 @@ def _form_problems(number, form, problems, *, prefix: str) -> None:
     for name, errors in form.errors.items():
         column = None if name == "__all__" else f"{prefix}{name}" if prefix else name
         for error in errors:
-            problems.append(FileProblem(number, column, str(error)))
+            # A form's message is translated already: it becomes the one parameter.
+            problems.append(Problem(number, column, "%(error)s", {"error": str(error)}))

@@ -1,16 +1,17 @@
 """Reading files that people make with spreadsheets: text or binary, UTF-8 or not, the
 dates they write, and cell values as text. Shared by the night-list and location readers.
-No models: the only Django used is translation, for the messages of `spreadsheet_records`."""
+No models; the problems are `welkom.lib.problems.Problem`s, translated where they are shown."""
 
 from __future__ import annotations
 
 import codecs
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from welkom.lib.problems import Problem
 
 
 def date_parse(text: str) -> date | None:
@@ -83,20 +84,19 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-@dataclass
-class FileProblem:
-    row: int | None
-    column: str | None
-    message: str  # translated
+NEITHER_CSV_NOR_XLSX = gettext_noop("The file is neither a CSV file nor an Excel workbook (.xlsx).")
+CSV_BROKEN = gettext_noop(
+    "The file cannot be read as CSV, for example because a quotation mark is never closed."
+)
+XLSX_FORMULAS = gettext_noop(
+    "The workbook contains formulas. Save a copy with values only and send that."
+)
 
 
-def spreadsheet_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[FileProblem]]:
+def spreadsheet_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
     """A CSV file (comma, semicolon or tab; UTF-8 or Windows-1252) or an Excel workbook's first
-    sheet, as numbered rows of text cells; or the problem that stops reading it. Messages are
-    translated when made, so call this in the user's language."""
-    unreadable = [
-        FileProblem(None, None, _("The file is neither a CSV file nor an Excel workbook (.xlsx)."))
-    ]
+    sheet, as numbered rows of text cells; or the problem that stops reading it."""
+    unreadable = [Problem(None, None, NEITHER_CSV_NOR_XLSX)]
     if data.startswith(b"PK\x03\x04"):
         return _xlsx_records(data)
     if is_binary(data):
@@ -107,18 +107,10 @@ def spreadsheet_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[
     try:
         return list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)), []
     except csv.Error:
-        return [], [
-            FileProblem(
-                None,
-                None,
-                _(
-                    "The file cannot be read as CSV, for example because a quotation mark is never closed."
-                ),
-            )
-        ]
+        return [], [Problem(None, None, CSV_BROKEN)]
 
 
-def _xlsx_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[FileProblem]]:
+def _xlsx_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
     import openpyxl
 
     try:
@@ -129,22 +121,12 @@ def _xlsx_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[FilePr
             cells = []
             for cell in row:
                 if cell.data_type == "f":
-                    return [], [
-                        FileProblem(
-                            number,
-                            None,
-                            _(
-                                "The workbook contains formulas. Save a copy with values only and send that."
-                            ),
-                        )
-                    ]
+                    return [], [Problem(number, None, XLSX_FORMULAS)]
                 cells.append(cell_text(cell.value))
             records.append((number, cells))
         workbook.close()
         return records, []
     except Exception:  # openpyxl raises many kinds for a damaged workbook
-        return [], [
-            FileProblem(
-                None, None, _("The file is neither a CSV file nor an Excel workbook (.xlsx).")
-            )
-        ]
+        return [], [Problem(None, None, NEITHER_CSV_NOR_XLSX)]
+
+FileProblem = Problem  # TEMPORARY while monitor/figures_file.py moves to msgids

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from welkom.lib.api import body_read, bounded, in_request_language
+from welkom.lib.problems import Problem, problems_as_text
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where
 from welkom.register.list_reader import EMPTY, NIGHT_LIST_COLUMNS
@@ -177,22 +178,9 @@ class NightListImportOutput(serializers.Serializer):
     problems = NightListProblemOutput(many=True)
 
 
-def _message(problem: dict) -> str:
-    message = gettext(problem["message"])
-    return message % problem["params"] if problem["params"] else message
-
-
 def _output(record: NightListImport) -> dict:
     """The submission's outcome; call in the language the messages are wanted in."""
-    problems = [
-        {
-            "row": p["row"],
-            "column": p["column"],
-            "value": p["value"],
-            "message": _message(p),
-        }
-        for p in record.problems
-    ]
+    problems = problems_as_text([Problem.from_json(p) for p in record.problems])
     # Imports from before signals were counted have no such counts: none were counted.
     counts = {"signals_opened": 0, "signals_closed": 0, **record.counts}
     data = {"id": record.pk, "status": record.status, "counts": counts, "problems": problems}

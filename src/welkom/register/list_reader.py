@@ -2,8 +2,7 @@
 
 Pure: bytes in, typed rows and every problem out; nothing here touches the database, so a
 view, the API and a command read a list the same way. Problems are English msgids with
-parameters, translated where they are shown (``gettext(problem.message) % problem.params``);
-the parameters are plain strings and integers, so they can be stored as JSON.
+parameters (`welkom.lib.problems.Problem`), translated where they are shown.
 
 A night list has one row per person per night, so a month for a whole province runs to
 millions of rows in which each person's details repeat every night. The reader therefore
@@ -33,6 +32,7 @@ from xml.etree.ElementTree import ParseError
 from django.utils.translation import gettext_noop
 
 from welkom.lib.files import cell_text, date_parse, is_binary, is_utf8
+from welkom.lib.problems import Problem
 from welkom.register.countries import ALPHA2_TO_ALPHA3
 from welkom.register.matching import name_normalise
 from welkom.register.rules import Registration, bsn_is_valid, bsn_masked
@@ -207,15 +207,6 @@ class NightRow:
 
 
 @dataclass(frozen=True)
-class Problem:
-    row: int | None  # None for file-level problems
-    column: str | None  # the canonical column name
-    value: str  # what the file had, at most VALUE_SHOWN characters; a BSN masked
-    message: str  # English msgid
-    params: dict
-
-
-@dataclass(frozen=True)
 class NightList:
     rows: list[NightRow]
     problems: list[Problem]
@@ -255,14 +246,16 @@ class _Seen(NamedTuple):
 # NightRow order from location_code on; the problems are (column, value, message, params).
 _Tail = tuple[tuple, list[tuple[str, str, str, dict]], int | None]
 _CACHE_LIMIT = 200_000  # distinct tails kept; a night list repeats them per night
-_TAIL_COLUMNS = NIGHT_LIST_COLUMNS[1:]  # a row without its night, in NightRow order
+TAIL_COLUMNS = NIGHT_LIST_COLUMNS[1:]  # a row without its night, in NightRow order
 # Person-night keys are person * _NIGHT_SLOTS + night ordinal: one int, not a tuple, per row.
 # Nights are never after today, whose ordinal stays below a million until the year 2738.
 _NIGHT_SLOTS = 1_000_000
 
 
-class _Builder:
-    """Turns records (row number, cells as text) into rows and problems."""
+class RowChecker:
+    """Turns records (row number, cells as text) into rows and problems. The columnar path of
+    `register.submissions` checks values with it too (`header_read`, `value_check`,
+    `night_check`), so that both paths accept and refuse the same cells."""
 
     def __init__(self, *, today: date) -> None:
         self.today = today
@@ -283,7 +276,7 @@ class _Builder:
         self, row: int | None, column: str | None, value: str, message: str, params: dict
     ) -> None:
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(row, column, _shown(value), message, params))
+            self.problems.append(Problem(row, column, message, params, _shown(value)))
         else:
             self.more += 1
 
@@ -325,7 +318,7 @@ class _Builder:
     def rows_read(self, records: Iterable[tuple[int, list[str]]]) -> None:
         width = self.width
         pad = [""] * width
-        tail_columns = _TAIL_COLUMNS
+        tail_columns = TAIL_COLUMNS
         # An absent optional column reads the empty cell appended at position `width`.
         absent = any(c not in self.index for c in tail_columns)
         tail_of = operator.itemgetter(*(self.index.get(c, width) for c in tail_columns))
@@ -358,7 +351,7 @@ class _Builder:
             if checked is None:
                 if len(nights) >= _CACHE_LIMIT:
                     nights.clear()
-                checked = nights[night_text] = self._night_check(night_text)
+                checked = nights[night_text] = self.night_check(night_text)
             night, night_problem, night_params = checked
             key = tail_of(cells)
             tail = tails.get(key)
@@ -423,7 +416,7 @@ class _Builder:
                     number, None, cells[position], COLUMN_WITHOUT_NAME, {"position": position + 1}
                 )
 
-    def _night_check(self, text: str) -> tuple[date | None, str | None, dict]:
+    def night_check(self, text: str) -> tuple[date | None, str | None, dict]:
         text = text.strip()
         if not text:
             return None, REQUIRED, {}
@@ -440,7 +433,7 @@ class _Builder:
         """Checks everything in a row but its night; runs once per distinct combination."""
         problems: list[tuple[str, str, str, dict]] = []
         values = []
-        for column, value in zip(_TAIL_COLUMNS, raw, strict=True):
+        for column, value in zip(TAIL_COLUMNS, raw, strict=True):
             checked, found = self.value_check(column, value)
             values.append(checked)
             problems.extend(found)
@@ -573,7 +566,7 @@ class _Builder:
             problems = [p for p in problems if p.row is None]
             more = 0
         if more:
-            problems.append(Problem(None, None, "", MORE_PROBLEMS, {"count": more}))
+            problems.append(Problem(None, None, MORE_PROBLEMS, {"count": more}))
         rows = [] if file_problems_only else self.rows
         return NightList(rows=rows, problems=problems, columns=self.columns)
 
@@ -582,7 +575,7 @@ def _blank(cells: list[str]) -> bool:
     return not any(cell and not cell.isspace() for cell in cells)
 
 
-def _records_read(builder: _Builder, records: Iterator[tuple[int, list[str]]]) -> None:
+def _records_read(builder: RowChecker, records: Iterator[tuple[int, list[str]]]) -> None:
     for _number, cells in records:
         if not _blank(cells):
             if builder.header_read(cells):
@@ -612,7 +605,7 @@ def _csv_read(data: bytes, *, filename: str, today: date) -> NightList:
         text.seek(0)
     except UnicodeDecodeError:
         return _unreadable(filename)
-    builder = _Builder(today=today)
+    builder = RowChecker(today=today)
     if not first_line:
         builder.report(None, None, "", EMPTY, {})
         return builder.result()
@@ -631,7 +624,7 @@ def _csv_read(data: bytes, *, filename: str, today: date) -> NightList:
 
 
 def _unreadable(filename: str) -> NightList:
-    problem = Problem(None, None, "", NOT_READABLE, {"filename": filename})
+    problem = Problem(None, None, NOT_READABLE, {"filename": filename})
     return NightList(rows=[], problems=[problem], columns=[])
 
 
@@ -673,7 +666,7 @@ def _xlsx_read(data: bytes, *, filename: str, today: date) -> NightList:
     except Exception:
         # A zip that is no workbook (.docx, .ods, damaged): openpyxl raises many kinds.
         return _unreadable(filename)
-    builder = _Builder(today=today)
+    builder = RowChecker(today=today)
     formulas = _Formulas()
     try:
         worksheet = workbook.worksheets[0]
@@ -704,7 +697,7 @@ class _Formulas:
 
 
 def _xlsx_records(
-    worksheet, builder: _Builder, formulas: _Formulas
+    worksheet, builder: RowChecker, formulas: _Formulas
 ) -> Iterator[tuple[int, list[str]]]:
     leading_zeros: dict[int, int] | None = None  # column position → digits, once the header is read
     for number, row in enumerate(worksheet.iter_rows(), 1):

@@ -28,13 +28,8 @@ from itertools import accumulate
 import polars as pl
 
 from welkom.lib.files import is_binary, is_utf8
-from welkom.register.list_reader import (
-    _TAIL_COLUMNS,
-    NightRow,
-    Problem,
-    _Builder,
-    night_list_read,
-)
+from welkom.lib.problems import Problem
+from welkom.register.list_reader import TAIL_COLUMNS, NightRow, RowChecker, night_list_read
 from welkom.register.matching import name_normalise, person_match_key
 
 ONE_DAY = timedelta(days=1)
@@ -211,16 +206,16 @@ def submission_from_rows(rows: list[NightRow]) -> Submission:
     checked = pl.DataFrame(
         tails,
         schema={
-            column: pl.Date if column in _DATE_COLUMNS else pl.String for column in _TAIL_COLUMNS
+            column: pl.Date if column in _DATE_COLUMNS else pl.String for column in TAIL_COLUMNS
         },
         orient="row",
     )
     return _collapse(frame, checked, [0] * len(tails), lists=1)[0]
 
 
-# The NightRow fields of a row's values after its night, in the order of _TAIL_COLUMNS.
+# The NightRow fields of a row's values after its night, in the order of TAIL_COLUMNS.
 _TAIL_FIELDS = tuple(
-    "registration" if column == "registration_status" else column for column in _TAIL_COLUMNS
+    "registration" if column == "registration_status" else column for column in TAIL_COLUMNS
 )
 
 
@@ -235,7 +230,7 @@ def _collapse(
     """Collapse the rows of `lists` lists at once, into a Submission per list, in columns.
 
     frame: tail (row index in `tails`), night, row: one per row. tails: the checked values
-    (columns `_TAIL_COLUMNS`), each of one list (`list_of_tail`); match_keys: each tail's
+    (columns `TAIL_COLUMNS`), each of one list (`list_of_tail`); match_keys: each tail's
     `person_match_key`, when the caller has them. A person is one per list: the same person
     in two lists is two listed persons, each list found in the register on its own. Within a
     list, persons and locations are numbered in the order of their first tail."""
@@ -420,7 +415,7 @@ def _columnar_many(
 ) -> list[Submission | None]:
     """The Submissions of lists with one header, read as one; None for a list with anything
     unusual (the row reader then looks at it alone)."""
-    builder = _Builder(today=today)
+    builder = RowChecker(today=today)
     header = next(csv.reader([header_line], delimiter=delimiter))
     if not builder.header_read(header) or builder.problems or builder.nameless:
         return [None] * len(bodies)
@@ -457,7 +452,7 @@ def _columnar_many(
     )
     tail_columns = [
         pl.col(names[builder.index[column]]) if column in builder.index else pl.lit("")
-        for column in _TAIL_COLUMNS
+        for column in TAIL_COLUMNS
     ]
     grouped = (
         raw.select(
@@ -478,7 +473,7 @@ def _columnar_many(
     # checked once, in Python; the checked columns are then put together in polars. A value
     # with a problem makes its list unusable here: the row reader reports it with its row.
     checked_columns, usable_cells = [], []
-    for i, column in enumerate(_TAIL_COLUMNS):
+    for i, column in enumerate(TAIL_COLUMNS):
         cells = grouped[f"t{i}"]
         distinct = cells.unique().to_list()
         values, clean = [], []
@@ -501,7 +496,7 @@ def _columnar_many(
     list_of_tail = grouped["list"].to_list()
     nights: dict[str, date | None] = {}
     for night_text in grouped["night_text"].explode().unique().to_list():
-        night, problem, _params = builder._night_check(night_text)
+        night, problem, _params = builder.night_check(night_text)
         nights[night_text] = night if problem is None else None
     frame = (
         grouped.select(

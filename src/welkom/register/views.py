@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from welkom.housing.models import Location
 from welkom.lib.exports import table_csv, table_xlsx
+from welkom.lib.problems import Problem
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where, processing_by, territory_of
 from welkom.register.forms import (
@@ -52,11 +53,8 @@ def _night(request) -> date:
     return timezone.localdate() - timedelta(days=1)
 
 
-def _problems_translated(record: NightListImport) -> list[dict]:
-    return [
-        {**p, "text": _(p["message"]) % p["params"] if p["params"] else _(p["message"])}
-        for p in record.problems
-    ]
+def _problems_of(record: NightListImport) -> list[Problem]:
+    return [Problem.from_json(problem) for problem in record.problems]
 
 
 @login_required
@@ -170,7 +168,7 @@ def upload(request) -> HttpResponse:
         {
             "form": form,
             "record": record,
-            "problems": _problems_translated(record) if record else [],
+            "problems": _problems_of(record) if record else [],
             "imports": imports_of(user=request.user)[:10],
         },
         status=status,
@@ -184,7 +182,7 @@ def import_detail(request, import_id: int) -> HttpResponse:
     return render(
         request,
         "register/upload.html",
-        {"record": record, "problems": _problems_translated(record), "imports": []},
+        {"record": record, "problems": _problems_of(record), "imports": []},
     )
 
 
@@ -374,7 +372,7 @@ def check_in(request, location_id: int) -> HttpResponse:
             "night": night,
             "residents": sorted(residents.values(), key=lambda p: (p.family_name, p.given_names)),
             "record": record,
-            "problems": _problems_translated(record) if record else [],
+            "problems": _problems_of(record) if record else [],
         },
         status=400 if form.errors or record else 200,
     )

@@ -94,7 +94,7 @@ class LocationFileTests(PersonaTestCase):
                 self.assertEqual(descriptions, [])
                 self.assertTrue(
                     any(
-                        p.row == row and p.column == column and message in p.message
+                        p.row == row and p.column == column and message in p.text
                         for p in problems
                     ),
                     problems,
@@ -104,23 +104,23 @@ class LocationFileTests(PersonaTestCase):
         _descriptions, problems = location_file_read(
             changed("street", "Markt", row=2), provider=self.provider
         )
-        self.assertIn("differ from the first row of location P01", problems[0].message)
+        self.assertIn("differ from the first row of location P01", problems[0].text)
 
     def test_missing_and_unknown_columns_and_empty_files(self) -> None:
         rows = template_rows()
         rows[0][rows[0].index("zoning")] = "bestemming"
         _d, problems = location_file_read(as_csv(rows), provider=self.provider)
         self.assertEqual(
-            [p.message for p in problems],
+            [p.text for p in problems],
             [
                 "Required columns are missing: zoning.",
                 f"Unknown columns: bestemming. The known columns are: {', '.join(COLUMNS)}.",
             ],
         )
         _d, problems = location_file_read(b"", provider=self.provider)
-        self.assertEqual(problems[0].message, "The file contains no rows.")
+        self.assertEqual(problems[0].text, "The file contains no rows.")
         _d, problems = location_file_read(b"%PDF-1.4\x00\x01", provider=self.provider)
-        self.assertIn("neither a CSV file nor an Excel workbook", problems[0].message)
+        self.assertIn("neither a CSV file nor an Excel workbook", problems[0].text)
 
 
 class CommandTests(PersonaTestCase):

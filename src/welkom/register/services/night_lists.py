@@ -22,9 +22,9 @@ from django.utils.translation import gettext_noop
 
 from welkom.housing.models import Location
 from welkom.lib.locks import serialised
+from welkom.lib.problems import Problem
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write_each
-from welkom.register.list_reader import Problem
 from welkom.register.matching import persons_matched
 from welkom.register.models import NightListImport
 from welkom.register.services import writes
@@ -92,20 +92,7 @@ class ImportSummary:
 
 
 def _problem(row: int | None, column: str | None, value: str, message: str, **params) -> Problem:
-    return Problem(row=row, column=column, value=value[:100], message=message, params=params)
-
-
-def _problems_as_json(problems: list[Problem]) -> list[dict]:
-    return [
-        {
-            "row": p.row,
-            "column": p.column,
-            "value": p.value,
-            "message": p.message,
-            "params": p.params,
-        }
-        for p in problems
-    ]
+    return Problem(row, column, message, params, value[:100])
 
 
 @dataclass
@@ -168,7 +155,7 @@ def night_lists_import(
     for part in parts:
         part.record.status = _status(part.summary)
         part.record.counts = part.summary.as_dict()
-        part.record.problems = _problems_as_json(part.summary.problems)
+        part.record.problems = [problem.as_json() for problem in part.summary.problems]
     NightListImport.objects.bulk_update(
         [part.record for part in parts], ["status", "counts", "problems"], batch_size=500
     )

@@ -419,7 +419,7 @@ class CsvProblemTests(SimpleTestCase):
             ],
         )
         self.assertEqual([p.value for p in result.problems], ["******789", "*****678", "******000"])
-        stored = json.dumps([p.__dict__ for p in result.problems])
+        stored = json.dumps([p.as_json() for p in result.problems])
         for number in ("123456789", "12345678", "000000000"):
             self.assertNotIn(number, stored)
         # Written with dots, as the BSN is often printed, it is read as its nine digits.

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if not problems:
             summary.update(locations_import(provider=organisation, descriptions=descriptions))
         summary["problems"] = [
-            {"row": p.row, "column": p.column, "message": p.message} for p in problems
+            {"row": p.row, "column": p.column, "message": p.text} for p in problems
         ]
         if json:
             self.stdout.write(_json_dumps(summary))
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             for problem in problems:
                 where = f"row {problem.row}" if problem.row else "file"
                 column = f", {problem.column}" if problem.column else ""
-                self.stdout.write(f"  {where}{column}: {problem.message}")
+                self.stdout.write(f"  {where}{column}: {problem.text}")
         if problems:
             raise CommandError("The location file was refused; nothing changed.")
 

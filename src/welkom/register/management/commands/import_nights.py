@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
 
 from welkom.lib.commands import file_read, found
+from welkom.lib.problems import Problem
 from welkom.organisations.models import Organisation
 from welkom.organisations.selectors import housing_provider
 from welkom.register.models import NightListImport
@@ -69,10 +69,7 @@ class Command(BaseCommand):
 
 
 def _output(record: NightListImport) -> dict:
-    problems = [
-        {**p, "message": _(p["message"]) % p["params"] if p["params"] else _(p["message"])}
-        for p in record.problems
-    ]
+    problems = [{**p, "message": Problem.from_json(p).text} for p in record.problems]
     return {"file": record.filename, "status": record.status, **record.counts, "problems": problems}
 
 
