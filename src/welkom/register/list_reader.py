@@ -23,7 +23,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -327,7 +327,6 @@ class RowChecker:
         nights: dict[str, tuple[date | None, str | None, dict]] = {}
         tails: dict[tuple, _Tail] = {}
         seen: dict[int, NightRow | _Seen] = {}
-        rows = self.rows
         report = self.report
         data_rows = 0
 
@@ -359,53 +358,68 @@ class RowChecker:
                 if len(tails) >= _CACHE_LIMIT:
                     tails.clear()
                 tail = tails[key] = self._tail_check(key)
-            values, problems, person = tail
+            problems = tail[1]
 
             valid = night_problem is None and not problems
             if night_problem is not None:
                 report(number, "night", night_text, night_problem, night_params)
             for column, value, message, params in problems:
                 report(number, column, value, message, params)
-            if night is None:
-                continue
-            departure = values[12]
-            if departure is not None and departure < night:
-                valid = False
-                report(
-                    number,
-                    "expected_departure",
-                    key[12],
-                    DEPARTURE_BEFORE_NIGHT,
-                    {"night": night.isoformat()},
-                )
-            if person is None:
-                if valid:
-                    rows.append(NightRow(number, night, *values))
-                continue
-            person_night = person * _NIGHT_SLOTS + night.toordinal()
-            first = seen.get(person_night)
-            if first is not None:
-                name = f"{values[2]} {values[1]}"
-                report(
-                    number,
-                    None,
-                    name,
-                    PERSON_TWICE,
-                    {
-                        "name": name,
-                        "night": night.isoformat(),
-                        "first_row": first.row,
-                        "first_location": first.location_code,
-                        "location": values[0],
-                    },
-                )
-            elif valid:
-                row = NightRow(number, night, *values)
-                rows.append(row)
-                seen[person_night] = row  # the row itself: no second object per row
-            else:
-                seen[person_night] = _Seen(number, values[0])
+            if night is not None:
+                self._row_add(number, night, key, tail, valid=valid, seen=seen)
         self.data_rows += data_rows
+
+    def _row_add(
+        self,
+        number: int,
+        night: date,
+        key: tuple[str, ...],
+        tail: _Tail,
+        *,
+        valid: bool,
+        seen: dict[int, NightRow | _Seen],
+    ) -> None:
+        """The checks across a row (departure after the night, a person once a night), then
+        the row itself if it passed every check."""
+        values, _problems, person = tail
+        report = self.report
+        departure = values[12]
+        if departure is not None and departure < night:
+            valid = False
+            report(
+                number,
+                "expected_departure",
+                key[12],
+                DEPARTURE_BEFORE_NIGHT,
+                {"night": night.isoformat()},
+            )
+        if person is None:
+            if valid:
+                self.rows.append(NightRow(number, night, *values))
+            return
+        person_night = person * _NIGHT_SLOTS + night.toordinal()
+        first = seen.get(person_night)
+        if first is not None:
+            name = f"{values[2]} {values[1]}"
+            report(
+                number,
+                None,
+                name,
+                PERSON_TWICE,
+                {
+                    "name": name,
+                    "night": night.isoformat(),
+                    "first_row": first.row,
+                    "first_location": first.location_code,
+                    "location": values[0],
+                },
+            )
+        elif valid:
+            row = NightRow(number, night, *values)
+            self.rows.append(row)
+            seen[person_night] = row  # the row itself: no second object per row
+        else:
+            seen[person_night] = _Seen(number, values[0])
 
     def _nameless_report(self, number: int, cells: list[str], positions: Iterable[int]) -> None:
         """A value under no column name: reported once per column, at its first row."""
@@ -452,112 +466,36 @@ class RowChecker:
         """One cell (not the night) checked on its own: its value as stored, and its
         problems as (column, value, message, params). Every check of a row's cells is
         a check of one cell, so a reader may run this once per distinct value of a column."""
-        problems: list[tuple[str, str, str, dict]] = []
-
-        def problem(value: str, message: str, params: dict | None = None) -> None:
-            problems.append((column, value, message, params or {}))
-
-        def text(value: str, required: bool) -> str:
-            value = value.strip()
-            if not value:
-                if required:
-                    problem(value, REQUIRED)
-                return ""
-            if not value.isprintable() and _CONTROL.search(value):
-                problem(value, CONTROL_CHARACTERS)
-                return ""
-            if not value.isascii():
-                # Files from macOS may carry decomposed accents; store one spelling.
-                value = unicodedata.normalize("NFC", value)
-            limit = MAX_LENGTHS.get(column)
-            if limit is not None and len(value) > limit:
-                problem(value, TOO_LONG, {"max": limit})
-                return ""
-            return value
-
-        def day(value: str, required: bool) -> date | None:
-            value = value.strip()
-            if not value:
-                if required:
-                    problem(value, REQUIRED)
-                return None
-            parsed = date_parse(value)
-            if parsed is None:
-                problem(value, NOT_A_DATE)
-            return parsed
-
-        def country(value: str) -> tuple[str, str] | None:
-            value = value.strip()
-            if not value:
-                problem(value, REQUIRED)
-                return None
-            codes = _COUNTRIES.get(value.upper())
-            if codes is None:
-                problem(value, UNKNOWN_COUNTRY)
-            return codes
-
-        def vocabulary(value: str, table: dict, message: str, accepted) -> str:
-            """A value from a fixed list, as written or normalised; remembered per spelling."""
-            known = table.get(value)
-            if known is None:
-                known = table.get(_normalise(value))
-            if known is None:
-                problem(value, message, {"accepted": ", ".join(accepted)})
-                return value
-            table[value] = known
-            return known
-
-        checked: object
-        if column in ("location_code", "family_name", "given_names", "home_place"):
-            checked = text(raw, True)
-        elif column in ("document_number", "room"):
-            checked = text(raw, False)
-        elif column == "date_of_birth":
-            checked = day(raw, True)
-            if checked is not None and checked > self.today:
-                problem(raw, BIRTH_IN_FUTURE, {"today": self.today.isoformat()})
-                checked = None
-            elif checked is not None and checked < EARLIEST_BIRTH:
-                problem(raw, BIRTH_TOO_EARLY, {"earliest": "1900-01-01"})
-                checked = None
-        elif column == "nationality":
-            codes = country(raw)
-            checked = codes[1] if codes else ""
-        elif column == "home_country":
-            codes = country(raw)
-            checked = codes[0] if codes else ""
-        elif column == "document_type":
-            checked = raw.strip()
-            if not checked:
-                problem(checked, REQUIRED)
-            else:
-                checked = vocabulary(
-                    checked, self.document_types, UNKNOWN_DOCUMENT_TYPE, DOCUMENT_TYPES
-                )
-        elif column == "bsn":
-            checked = raw.strip()
-            if checked:
-                digits = checked.replace(" ", "").replace(".", "").replace("-", "")
-                if len(digits) == 8 and digits.isascii() and digits.isdigit():
-                    problem(bsn_masked(digits), BSN_EIGHT_DIGITS)
-                elif not bsn_is_valid(digits):
-                    problem(bsn_masked(digits), BSN_INVALID)
-                checked = digits
-        elif column == "registration_status":
-            checked = raw.strip()
-            if checked:
-                checked = vocabulary(
-                    checked, self.registrations, UNKNOWN_REGISTRATION, REGISTRATIONS
-                )
-        elif column == "expected_departure":
-            checked = day(raw, False)
-        elif column == "employer_kvk":
-            checked = raw.strip()
-            if checked and not (len(checked) == 8 and checked.isascii() and checked.isdigit()):
-                problem(checked, KVK_INVALID)
-        else:
+        check = _CELL_CHECKS.get(column)
+        if check is None:
             raise ValueError(f"not a column of a row's tail: {column}")
-        return checked, problems
+        found = _Found(column)
+        return check(self, raw, found), found.problems
+
+    def _birth_check(self, raw: str, problem: _Found) -> date | None:
+        born = _day(raw, problem, required=True)
+        if born is not None and born > self.today:
+            problem(raw, BIRTH_IN_FUTURE, {"today": self.today.isoformat()})
+            return None
+        if born is not None and born < EARLIEST_BIRTH:
+            problem(raw, BIRTH_TOO_EARLY, {"earliest": EARLIEST_BIRTH.isoformat()})
+            return None
+        return born
+
+    def _document_type_check(self, raw: str, problem: _Found) -> str:
+        value = raw.strip()
+        if not value:
+            problem(value, REQUIRED)
+            return value
+        return _vocabulary(
+            value, self.document_types, problem, UNKNOWN_DOCUMENT_TYPE, DOCUMENT_TYPES
+        )
+
+    def _registration_check(self, raw: str, problem: _Found) -> str:
+        value = raw.strip()
+        if not value:
+            return value
+        return _vocabulary(value, self.registrations, problem, UNKNOWN_REGISTRATION, REGISTRATIONS)
 
     def result(self, *, file_problems_only: bool = False) -> NightList:
         problems = self.problems
@@ -569,6 +507,123 @@ class RowChecker:
             problems.append(Problem(None, None, MORE_PROBLEMS, {"count": more}))
         rows = [] if file_problems_only else self.rows
         return NightList(rows=rows, problems=problems, columns=self.columns)
+
+
+class _Found:
+    """The problems of one cell, as (column, value, message, params); called to add one."""
+
+    __slots__ = ("column", "problems")
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+        self.problems: list[tuple[str, str, str, dict]] = []
+
+    def __call__(self, value: str, message: str, params: dict | None = None) -> None:
+        self.problems.append((self.column, value, message, params or {}))
+
+
+def _text(raw: str, problem: _Found, *, required: bool) -> str:
+    value = raw.strip()
+    if not value:
+        if required:
+            problem(value, REQUIRED)
+        return ""
+    if not value.isprintable() and _CONTROL.search(value):
+        problem(value, CONTROL_CHARACTERS)
+        return ""
+    if not value.isascii():
+        # Files from macOS may carry decomposed accents; store one spelling.
+        value = unicodedata.normalize("NFC", value)
+    limit = MAX_LENGTHS.get(problem.column)
+    if limit is not None and len(value) > limit:
+        problem(value, TOO_LONG, {"max": limit})
+        return ""
+    return value
+
+
+def _day(raw: str, problem: _Found, *, required: bool) -> date | None:
+    value = raw.strip()
+    if not value:
+        if required:
+            problem(value, REQUIRED)
+        return None
+    parsed = date_parse(value)
+    if parsed is None:
+        problem(value, NOT_A_DATE)
+    return parsed
+
+
+def _country(raw: str, problem: _Found) -> tuple[str, str] | None:
+    """(alpha-2, alpha-3) of a country written either way."""
+    value = raw.strip()
+    if not value:
+        problem(value, REQUIRED)
+        return None
+    codes = _COUNTRIES.get(value.upper())
+    if codes is None:
+        problem(value, UNKNOWN_COUNTRY)
+    return codes
+
+
+def _vocabulary(value: str, table: dict, problem: _Found, message: str, accepted: list) -> str:
+    """A value from a fixed list, as written or normalised; remembered per spelling."""
+    known = table.get(value)
+    if known is None:
+        known = table.get(_normalise(value))
+    if known is None:
+        problem(value, message, {"accepted": ", ".join(accepted)})
+        return value
+    table[value] = known
+    return known
+
+
+def _bsn(raw: str, problem: _Found) -> str:
+    value = raw.strip()
+    if not value:
+        return value
+    digits = value.replace(" ", "").replace(".", "").replace("-", "")
+    if len(digits) == 8 and digits.isascii() and digits.isdigit():
+        problem(bsn_masked(digits), BSN_EIGHT_DIGITS)
+    elif not bsn_is_valid(digits):
+        problem(bsn_masked(digits), BSN_INVALID)
+    return digits
+
+
+def _kvk(raw: str, problem: _Found) -> str:
+    value = raw.strip()
+    if value and not (len(value) == 8 and value.isascii() and value.isdigit()):
+        problem(value, KVK_INVALID)
+    return value
+
+
+def _alpha3(raw: str, problem: _Found) -> str:
+    codes = _country(raw, problem)
+    return codes[1] if codes else ""
+
+
+def _alpha2(raw: str, problem: _Found) -> str:
+    codes = _country(raw, problem)
+    return codes[0] if codes else ""
+
+
+# How each cell of a row but its night is checked: (checker, raw text, problems) → value.
+_CELL_CHECKS: dict[str, Callable[[RowChecker, str, _Found], object]] = {
+    "location_code": lambda _checker, raw, problem: _text(raw, problem, required=True),
+    "family_name": lambda _checker, raw, problem: _text(raw, problem, required=True),
+    "given_names": lambda _checker, raw, problem: _text(raw, problem, required=True),
+    "date_of_birth": RowChecker._birth_check,
+    "nationality": lambda _checker, raw, problem: _alpha3(raw, problem),
+    "home_place": lambda _checker, raw, problem: _text(raw, problem, required=True),
+    "home_country": lambda _checker, raw, problem: _alpha2(raw, problem),
+    "document_type": RowChecker._document_type_check,
+    "document_number": lambda _checker, raw, problem: _text(raw, problem, required=False),
+    "bsn": lambda _checker, raw, problem: _bsn(raw, problem),
+    "room": lambda _checker, raw, problem: _text(raw, problem, required=False),
+    "registration_status": RowChecker._registration_check,
+    "expected_departure": lambda _checker, raw, problem: _day(raw, problem, required=False),
+    "employer_kvk": lambda _checker, raw, problem: _kvk(raw, problem),
+}
+assert set(_CELL_CHECKS) == set(TAIL_COLUMNS)
 
 
 def _blank(cells: list[str]) -> bool:

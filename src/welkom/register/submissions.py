@@ -251,8 +251,30 @@ def _collapse(
         list=pl.Series(list_of_tail, dtype=pl.UInt32),
         match_key=match_keys,
     ).with_columns(key=pl.when(pl.col("bsn") != "").then("bsn").otherwise("match_key"))
-    # Persons (by key) and locations (by code) of each list, numbered by first appearance:
-    # `person` within the list, `gid` and `lid` across all lists.
+    persons, locations = _numbered(tails)
+    lookup = tails.join(persons, on=["list", "key"], how="left").join(
+        locations, on=["list", "location_code"], how="left"
+    )
+    frame = frame.join(lookup.select("tail", "gid", "lid"), on="tail", how="left")
+    ordered = frame.sort("night", "row")
+    person_frame = _person_frame(ordered, tails, persons)
+    run_frame = _run_frame(frame, ordered, tails, persons, locations)
+    locations = locations.sort("lid")
+    rows = (
+        frame.join(persons.select("gid", "list", "person"), on="gid", how="left")
+        .join(locations.select("lid", location="location_code"), on="lid", how="left")
+        .select("list", "person", "location", "night", "row")
+    )
+    return _per_list(
+        {"frame": rows, "persons": person_frame, "runs": run_frame},
+        _occupancy(frame, locations, lists),
+        lists,
+    )
+
+
+def _numbered(tails: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Persons (by key) and locations (by code) of each list, numbered by first appearance:
+    `person` within the list, `gid` and `lid` across all lists."""
     persons = (
         tails.group_by("list", "key")
         .agg(first=pl.col("tail").min())
@@ -268,39 +290,19 @@ def _collapse(
         .sort("first")
         .with_columns(lid=pl.int_range(pl.len(), dtype=pl.UInt32))
     )
-    lookup = tails.join(persons, on=["list", "key"], how="left").join(
-        locations, on=["list", "location_code"], how="left"
-    )
-    frame = frame.join(lookup.select("tail", "gid", "lid"), on="tail", how="left")
-    ordered = frame.sort("night", "row")
+    return persons, locations
 
-    # The person's first row gives the spelling; the latest night the registration status;
-    # per person and location, the latest night the room, employer and expected departure.
+
+def _person_frame(
+    ordered: pl.DataFrame, tails: pl.DataFrame, persons: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per listed person: the first row gives the spelling, the latest night the
+    registration status. `ordered`: the rows by night and row."""
     per_person = ordered.group_by("gid").agg(
         first_tail=pl.col("tail").sort_by("row").first(),
         first_row=pl.col("row").min(),
         latest_tail=pl.col("tail").last(),
     )
-    per_place = ordered.group_by("gid", "lid").agg(latest_tail=pl.col("tail").last())
-    # Runs (gaps and islands): along a run, the night minus its rank is constant.
-    nights = frame.group_by("gid", "lid", "night").agg(pl.col("row").min())
-    runs = (
-        nights.sort("gid", "lid", "night")
-        .with_columns(
-            run=pl.col("night").cast(pl.Int32)
-            - pl.int_range(pl.len(), dtype=pl.Int32).over("gid", "lid")
-        )
-        .group_by("gid", "lid", "run")
-        .agg(
-            check_in=pl.col("night").min(),
-            check_out=pl.col("night").max() + pl.duration(days=1),
-            row=pl.col("row").sort_by("night").first(),
-        )
-        .join(per_place, on=["gid", "lid"], how="left")
-        .sort("gid", "check_in", "lid")
-    )
-    occupancy = frame.group_by("lid", "night").agg(persons=pl.col("gid").n_unique())
-
     identity = tails.select(
         "key",
         "match_key",
@@ -317,7 +319,7 @@ def _collapse(
     people = (
         persons.select("list", "person", "gid").join(per_person, on="gid", how="left").sort("gid")
     )
-    person_frame = pl.concat(
+    return pl.concat(
         [
             people.select("list", "first_row"),
             identity.select(pl.all().gather(people["first_tail"])),
@@ -327,12 +329,38 @@ def _collapse(
         ],
         how="horizontal",
     )
+
+
+def _run_frame(
+    frame: pl.DataFrame,
+    ordered: pl.DataFrame,
+    tails: pl.DataFrame,
+    persons: pl.DataFrame,
+    locations: pl.DataFrame,
+) -> pl.DataFrame:
+    """One row per run of consecutive nights of a person at a location; per person and
+    location, the latest night gives the room, employer and expected departure."""
+    per_place = ordered.group_by("gid", "lid").agg(latest_tail=pl.col("tail").last())
+    # Runs (gaps and islands): along a run, the night minus its rank is constant.
+    nights = frame.group_by("gid", "lid", "night").agg(pl.col("row").min())
     runs = (
-        runs.join(persons.select("gid", "list", "person"), on="gid", how="left")
+        nights.sort("gid", "lid", "night")
+        .with_columns(
+            run=pl.col("night").cast(pl.Int32)
+            - pl.int_range(pl.len(), dtype=pl.Int32).over("gid", "lid")
+        )
+        .group_by("gid", "lid", "run")
+        .agg(
+            check_in=pl.col("night").min(),
+            check_out=pl.col("night").max() + pl.duration(days=1),
+            row=pl.col("row").sort_by("night").first(),
+        )
+        .join(per_place, on=["gid", "lid"], how="left")
+        .join(persons.select("gid", "list", "person"), on="gid", how="left")
         .join(locations.select("lid", "location_code"), on="lid", how="left")
         .sort("gid", "check_in", "lid")
     )
-    run_frame = pl.concat(
+    return pl.concat(
         [
             runs.select("list", "person", "location_code", "check_in", "check_out", "row"),
             tails.select(
@@ -341,20 +369,25 @@ def _collapse(
         ],
         how="horizontal",
     )
-    locations = locations.sort("lid")
+
+
+def _occupancy(
+    frame: pl.DataFrame, locations: pl.DataFrame, lists: int
+) -> list[dict[tuple[str, date], int]]:
+    """Per list, the persons listed per (location code, night)."""
+    occupancy = frame.group_by("lid", "night").agg(persons=pl.col("gid").n_unique())
     code_of = locations["location_code"].to_list()
     list_of_location = locations["list"].to_list()
     counts: list[dict[tuple[str, date], int]] = [{} for _list in range(lists)]
     for location, night, count in occupancy.iter_rows():
         counts[list_of_location[location]][(code_of[location], night)] = count
-    rows = (
-        frame.join(persons.select("gid", "list", "person"), on="gid", how="left")
-        .join(locations.select("lid", location="location_code"), on="lid", how="left")
-        .select("list", "person", "location", "night", "row")
-    )
+    return counts
 
-    # Back to each list.
-    tables = {"frame": rows, "persons": person_frame, "runs": run_frame}
+
+def _per_list(
+    tables: dict[str, pl.DataFrame], counts: list[dict[tuple[str, date], int]], lists: int
+) -> list[Submission]:
+    """The tables of all lists (each with a `list` column) back to a Submission per list."""
     by_list: dict[str, dict[int, pl.DataFrame]] = {
         name: {
             index: part.drop("list")
@@ -420,17 +453,7 @@ def _columnar_many(
     if not builder.header_read(header) or builder.problems or builder.nameless:
         return [None] * len(bodies)
     lines = [body.count(b"\n") + 1 for body in bodies]
-    try:
-        raw = pl.read_csv(
-            io.BytesIO(b"\n".join(bodies)),
-            has_header=False,
-            separator=delimiter,
-            quote_char=None,
-            infer_schema=False,
-            empty_string_is_null=False,
-        )
-    except (pl.exceptions.PolarsError, ValueError):
-        raw = None  # ragged rows, for example: the row reader says where
+    raw = _raw_read(bodies, delimiter=delimiter)
     if raw is None or raw.width != builder.width or raw.height != sum(lines):
         if len(bodies) == 1:
             return [None]
@@ -439,6 +462,65 @@ def _columnar_many(
             _columnar_many([body], delimiter=delimiter, header_line=header_line, today=today)[0]
             for body in bodies
         ]
+    raw, grouped = _grouped(raw, builder, lines)
+    if raw.height == 0:
+        return [None] * len(bodies)  # blank rows only: the row reader says the list is empty
+    # A list of blank rows only, among others: the same.
+    unusable: set[int] = set(range(len(bodies))) - set(raw["list"].unique().to_list())
+    checked, clean_rows = _cells_checked(grouped, builder)
+    unusable.update(grouped.filter(~clean_rows)["list"].unique().to_list())
+    # Who a row names: the match key (normalised names, date of birth, nationality).
+    match_keys = _match_keys(checked)
+    if match_keys.null_count():  # a name, birth date or nationality missing: a problem
+        unusable.update(grouped.filter(match_keys.is_null())["list"].unique().to_list())
+    frame = _nights_frame(grouped, builder, match_keys)
+    unusable.update(_across_rows_unusable(frame, checked))
+
+    usable = [index for index in range(len(bodies)) if index not in unusable]
+    if not usable:
+        return [None] * len(bodies)
+    list_of_tail = grouped["list"].to_list()
+    position = {index: i for i, index in enumerate(usable)}
+    keep = [index in position for index in list_of_tail]
+    kept = pl.Series(keep, dtype=pl.Boolean)
+    renumber = list(accumulate(keep, initial=0))[:-1]  # old tail index → new, where kept
+    frame = frame.filter(pl.col("list").is_in(usable)).select(
+        pl.col("tail").replace_strict(range(checked.height), renumber, return_dtype=pl.UInt32),
+        "night",
+        "row",
+    )
+    submissions = _collapse(
+        frame,
+        checked.filter(kept),
+        [position[index] for index, k in zip(list_of_tail, keep, strict=True) if k],
+        lists=len(usable),
+        match_keys=match_keys.filter(kept),
+    )
+    return [
+        submissions[position[index]] if index in position else None for index in range(len(bodies))
+    ]
+
+
+def _raw_read(bodies: list[bytes], *, delimiter: str) -> pl.DataFrame | None:
+    """The lists' rows as text cells, all in one frame; None when polars cannot read them."""
+    try:
+        return pl.read_csv(
+            io.BytesIO(b"\n".join(bodies)),
+            has_header=False,
+            separator=delimiter,
+            quote_char=None,
+            infer_schema=False,
+            empty_string_is_null=False,
+        )
+    except (pl.exceptions.PolarsError, ValueError):
+        return None  # ragged rows, for example: the row reader says where
+
+
+def _grouped(
+    raw: pl.DataFrame, builder: RowChecker, lines: list[int]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows numbered per list, blank rows left out; and the distinct tails (a row's
+    values but its night) per list, each with its nights' texts and rows."""
     names = raw.columns
     blank = pl.all_horizontal(pl.col(name).str.strip_chars() == "" for name in names)
     raw = (
@@ -464,14 +546,15 @@ def _columnar_many(
         .group_by(["list", *(f"t{i}" for i in range(len(tail_columns)))], maintain_order=True)
         .agg("night_text", "row")
     )
+    return raw, grouped
 
-    if raw.height == 0:
-        return [None] * len(bodies)  # blank rows only: the row reader says the list is empty
-    # A list of blank rows only, among others: the same.
-    unusable: set[int] = set(range(len(bodies))) - set(raw["list"].unique().to_list())
-    # Each cell is checked on its own (`value_check`), so each distinct value of a column is
-    # checked once, in Python; the checked columns are then put together in polars. A value
-    # with a problem makes its list unusable here: the row reader reports it with its row.
+
+def _cells_checked(grouped: pl.DataFrame, builder: RowChecker) -> tuple[pl.DataFrame, pl.Series]:
+    """The checked values of every tail, and whether each tail is free of problems.
+
+    Each cell is checked on its own (`value_check`), so each distinct value of a column is
+    checked once, in Python; the checked columns are then put together in polars. A value
+    with a problem makes its list unusable here: the row reader reports it with its row."""
     checked_columns, usable_cells = [], []
     for i, column in enumerate(TAIL_COLUMNS):
         cells = grouped[f"t{i}"]
@@ -488,17 +571,19 @@ def _columnar_many(
         usable_cells.append(cells.replace_strict(distinct, clean, return_dtype=pl.Boolean))
     checked = pl.DataFrame(checked_columns)
     clean_rows = pl.DataFrame(usable_cells).select(pl.all_horizontal(pl.all())).to_series()
-    unusable.update(grouped.filter(~clean_rows)["list"].unique().to_list())
-    # Who a row names: the match key (normalised names, date of birth, nationality).
-    match_keys = _match_keys(checked)
-    if match_keys.null_count():  # a name, birth date or nationality missing: a problem
-        unusable.update(grouped.filter(match_keys.is_null())["list"].unique().to_list())
-    list_of_tail = grouped["list"].to_list()
+    return checked, clean_rows
+
+
+def _nights_frame(
+    grouped: pl.DataFrame, builder: RowChecker, match_keys: pl.Series
+) -> pl.DataFrame:
+    """One row per row of the lists: its tail, list, identity, night (null where the text is
+    not a night the reader accepts) and row number."""
     nights: dict[str, date | None] = {}
     for night_text in grouped["night_text"].explode().unique().to_list():
         night, problem, _params = builder.night_check(night_text)
         nights[night_text] = night if problem is None else None
-    frame = (
+    return (
         grouped.select(
             pl.int_range(pl.len(), dtype=pl.UInt32).alias("tail"),
             "list",
@@ -514,10 +599,13 @@ def _columnar_many(
             pl.col("row").cast(pl.UInt32),
         )
     )
-    # A night that is not a night; and the checks the row reader makes across a row: the
-    # expected departure not before the night, a person not twice on one night. Any such
-    # problem: the row reader reports it.
-    unusable.update(frame.filter(pl.col("night").is_null())["list"].unique().to_list())
+
+
+def _across_rows_unusable(frame: pl.DataFrame, checked: pl.DataFrame) -> set[int]:
+    """The lists with a night that is not a night, or failing a check the row reader makes
+    across rows (the expected departure not before the night, a person not twice on one
+    night): the row reader reports those."""
+    unusable = set(frame.filter(pl.col("night").is_null())["list"].unique().to_list())
     departures = checked["expected_departure"].alias("departure")
     earliest = frame.group_by("tail", "list").agg(pl.col("night").min())
     before = earliest.with_columns(departure=departures.gather(earliest["tail"])).filter(
@@ -526,29 +614,7 @@ def _columnar_many(
     unusable.update(before["list"].unique().to_list())
     twice = frame.filter(pl.struct("list", "identity", "night").is_duplicated())
     unusable.update(twice["list"].unique().to_list())
-
-    usable = [index for index in range(len(bodies)) if index not in unusable]
-    if not usable:
-        return [None] * len(bodies)
-    position = {index: i for i, index in enumerate(usable)}
-    keep = [index in position for index in list_of_tail]
-    kept = pl.Series(keep, dtype=pl.Boolean)
-    renumber = list(accumulate(keep, initial=0))[:-1]  # old tail index → new, where kept
-    frame = frame.filter(pl.col("list").is_in(usable)).select(
-        pl.col("tail").replace_strict(range(checked.height), renumber, return_dtype=pl.UInt32),
-        "night",
-        "row",
-    )
-    submissions = _collapse(
-        frame,
-        checked.filter(kept),
-        [position[index] for index, k in zip(list_of_tail, keep, strict=True) if k],
-        lists=len(usable),
-        match_keys=match_keys.filter(kept),
-    )
-    return [
-        submissions[position[index]] if index in position else None for index in range(len(bodies))
-    ]
+    return unusable
 
 
 def _match_keys(checked: pl.DataFrame) -> pl.Series:
