@@ -126,9 +126,48 @@ def demo_create(
     size = SCALES[scale]
     rng = random.Random(seed)
     municipalities = {m.code: m for m in Municipality.objects.select_related("region")}
+    organisations, providers = _organisations_create(rng, size.providers, municipalities)
+    accounts = _accounts_create(organisations)
 
+    postcodes: dict[str, list[str]] = {}
+    for municipality in municipalities.values():
+        postcodes[municipality.code] = list(municipality.postcodes.values_list("pc4", flat=True))
+    region_of = {code: m.region.name for code, m in municipalities.items()}
+    locations = locations_generate(
+        rng, scale=size, postcodes_by_municipality=postcodes, region_of=region_of
+    )
+    persons = persons_generate(rng, scale=size)
+    stays = stays_generate(rng, scale=size, first_night=first_night, locations=locations)
+    person_nights = _files_write(out_dir, providers, locations, persons, stays)
+    today = first_night + timedelta(days=size.nights)
+    # Descriptions draw from their own generator, so the night lists stay as they were.
+    _locations_register(random.Random(seed + 1), providers, locations, today=today)
+    # Venlo keeps a rule of its own, so that municipal rules show in the demo.
+    MunicipalRule.objects.get_or_create(
+        municipality=municipalities[FEATURED_MUNICIPALITIES[0]],
+        kind=MunicipalRule.Kind.MIN_AREA_PER_PERSON,
+        defaults={"value": 12, "effective_from": date(2025, 1, 1)},
+    )
+    _loket_demo(municipalities)
+    if load_nights:
+        _night_lists_load(out_dir / "night-lists", providers, today=today)
+    return DemoSummary(
+        organisations=Organisation.objects.count(),
+        accounts=accounts,
+        locations=len(locations),
+        persons=len(persons),
+        person_nights=person_nights,
+        files=out_dir,
+    )
+
+
+def _organisations_create(
+    rng: random.Random, provider_count: int, municipalities: dict[str, Municipality]
+) -> tuple[dict[str, Organisation], list[Organisation]]:
+    """The featured organisations by name, a municipality organisation for each municipality,
+    and `provider_count` housing providers, the two featured ones first."""
     organisations: dict[str, Organisation] = {}
-    kvk = iter(_kvk_numbers(rng, size.providers + 10))
+    kvk = iter(_kvk_numbers(rng, provider_count + 10))
     for name, kind, municipality_code, _username, _role in FEATURED:
         organisations[name], _ = Organisation.objects.get_or_create(
             name=name,
@@ -147,14 +186,17 @@ def demo_create(
             defaults={"name": f"Gemeente {municipality.name}"},
         )
     providers = [organisations[FEATURED[0][0]], organisations[FEATURED[1][0]]]
-    for index in range(2, size.providers):
+    for index in range(2, provider_count):
         provider, _ = Organisation.objects.get_or_create(
             name=f"Demo Huisvesting {index + 1:03d} B.V.",
             kind=rules.HOUSING_PROVIDER,
             defaults={"kvk_number": next(kvk)},
         )
         providers.append(provider)
+    return organisations, providers
 
+
+def _accounts_create(organisations: dict[str, Organisation]) -> list[DemoAccount]:
     accounts = [
         _account(username, organisations[name], role) for name, _k, _m, username, role in FEATURED
     ]
@@ -162,20 +204,13 @@ def demo_create(
         _account(username, organisations[name], role) for username, name, role in EXTRA_ACCOUNTS
     ]
     accounts.append(_account("beheer", None, "", superuser=True))
+    return accounts
 
-    postcodes: dict[str, list[str]] = {}
-    for municipality in municipalities.values():
-        postcodes[municipality.code] = list(municipality.postcodes.values_list("pc4", flat=True))
-    region_of = {code: m.region.name for code, m in municipalities.items()}
-    locations = locations_generate(
-        rng, scale=size, postcodes_by_municipality=postcodes, region_of=region_of
-    )
-    persons = persons_generate(rng, scale=size)
-    stays = stays_generate(rng, scale=size, first_night=first_night, locations=locations)
-    person_nights = _files_write(out_dir, providers, locations, persons, stays)
-    # Descriptions draw from their own generator, so the night lists stay as they were.
-    describing = random.Random(seed + 1)
-    today = first_night + timedelta(days=size.nights)
+
+def _locations_register(
+    describing: random.Random, providers: list[Organisation], locations, *, today: date
+) -> None:
+    """The generated locations in the database, each with a generated description."""
     for location in locations:
         registered = location_register(
             provider=providers[location.provider_index],
@@ -192,33 +227,21 @@ def demo_create(
             rooms=generated.rooms,
             certificates=generated.certificates,
         )
-    # Venlo keeps a rule of its own, so that municipal rules show in the demo.
-    MunicipalRule.objects.get_or_create(
-        municipality=municipalities[FEATURED_MUNICIPALITIES[0]],
-        kind=MunicipalRule.Kind.MIN_AREA_PER_PERSON,
-        defaults={"value": 12, "effective_from": date(2025, 1, 1)},
-    )
-    _loket_demo(municipalities)
-    if load_nights:
-        for path in sorted((out_dir / "night-lists").glob("*.csv")):
-            provider = next(p for p in providers if p.kvk_number == path.stem)
-            record, _summary = night_list_import(
-                provider=provider,
-                data=path.read_bytes(),
-                filename=path.name,
-                source=NightListImport.Source.CLI,
-                today=first_night + timedelta(days=size.nights),
-            )
-            if record.status == NightListImport.Status.REJECTED:
-                raise ValueError(f"Demo night list {path.name} was refused: {record.problems[:3]}")
-    return DemoSummary(
-        organisations=Organisation.objects.count(),
-        accounts=accounts,
-        locations=len(locations),
-        persons=len(persons),
-        person_nights=person_nights,
-        files=out_dir,
-    )
+
+
+def _night_lists_load(nights_dir: Path, providers: list[Organisation], *, today: date) -> None:
+    """The written night lists through the night-register import, as each provider's own."""
+    for path in sorted(nights_dir.glob("*.csv")):
+        provider = next(p for p in providers if p.kvk_number == path.stem)
+        record, _summary = night_list_import(
+            provider=provider,
+            data=path.read_bytes(),
+            filename=path.name,
+            source=NightListImport.Source.CLI,
+            today=today,
+        )
+        if record.status == NightListImport.Status.REJECTED:
+            raise ValueError(f"Demo night list {path.name} was refused: {record.problems[:3]}")
 
 
 def _files_write(out_dir: Path, providers, locations, persons, stays) -> int:

@@ -128,5 +128,3 @@ def _xlsx_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[Proble
         return records, []
     except Exception:  # openpyxl raises many kinds for a damaged workbook
         return [], [Problem(None, None, NEITHER_CSV_NOR_XLSX)]
-
-FileProblem = Problem  # TEMPORARY while monitor/figures_file.py moves to msgids

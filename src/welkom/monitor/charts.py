@@ -5,7 +5,7 @@ colour, so that they can be told apart in grey print and by people who do not se
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -77,42 +77,15 @@ def line_chart(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="welkom-chart__tick">'
             f"{escape(f'{tick:,.0f}')}</text>"
         )
-    x_ticks = sorted(set(xs))
-    if len(x_ticks) > 8:
-        step = (len(x_ticks) + 7) // 8
-        x_ticks = x_ticks[::step] + ([x_ticks[-1]] if x_ticks[-1] not in x_ticks[::step] else [])
-    for tick in x_ticks:
+    for tick in _x_ticks(xs):
         parts.append(
             f'<text x="{px(tick):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
             f'class="welkom-chart__tick">{escape(x_label(tick))}</text>'
         )
     for index, one in enumerate(series):
-        colour, dash = _STYLES[index % len(_STYLES)]
-        ordered = sorted(one.points, key=lambda p: p[0])
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        segments: list[list[tuple[float, float]]] = [[]]
-        for x, y in ordered:  # a hidden or missing value breaks the line
-            if y is None:
-                segments.append([])
-            else:
-                segments[-1].append((x, y))
-        for segment in segments:
-            if len(segment) > 1:
-                path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in segment)
-                parts.append(
-                    f'<polyline points="{path}" fill="none" stroke="{colour}" '
-                    f'stroke-width="2.5"{dash_attr}/>'
-                )
-        shown = [(x, y) for x, y in ordered if y is not None]
-        for x, y in shown if len(shown) < 40 else ():
-            parts.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{colour}"/>')
-        ly = height + 14 + 20 * index
-        parts.append(
-            f'<line x1="{left}" x2="{left + 28}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" '
-            f'stroke-width="2.5"{dash_attr}/>'
-            f'<text x="{left + 36}" y="{ly}" class="welkom-chart__legend">'
-            f"{escape(one.label)}</text>"
-        )
+        style = _STYLES[index % len(_STYLES)]
+        parts += _series_svg(one, style, px=px, py=py)
+        parts.append(_legend_svg(one.label, style, x=left, y=height + 14 + 20 * index))
     parts.append(
         f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" class="welkom-chart__axis"/>'
         f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
@@ -124,4 +97,56 @@ def line_chart(
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
         + "".join(parts)
         + "</svg>"
+    )
+
+
+def _x_ticks(xs: Sequence[float]) -> list[float]:
+    """At most about eight of the x values, evenly spaced, and always the last."""
+    x_ticks = sorted(set(xs))
+    if len(x_ticks) > 8:
+        step = (len(x_ticks) + 7) // 8
+        x_ticks = x_ticks[::step] + ([x_ticks[-1]] if x_ticks[-1] not in x_ticks[::step] else [])
+    return x_ticks
+
+
+def _series_svg(
+    one: Series,
+    style: tuple[str, str],
+    *,
+    px: Callable[[float], float],
+    py: Callable[[float], float],
+) -> list[str]:
+    """One series' lines, and its points while they are few enough to tell apart."""
+    colour, dash = style
+    ordered = sorted(one.points, key=lambda p: p[0])
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    segments: list[list[tuple[float, float]]] = [[]]
+    for x, y in ordered:  # a hidden or missing value breaks the line
+        if y is None:
+            segments.append([])
+        else:
+            segments[-1].append((x, y))
+    parts = []
+    for segment in segments:
+        if len(segment) > 1:
+            path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in segment)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" '
+                f'stroke-width="2.5"{dash_attr}/>'
+            )
+    shown = [(x, y) for x, y in ordered if y is not None]
+    for x, y in shown if len(shown) < 40 else ():
+        parts.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{colour}"/>')
+    return parts
+
+
+def _legend_svg(label: str, style: tuple[str, str], *, x: int, y: int) -> str:
+    """A legend entry: a stretch of the series' line, then its label."""
+    colour, dash = style
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (
+        f'<line x1="{x}" x2="{x + 28}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" '
+        f'stroke-width="2.5"{dash_attr}/>'
+        f'<text x="{x + 36}" y="{y}" class="welkom-chart__legend">'
+        f"{escape(label)}</text>"
     )

@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from welkom.lib.files import FileProblem, spreadsheet_records
-from welkom.monitor.indicators import COUNT, EXTERNAL
+from welkom.lib.files import spreadsheet_records
+from welkom.lib.problems import Problem
+from welkom.monitor.indicators import COUNT, EXTERNAL, Indicator
 
 COLUMNS = ("indicator", "area_code", "period", "scenario", "value", "source", "vintage")
 REQUIRED = ("indicator", "area_code", "period", "value", "source")
@@ -77,24 +78,24 @@ def _value(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def figures_file_read(data: bytes, *, areas: set[str]) -> tuple[list[FigureRow], list[FileProblem]]:
+def figures_file_read(data: bytes, *, areas: set[str]) -> tuple[list[FigureRow], list[Problem]]:
     """The file's figures, or every problem in it. `areas` are the area codes Welkom knows."""
     records, problems = spreadsheet_records(data)
     if problems:
         return [], problems
     records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not records:
-        return [], [FileProblem(None, None, _("The file contains no rows."))]
+        return [], [Problem(None, None, gettext_noop("The file contains no rows."))]
     header_row, header = records[0]
     names = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         return [], [
-            FileProblem(
+            Problem(
                 header_row,
                 None,
-                _("The first row must name the columns; missing: %(columns)s.")
-                % {"columns": ", ".join(missing)},
+                gettext_noop("The first row must name the columns; missing: %(columns)s."),
+                {"columns": ", ".join(missing)},
             )
         ]
     rows: list[FigureRow] = []
@@ -104,114 +105,176 @@ def figures_file_read(data: bytes, *, areas: set[str]) -> tuple[list[FigureRow],
         values = {
             name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(names)
         }
-        row_problems = []
-
-        def problem(column: str, message: str) -> None:
-            row_problems.append(FileProblem(number, column, message))  # noqa: B023
-
-        for column in REQUIRED:
-            if not values.get(column):
-                problem(column, _("This column may not be empty."))
-        indicator = values.get("indicator", "")
-        definition = EXTERNAL.get(indicator)
-        if indicator and definition is None:
-            problem(
-                "indicator",
-                _("Unknown indicator “%(value)s”. Use one of: %(known)s.")
-                % {"value": indicator, "known": ", ".join(EXTERNAL)},
-            )
-        area = values.get("area_code", "").upper()
-        if area and area not in areas:
-            problem(
-                "area_code",
-                _(
-                    "Unknown area code “%(value)s”. Use the CBS code of one of the 31 "
-                    "municipalities (GM0983), NL421, NL422 or NL423 for a region, PV31 for "
-                    "Limburg or NL01 for the Netherlands."
-                )
-                % {"value": values.get("area_code", "")},
-            )
-        period = values.get("period", "").upper().replace(" ", "")
-        kind = period_kind(period) if period else None
-        if period and kind is None:
-            problem(
-                "period",
-                _("“%(value)s” is not a period. Write 2018, 2018-Q3, 2018-07 or 2010/2018.")
-                % {"value": values.get("period", "")},
-            )
-        if kind and indicator:
-            seen = kinds.setdefault(indicator, (kind, period, number))
-            if seen[0] != kind:
-                problem(
-                    "period",
-                    _(
-                        "The periods of %(indicator)s are written in two ways in this file: "
-                        "%(first)s (row %(row)s) and %(value)s. Use one way per indicator."
-                    )
-                    % {"indicator": indicator, "first": seen[1], "row": seen[2], "value": period},
-                )
-        if kind and indicator and (kind == "range") != (indicator in RANGE_ONLY):
-            problem(
-                "period",
-                _("A growth has a period from one year to another, like 2010/2018; other "
-                  "figures have a year, quarter or month.")
-            )  # fmt: skip
-        raw = values.get("value", "")
-        value = _value(raw) if raw else None
-        if raw and (value is None or _THOUSANDS.match(raw.strip())):
-            value = None
-            problem(
-                "value",
-                _("“%(value)s” is not a number. Write it without thousands separators: 75100.")
-                % {"value": raw},
-            )
-        elif value is not None and (
-            abs(value) >= 10**MAX_INTEGER_DIGITS or -value.as_tuple().exponent > 2
-        ):
-            problem(
-                "value", _("Write a value with at most 12 digits before the point and 2 after it.")
-            )
-        elif value is not None and definition is not None and definition.unit == COUNT:
-            if value < 0:
-                problem("value", _("A count cannot be negative."))
-            elif value != value.to_integral_value():
-                problem(
-                    "value",
-                    _("A count is a whole number. Write it without thousands separators: 75100."),
-                )
-        for column, longest in (("source", 300), ("scenario", 60), ("vintage", 20)):
-            if len(values.get(column, "")) > longest:
-                problem(
-                    column,
-                    _("This column may be at most %(count)d characters long.") % {"count": longest},
-                )
-        scenario = " ".join(values.get("scenario", "").split())
-        key = (indicator, area, period, scenario.casefold())
-        if not row_problems and key in first_of:
-            problem(
-                "indicator",
-                _("The same indicator, area, period and scenario as row %(row)s.")
-                % {"row": first_of[key]},
-            )
-        first_of.setdefault(key, number)
+        row, row_problems = _row_read(number, values, areas=areas, kinds=kinds, first_of=first_of)
         if row_problems:
             problems.extend(row_problems)
         else:
-            rows.append(
-                FigureRow(
-                    number,
-                    indicator,
-                    area,
-                    period,
-                    scenario,
-                    value,
-                    values["source"],
-                    values.get("vintage", ""),
+            rows.append(row)
+    if len(records) == 1:
+        problems.append(Problem(None, None, gettext_noop("The file has a header but no figures.")))
+    return ([] if problems else rows), problems
+
+
+def _row_read(
+    number: int,
+    values: dict[str, str],
+    *,
+    areas: set[str],
+    kinds: dict[str, tuple[str, str, int]],
+    first_of: dict[tuple, int],
+) -> tuple[FigureRow | None, list[Problem]]:
+    """One row's figure, or its problems. `kinds` and `first_of` remember the earlier rows."""
+    found = [
+        (column, gettext_noop("This column may not be empty."), {})
+        for column in REQUIRED
+        if not values.get(column)
+    ]
+    indicator = values.get("indicator", "")
+    definition = EXTERNAL.get(indicator)
+    if indicator and definition is None:
+        found.append(
+            (
+                "indicator",
+                gettext_noop("Unknown indicator “%(value)s”. Use one of: %(known)s."),
+                {"value": indicator, "known": ", ".join(EXTERNAL)},
+            )
+        )
+    area = values.get("area_code", "").upper()
+    if area and area not in areas:
+        found.append(
+            (
+                "area_code",
+                gettext_noop(
+                    "Unknown area code “%(value)s”. Use the CBS code of one of the 31 "
+                    "municipalities (GM0983), NL421, NL422 or NL423 for a region, PV31 for "
+                    "Limburg or NL01 for the Netherlands."
+                ),
+                {"value": values.get("area_code", "")},
+            )
+        )
+    period = values.get("period", "").upper().replace(" ", "")
+    found += _period_problems(number, indicator, period, values.get("period", ""), kinds)
+    value, value_problems = _value_read(values.get("value", ""), definition)
+    found += value_problems
+    for column, longest in (("source", 300), ("scenario", 60), ("vintage", 20)):
+        if len(values.get(column, "")) > longest:
+            found.append(
+                (
+                    column,
+                    gettext_noop("This column may be at most %(count)d characters long."),
+                    {"count": longest},
                 )
             )
-    if len(records) == 1:
-        problems.append(FileProblem(None, None, _("The file has a header but no figures.")))
-    return ([] if problems else rows), problems
+    scenario = " ".join(values.get("scenario", "").split())
+    key = (indicator, area, period, scenario.casefold())
+    if not found and key in first_of:
+        found.append(
+            (
+                "indicator",
+                gettext_noop("The same indicator, area, period and scenario as row %(row)s."),
+                {"row": first_of[key]},
+            )
+        )
+    first_of.setdefault(key, number)
+    if found:
+        return None, [Problem(number, column, message, params) for column, message, params in found]
+    row = FigureRow(
+        number,
+        indicator,
+        area,
+        period,
+        scenario,
+        value,
+        values["source"],
+        values.get("vintage", ""),
+    )
+    return row, []
+
+
+def _period_problems(
+    number: int, indicator: str, period: str, written: str, kinds: dict[str, tuple[str, str, int]]
+) -> list[tuple[str, str, dict]]:
+    """What is wrong with a row's period, as (column, message); `written` as in the file."""
+    found = []
+    kind = period_kind(period) if period else None
+    if period and kind is None:
+        found.append(
+            (
+                "period",
+                gettext_noop(
+                    "“%(value)s” is not a period. Write 2018, 2018-Q3, 2018-07 or 2010/2018."
+                ),
+                {"value": written},
+            )
+        )
+    if kind and indicator:
+        seen = kinds.setdefault(indicator, (kind, period, number))
+        if seen[0] != kind:
+            found.append(
+                (
+                    "period",
+                    gettext_noop(
+                        "The periods of %(indicator)s are written in two ways in this file: "
+                        "%(first)s (row %(row)s) and %(value)s. Use one way per indicator."
+                    ),
+                    {"indicator": indicator, "first": seen[1], "row": seen[2], "value": period},
+                )
+            )
+    if kind and indicator and (kind == "range") != (indicator in RANGE_ONLY):
+        found.append(
+            (
+                "period",
+                gettext_noop(
+                    "A growth has a period from one year to another, like 2010/2018; other "
+                    "figures have a year, quarter or month."
+                ),
+                {},
+            )
+        )
+    return found
+
+
+def _value_read(
+    raw: str, definition: Indicator | None
+) -> tuple[Decimal | None, list[tuple[str, str, dict]]]:
+    """A row's value, and what is wrong with it as (column, message)."""
+    value = _value(raw) if raw else None
+    if raw and (value is None or _THOUSANDS.match(raw.strip())):
+        return None, [
+            (
+                "value",
+                gettext_noop(
+                    "“%(value)s” is not a number. Write it without thousands separators: 75100."
+                ),
+                {"value": raw},
+            )
+        ]
+    if value is not None and (
+        abs(value) >= 10**MAX_INTEGER_DIGITS or -value.as_tuple().exponent > 2
+    ):
+        return value, [
+            (
+                "value",
+                gettext_noop(
+                    "Write a value with at most 12 digits before the point and 2 after it."
+                ),
+                {},
+            )
+        ]
+    if value is not None and definition is not None and definition.unit == COUNT:
+        if value < 0:
+            return value, [("value", gettext_noop("A count cannot be negative."), {})]
+        if value != value.to_integral_value():
+            return value, [
+                (
+                    "value",
+                    gettext_noop(
+                        "A count is a whole number. Write it without thousands separators: 75100."
+                    ),
+                    {},
+                )
+            ]
+    return value, []
 
 
 def figures_template_csv() -> bytes:

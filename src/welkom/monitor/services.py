@@ -16,11 +16,11 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from welkom.housing.selectors import location_figures
 from welkom.lib.bulk import rows_insert
-from welkom.lib.files import FileProblem
+from welkom.lib.problems import Problem
 from welkom.monitor.figures_file import figures_file_read, period_kind
 from welkom.monitor.indicators import PROVINCE
 from welkom.monitor.models import ActionProgress, ExternalFigure, Figure, FiguresImport, Refresh
@@ -34,7 +34,7 @@ class FiguresImportSummary:
     rows: int = 0
     added: int = 0
     unchanged: int = 0
-    problems: list[FileProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     record: FiguresImport | None = None
 
 
@@ -57,14 +57,14 @@ def figures_import(*, data: bytes, filename: str, user=None) -> FiguresImportSum
         earlier = kinds.get(row.indicator)
         if earlier and earlier[0] != period_kind(row.period):
             summary.problems.append(
-                FileProblem(
+                Problem(
                     row.row,
                     "period",
-                    _(
+                    gettext_noop(
                         "Welkom already has %(indicator)s for period %(period)s; write the "
                         "periods of one indicator the same way in every file."
-                    )
-                    % {"indicator": row.indicator, "period": earlier[1].period},
+                    ),
+                    {"indicator": row.indicator, "period": earlier[1].period},
                 )
             )
         elif before is None:
@@ -72,13 +72,7 @@ def figures_import(*, data: bytes, filename: str, user=None) -> FiguresImportSum
         elif (before.value, before.source, before.vintage) == (row.value, row.source, row.vintage):
             summary.unchanged += 1
         else:
-            summary.problems.append(
-                FileProblem(
-                    row.row,
-                    "value",
-                    _already(before),
-                )
-            )
+            summary.problems.append(_already(row.row, before))
     if summary.problems or not new:
         return summary
     record = FiguresImport.objects.create(
@@ -101,18 +95,23 @@ def figures_import(*, data: bytes, filename: str, user=None) -> FiguresImportSum
     return summary
 
 
-def _already(before: ExternalFigure) -> str:
-    return _(
-        "Welkom already has this figure with value %(value)s from “%(source)s”, vintage "
-        "“%(vintage)s” (file "
-        "%(file)s of %(day)s). Remove that import first if this one replaces it."
-    ) % {
-        "value": before.value.normalize(),
-        "source": before.source,
-        "vintage": before.vintage or "–",
-        "file": before.imported.filename,
-        "day": date_format(before.imported.imported_at, "DATE_FORMAT"),
-    }
+def _already(row: int, before: ExternalFigure) -> Problem:
+    return Problem(
+        row,
+        "value",
+        gettext_noop(
+            "Welkom already has this figure with value %(value)s from “%(source)s”, vintage "
+            "“%(vintage)s” (file "
+            "%(file)s of %(day)s). Remove that import first if this one replaces it."
+        ),
+        {
+            "value": str(before.value.normalize()),
+            "source": before.source,
+            "vintage": before.vintage or "–",
+            "file": before.imported.filename,
+            "day": date_format(before.imported.imported_at, "DATE_FORMAT"),
+        },
+    )
 
 
 @transaction.atomic

@@ -94,8 +94,7 @@ class LocationFileTests(PersonaTestCase):
                 self.assertEqual(descriptions, [])
                 self.assertTrue(
                     any(
-                        p.row == row and p.column == column and message in p.text
-                        for p in problems
+                        p.row == row and p.column == column and message in p.text for p in problems
                     ),
                     problems,
                 )
@@ -148,6 +147,18 @@ class CommandTests(PersonaTestCase):
         self.assertEqual(location["norms"]["snf"]["capacity"], 2)
         self.assertEqual(location["effective_capacity"], 2)
         self.assertEqual(Location.objects.count(), 0)
+
+    def test_the_commands_say_a_file_s_problems_in_words(self) -> None:
+        path = self.tmp_path("locations.csv", b"code,name\nP01,Huis\n")
+        for command in ("norms_check", "import_locations"):
+            with self.subTest(command), translation.override("en"):
+                err, out = io.StringIO(), io.StringIO()
+                arguments = [path] if command == "norms_check" else [path, "--provider", "11111111"]
+                with self.assertRaises(CommandError):
+                    call_command(command, *arguments, stdout=out, stderr=err)
+                said = err.getvalue() + out.getvalue()
+                self.assertIn("Required columns are missing: ", said)
+                self.assertNotIn("%(", said)
 
     def test_norms_check_applies_the_municipality_s_own_rules(self) -> None:
         MunicipalRule.objects.create(

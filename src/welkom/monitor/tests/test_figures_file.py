@@ -42,7 +42,7 @@ class FiguresImportTests(TestCase):
             {(3, "area_code"), (4, "period"), (5, "value"), (6, "indicator"), (7, "period"),
              (8, "indicator"), (9, "value")},
         )  # fmt: skip
-        messages = " ".join(str(p.message) for p in summary.problems)
+        messages = " ".join(p.text for p in summary.problems)
         self.assertIn("GM9999", messages)
         self.assertIn("written in two ways", messages)
         self.assertIn("cannot be negative", messages)
@@ -59,7 +59,7 @@ class FiguresImportTests(TestCase):
     def test_another_value_for_a_figure_already_there_is_refused_until_removed(self):
         send("workers,PV31,2018,,75100,Decisio\n")
         changed = send("workers,PV31,2018,,76000,Decisio\n")
-        self.assertIn("already has this figure", str(changed.problems[0].message))
+        self.assertIn("already has this figure", changed.problems[0].text)
         figures_import_remove(FiguresImport.objects.get())
         self.assertEqual(send("workers,PV31,2018,,76000,Decisio\n").added, 1)
 
@@ -71,11 +71,11 @@ class FiguresImportTests(TestCase):
         self.assertEqual((summary.added, summary.problems), (3, []))
 
     def test_empty_and_unreadable_files_get_a_clear_message(self):
-        self.assertIn("no figures", str(send("").problems[0].message))
+        self.assertIn("no figures", send("").problems[0].text)
         binary = figures_import(data=b"\x00\x01\x02", filename="x.csv")
-        self.assertIn("neither a CSV", str(binary.problems[0].message))
+        self.assertIn("neither a CSV", binary.problems[0].text)
         headless = figures_import(data=b"a,b\n1,2\n", filename="x.csv")
-        self.assertIn("missing", str(headless.problems[0].message))
+        self.assertIn("missing", headless.problems[0].text)
 
     def test_thousands_separators_and_too_many_decimals_are_refused(self):
         summary = send(
@@ -93,7 +93,7 @@ class FiguresImportTests(TestCase):
 
     def test_scenarios_differing_in_case_are_the_same_and_long_values_are_refused(self):
         summary = send("workers,PV31,2030,Base,1,D\nworkers,PV31,2030,base ,2,D\n")
-        self.assertIn("as row 2", str(summary.problems[0].message))
+        self.assertIn("as row 2", summary.problems[0].text)
         long = send(f"workers,PV31,2030,{'x' * 61},1,D\n")
         self.assertEqual(long.problems[0].column, "scenario")
 
@@ -106,6 +106,6 @@ class FiguresImportTests(TestCase):
             data=(HEADER.strip() + ",vintage\nworkers,PV31,2018,,75100,D,2024\n").encode(),
             filename="b.csv",
         )
-        self.assertIn("already has this figure", str(newer.problems[0].message))
+        self.assertIn("already has this figure", newer.problems[0].text)
         monthly = send("workers,PV31,2019-07,,1,D\n")
-        self.assertIn("the same way in every file", str(monthly.problems[0].message))
+        self.assertIn("the same way in every file", monthly.problems[0].text)

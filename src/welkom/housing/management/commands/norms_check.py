@@ -49,72 +49,77 @@ class Command(BaseCommand):
             for problem in problems:
                 where = f"row {problem.row}" if problem.row else "file"
                 column = f", {problem.column}" if problem.column else ""
-                self.stderr.write(f"  {where}{column}: {problem.message}")
+                self.stderr.write(f"  {where}{column}: {problem.text}")
             raise CommandError("The file has problems; nothing was judged.")
-        result = []
-        for item in descriptions:
-            compliance = facts_compliance(
-                item.facts(),
-                on=on,
-                permitted_capacity=item.location.get("permitted_capacity"),
-                rules=municipal_rules(item.municipality.pk),
-            )
-            result.append(
-                {
-                    "code": item.code,
-                    "municipality": item.municipality.name,
-                    "beds": compliance.persons,
-                    "permitted_capacity": item.location.get("permitted_capacity"),
-                    "effective_capacity": compliance.effective_capacity,
-                    "norms": {
-                        outcome.norm: {
-                            "applies": outcome.applies,
-                            "capacity": outcome.capacity.persons,
-                            "binding_rule": _rule(outcome.capacity.binding),
-                            "failed": [
-                                {
-                                    "rule": f.rule,
-                                    "measured": _(f.measured),
-                                    "required": f.required,
-                                    "explanation": _explained(f),
-                                    "unverified": f.unverified,
-                                }
-                                for f in outcome.findings
-                                if not f.passed
-                            ],
-                        }
-                        for outcome in compliance.outcomes
-                    },
-                }
-            )
+        result = [_judged(item, on=on) for item in descriptions]
         if json:
             self.stdout.write(_json_dumps({"on": on.isoformat(), "locations": result}))
             return
         for entry in result:
-            permit = entry["permitted_capacity"]
-            self.stdout.write(
-                f"{entry['code']} ({entry['municipality']}): {entry['beds']} beds, permit "
-                f"{permit if permit is not None else '-'}, effective capacity "
-                f"{entry['effective_capacity'] if entry['effective_capacity'] is not None else '-'}"
+            self._entry_write(entry)
+
+    def _entry_write(self, entry: dict) -> None:
+        """One judged location as text: its capacities, then each norm and its unmet rules."""
+        permit = entry["permitted_capacity"]
+        self.stdout.write(
+            f"{entry['code']} ({entry['municipality']}): {entry['beds']} beds, permit "
+            f"{permit if permit is not None else '-'}, effective capacity "
+            f"{entry['effective_capacity'] if entry['effective_capacity'] is not None else '-'}"
+        )
+        for norm, outcome in entry["norms"].items():
+            binding = outcome["binding_rule"]
+            limit = (
+                f"capacity {outcome['capacity']} ({binding['explanation']})"
+                if binding
+                else "no capacity limit"
             )
-            for norm, outcome in entry["norms"].items():
-                binding = outcome["binding_rule"]
-                limit = (
-                    f"capacity {outcome['capacity']} ({binding['explanation']})"
-                    if binding
-                    else "no capacity limit"
-                )
-                counts = "counts" if outcome["applies"] else "for information"
+            counts = "counts" if outcome["applies"] else "for information"
+            self.stdout.write(
+                f"  {_(norms.NORM_LABELS[norm])} ({counts}): {limit}; "
+                f"{len(outcome['failed'])} rules not met"
+            )
+            for failed in outcome["failed"]:
                 self.stdout.write(
-                    f"  {_(norms.NORM_LABELS[norm])} ({counts}): {limit}; "
-                    f"{len(outcome['failed'])} rules not met"
+                    f"    {failed['rule']}: {failed['explanation']} Measured "
+                    f"{failed['measured']}, required {failed['required'] or '-'}"
+                    + (" (unverified)" if failed["unverified"] else "")
                 )
-                for failed in outcome["failed"]:
-                    self.stdout.write(
-                        f"    {failed['rule']}: {failed['explanation']} Measured "
-                        f"{failed['measured']}, required {failed['required'] or '-'}"
-                        + (" (unverified)" if failed["unverified"] else "")
-                    )
+
+
+def _judged(item, *, on: date) -> dict:
+    """One location description judged against the norms on `on`, as the JSON output has it."""
+    compliance = facts_compliance(
+        item.facts(),
+        on=on,
+        permitted_capacity=item.location.get("permitted_capacity"),
+        rules=municipal_rules(item.municipality.pk),
+    )
+    return {
+        "code": item.code,
+        "municipality": item.municipality.name,
+        "beds": compliance.persons,
+        "permitted_capacity": item.location.get("permitted_capacity"),
+        "effective_capacity": compliance.effective_capacity,
+        "norms": {
+            outcome.norm: {
+                "applies": outcome.applies,
+                "capacity": outcome.capacity.persons,
+                "binding_rule": _rule(outcome.capacity.binding),
+                "failed": [
+                    {
+                        "rule": f.rule,
+                        "measured": _(f.measured),
+                        "required": f.required,
+                        "explanation": _explained(f),
+                        "unverified": f.unverified,
+                    }
+                    for f in outcome.findings
+                    if not f.passed
+                ],
+            }
+            for outcome in compliance.outcomes
+        },
+    }
 
 
 def _explained(finding) -> str:

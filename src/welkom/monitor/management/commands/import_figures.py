@@ -38,8 +38,7 @@ class Command(BaseCommand):
             "added": summary.added,
             "unchanged": summary.unchanged,
             "problems": [
-                {"row": p.row, "column": p.column, "message": str(p.message)}
-                for p in summary.problems
+                {"row": p.row, "column": p.column, "message": p.text} for p in summary.problems
             ],
         }
         if json:
