@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import polars as pl
 from django.db import connection
@@ -31,6 +32,9 @@ from django.db import connection
 from welkom.housing.models import Location
 from welkom.lib.bulk import ids_table
 from welkom.register.models import Person, Stay
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
 ONE_DAY = timedelta(days=1)
 
@@ -183,52 +187,12 @@ def _found(
     stay, person = quote(Stay._meta.db_table), quote(Person._meta.db_table)
     with ids_table(locations) as table, connection.cursor() as cursor:
         # Names from the models and this module; values only as parameters.
-        cursor.execute(
-            f"""
-            SELECT s.id, s.person_id, s.location_id, s.check_in, s.room, s.employer_kvk,
-                   s.expected_departure, p.bsn, p.match_key, p.registration
-            FROM {stay} s JOIN {person} p ON p.id = s.person_id
-            WHERE s.check_out IS NULL AND s.location_id IN (SELECT id FROM {table})
-            """  # noqa: S608
-        )
-        open_stays = pl.DataFrame(
-            cursor.fetchall(),
-            schema={
-                "stay_id": pl.Int64,
-                "person_id": pl.Int64,
-                "location": pl.Int64,
-                "stay_check_in": pl.Date,
-                "stay_room": pl.String,
-                "stay_employer_kvk": pl.String,
-                "stay_expected_departure": pl.Date,
-                "stored_bsn": pl.String,
-                "key": pl.String,
-                "stored_registration": pl.String,
-            },
-            orient="row",
-        )
+        open_stays = _open_stays(cursor, stay, person, table)
         # Of the persons with an open stay at the locations: those whose match key another
         # person shares, and those with a closed stay near the nights. Each on an index, so
         # that one provider's list does not read the whole register.
-        cursor.execute(
-            f"""
-            SELECT DISTINCT p.match_key FROM {person} p
-            WHERE p.id IN (SELECT person_id FROM {stay}
-                           WHERE check_out IS NULL AND location_id IN (SELECT id FROM {table}))
-            AND EXISTS (SELECT 1 FROM {person} o WHERE o.match_key = p.match_key AND o.id <> p.id)
-            """  # noqa: S608
-        )
-        shared_keys = pl.Series([row[0] for row in cursor.fetchall()], dtype=pl.String)
-        cursor.execute(
-            f"""
-            SELECT DISTINCT s.person_id FROM {stay} s
-            WHERE s.person_id IN (SELECT person_id FROM {stay}
-                                  WHERE check_out IS NULL AND location_id IN (SELECT id FROM {table}))
-            AND s.check_out IS NOT NULL AND s.check_out >= %s AND s.check_in <= %s
-            """,  # noqa: S608
-            [first, end],
-        )
-        near = pl.Series([row[0] for row in cursor.fetchall()], dtype=pl.Int64)
+        shared_keys = _shared_keys(cursor, stay, person, table)
+        near = _near(cursor, stay, table, first=first, end=end)
     open_stays = open_stays.filter(~pl.col("person_id").is_in(near.implode()))
     by_bsn = (
         candidates.filter(pl.col("bsn") != "")
@@ -256,3 +220,60 @@ def _found(
         .with_columns(registration=pl.col("stored_registration"))
         .select(columns)
     )
+
+
+def _open_stays(cursor: CursorWrapper, stay: str, person: str, table: str) -> pl.DataFrame:
+    """The open stays at the locations in `table` (an `ids_table`), each with its person's
+    BSN, match key and registration; `stay` and `person` are the quoted table names."""
+    cursor.execute(
+        f"""
+        SELECT s.id, s.person_id, s.location_id, s.check_in, s.room, s.employer_kvk,
+               s.expected_departure, p.bsn, p.match_key, p.registration
+        FROM {stay} s JOIN {person} p ON p.id = s.person_id
+        WHERE s.check_out IS NULL AND s.location_id IN (SELECT id FROM {table})
+        """  # noqa: S608
+    )
+    return pl.DataFrame(
+        cursor.fetchall(),
+        schema={
+            "stay_id": pl.Int64,
+            "person_id": pl.Int64,
+            "location": pl.Int64,
+            "stay_check_in": pl.Date,
+            "stay_room": pl.String,
+            "stay_employer_kvk": pl.String,
+            "stay_expected_departure": pl.Date,
+            "stored_bsn": pl.String,
+            "key": pl.String,
+            "stored_registration": pl.String,
+        },
+        orient="row",
+    )
+
+
+def _shared_keys(cursor: CursorWrapper, stay: str, person: str, table: str) -> pl.Series:
+    """The match keys of persons with an open stay at the locations that another person
+    shares."""
+    cursor.execute(
+        f"""
+        SELECT DISTINCT p.match_key FROM {person} p
+        WHERE p.id IN (SELECT person_id FROM {stay}
+                       WHERE check_out IS NULL AND location_id IN (SELECT id FROM {table}))
+        AND EXISTS (SELECT 1 FROM {person} o WHERE o.match_key = p.match_key AND o.id <> p.id)
+        """  # noqa: S608
+    )
+    return pl.Series([row[0] for row in cursor.fetchall()], dtype=pl.String)
+
+
+def _near(cursor: CursorWrapper, stay: str, table: str, *, first: date, end: date) -> pl.Series:
+    """The persons with an open stay at the locations and a closed stay near [first, end)."""
+    cursor.execute(
+        f"""
+        SELECT DISTINCT s.person_id FROM {stay} s
+        WHERE s.person_id IN (SELECT person_id FROM {stay}
+                              WHERE check_out IS NULL AND location_id IN (SELECT id FROM {table}))
+        AND s.check_out IS NOT NULL AND s.check_out >= %s AND s.check_in <= %s
+        """,  # noqa: S608
+        [first, end],
+    )
+    return pl.Series([row[0] for row in cursor.fetchall()], dtype=pl.Int64)

@@ -60,6 +60,9 @@ class _Found:
 
 
 _FOUND_COLUMNS = tuple(_Found.__dataclass_fields__)
+# A stored signal as a refresh reads it: pk, status, (deadline, overdue, parameters), person
+# id, location id.
+_Stored = tuple[int, str, tuple[date | None, bool, dict], int | None, int | None]
 
 
 @dataclass
@@ -86,6 +89,29 @@ def signals_refresh(
     import and the daily run) would both open the same new signal.
     """
     serialised("register.signals.refresh")
+    found = _registration_found(on, person_ids)
+    for signal in _over_capacity(on, location_ids=location_ids):
+        found[signal.key] = signal
+
+    existing = _stored_signals(person_ids, location_ids)
+    summary = RefreshSummary()
+    new = [signal for key, signal in found.items() if key not in existing]
+    rows_insert(Signal, _FOUND_COLUMNS, [signal.row() for signal in new])
+    summary.opened = len(new)
+    summary.opened_for = [(signal.person_id, signal.location_id) for signal in new]
+    summary.updated, changed_persons = _changed_write(existing, found, on=on)
+    summary.resolved, summary.resolved_for = _gone_resolve(existing, found)
+    processing_log_write(
+        processing=Processing.system(activity=SIGNALLING, action=Entry.Action.UPDATE),
+        subject_type="person",
+        subject_ids=sorted(({s.person_id for s in new} | changed_persons) - {None}),
+        object_type="signal",
+    )
+    return summary
+
+
+def _registration_found(on: date, person_ids: list[int] | None) -> dict[str, _Found]:
+    """The signals the registration findings of these persons (None: everyone) say, by key."""
     municipality_ids = dict(Municipality.objects.values_list("code", "pk"))
     found: dict[str, _Found] = {}
     evaluated = findings_by_person(on=on, person_ids=person_ids)
@@ -110,9 +136,13 @@ def signals_refresh(
                 first_seen=on,
                 last_seen=on,
             )
-    for signal in _over_capacity(on, location_ids=location_ids):
-        found[signal.key] = signal
+    return found
 
+
+def _stored_signals(
+    person_ids: list[int] | None, location_ids: list[int] | None
+) -> dict[str, _Stored]:
+    """The stored signals in the refresh's scope, by key."""
     if person_ids is None:
         scope = Signal.internal.all()
     else:
@@ -120,7 +150,7 @@ def signals_refresh(
             Q(person_id__in=person_ids) | Q(person__isnull=True, location_id__in=location_ids or [])
         )
     # Plain rows, not objects: the daily run reads every signal (a hundred thousand).
-    existing = {
+    return {
         key: (pk, status, (deadline, overdue, parameters), person_id, location_id)
         for key, pk, status, deadline, overdue, parameters, person_id, location_id in (
             scope.values_list(
@@ -135,11 +165,13 @@ def signals_refresh(
             ).iterator(chunk_size=10_000)
         )
     }
-    summary = RefreshSummary()
-    new = [signal for key, signal in found.items() if key not in existing]
-    rows_insert(Signal, _FOUND_COLUMNS, [signal.row() for signal in new])
-    summary.opened = len(new)
-    summary.opened_for = [(signal.person_id, signal.location_id) for signal in new]
+
+
+def _changed_write(
+    existing: dict[str, _Stored], found: dict[str, _Found], *, on: date
+) -> tuple[int, set[int | None]]:
+    """Store the new deadline, overdue and parameters of the signals found again whose
+    findings changed: how many, and their persons."""
     changed = []  # (pk, deadline, overdue, parameters, last_seen)
     changed_persons = set()
     for key, (pk, _status, current, person_id, _location_id) in existing.items():
@@ -149,27 +181,28 @@ def signals_refresh(
             changed.append((pk, fresh.deadline, fresh.overdue, json.dumps(fresh.parameters), on))
             changed_persons.add(person_id)
     rows_update(Signal, ["deadline", "overdue", "parameters", "last_seen"], changed)
-    summary.updated = len(changed)
+    return len(changed), changed_persons
+
+
+def _gone_resolve(
+    existing: dict[str, _Stored], found: dict[str, _Found]
+) -> tuple[int, list[tuple[int | None, int | None]]]:
+    """Close as done the open signals no longer found: how many, and (person id, location id)
+    of each."""
     gone = {
         pk: (person_id, location_id)
         for key, (pk, status, _current, person_id, location_id) in existing.items()
         if status == Signal.Status.OPEN and key not in found
     }
-    summary.resolved_for = list(gone.values())
+    resolved = 0
     if gone:
         with ids_table(gone) as ids:
-            summary.resolved = Signal.internal.filter(pk__in=in_table(ids)).update(
+            resolved = Signal.internal.filter(pk__in=in_table(ids)).update(
                 status=Signal.Status.DONE,
                 status_reason=gettext_noop("No longer applies."),
                 status_changed_at=timezone.now(),
             )
-    processing_log_write(
-        processing=Processing.system(activity=SIGNALLING, action=Entry.Action.UPDATE),
-        subject_type="person",
-        subject_ids=sorted(({s.person_id for s in new} | changed_persons) - {None}),
-        object_type="signal",
-    )
-    return summary
+    return resolved, list(gone.values())
 
 
 def _latest_employer(person_ids: list[int] | None) -> dict[int, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import polars as pl
 from django.db import connection
@@ -32,6 +33,9 @@ from welkom.register.countries import nationality_group
 from welkom.register.matching import Known
 from welkom.register.models import Occupancy, OccupancyProfile, Person, Stay
 from welkom.register.stays import Span, StayFacts, StoredStay, minus, stay_end
+
+if TYPE_CHECKING:
+    from welkom.register.submissions import Submission
 
 ONE_DAY = timedelta(days=1)
 STAY_COLUMNS = (
@@ -58,6 +62,11 @@ PERSON_COLUMNS = (
     "match_key",
     "created_at",
 )
+# An occupancy profile span's (location, registration, nationality group); its row: that,
+# then first night, persons and end night (None: open); and that row as read, after its pk.
+_ProfileKey = tuple[int, str, str]
+_ProfileRow = tuple[int, str, str, date, int, date | None]
+_StoredProfile = tuple[int, int, str, str, date, int, date | None]
 
 
 def persons_known(values: Iterable[str]) -> list[Known]:
@@ -264,6 +273,40 @@ def profile_write(
     """Replace the occupancy profile of every (location, night) the lists cover: persons by
     registration (as stored, after this import) and nationality group, kept as spans of
     nights with the same count. Counted in columns: a month is millions of person-nights."""
+    counts = _profile_counts(submissions, person_ids, location_of, registration_of)
+    spans = _profile_spans(counts)
+    # A location whose open spans hold its counts on the nights right after them needs no
+    # new span: the new listed_through extends them (most locations on most days).
+    unchanged = _profile_unchanged(counts, covered, through_before)
+    if unchanged:
+        covered = {
+            location: nights for location, nights in covered.items() if location not in unchanged
+        }
+        if not covered:
+            return
+        spans = spans.filter(~pl.col("location").is_in(list(unchanged)))
+    pieces: dict[_ProfileKey, list[tuple[date, date, int]]] = defaultdict(list)
+    for _span, location, kind, first, end, persons in spans.iter_rows():
+        pieces[(location, *kind.split("|"))].append((first, end, persons))
+
+    # What was there: kept outside the covered nights, joined with new spans next to it. An
+    # open span ran through its location's last listed night before this import.
+    existing = _profile_existing(covered)
+    for _pk, location, registration, group, first_night, persons, end_night in existing:
+        span_end = stay_end(first_night, end_night, through_before.get(location))
+        for piece in minus((first_night, span_end), covered[location]):
+            pieces[(location, registration, group)].append((*piece, persons))
+    _profile_store(existing, _profile_joined(pieces, through_after))
+
+
+def _profile_counts(
+    submissions: list[Submission],
+    person_ids: list[list[int]],
+    location_of: list[dict[str, int]],
+    registration_of: dict[int, str],
+) -> pl.DataFrame:
+    """Persons per location, kind ("registration|nationality group") and night, sorted so;
+    the count in `len`."""
     frames = []
     for index, submission in enumerate(submissions):
         # Per person of the list (by index): the kind, as "registration|nationality group".
@@ -287,15 +330,19 @@ def profile_write(
                 }
             )
         )
-    # Persons per location, kind and night; then runs of consecutive nights with one count.
-    counts = (
+    return (
         pl.concat(frames)
         .group_by("location", "kind", "night")
         .len()
         .sort("location", "kind", "night")
     )
+
+
+def _profile_spans(counts: pl.DataFrame) -> pl.DataFrame:
+    """The runs of consecutive nights with one count per location and kind: span, location,
+    kind, first, end (the night after the last), persons."""
     same = ("location", "kind", "len")
-    spans = (
+    return (
         counts.with_columns(
             start=(
                 (pl.col("night") - pl.col("night").shift(1) != pl.duration(days=1))
@@ -312,26 +359,14 @@ def profile_write(
             persons=pl.col("len").first(),
         )
     )
-    # A location whose open spans hold its counts on the nights right after them needs no
-    # new span: the new listed_through extends them (most locations on most days).
-    unchanged = _profile_unchanged(counts, covered, through_before)
-    if unchanged:
-        covered = {
-            location: nights for location, nights in covered.items() if location not in unchanged
-        }
-        if not covered:
-            return
-        spans = spans.filter(~pl.col("location").is_in(list(unchanged)))
-    pieces: dict[tuple[int, str, str], list[tuple[date, date, int]]] = defaultdict(list)
-    for _span, location, kind, first, end, persons in spans.iter_rows():
-        pieces[(location, *kind.split("|"))].append((first, end, persons))
 
-    # What was there: kept outside the covered nights, joined with new spans next to it. An
-    # open span ran through its location's last listed night before this import.
+
+def _profile_existing(covered: dict[int, list[Span]]) -> list[_StoredProfile]:
+    """The stored spans at the covered locations that reach their covered nights."""
     first = min(nights[0][0] for nights in covered.values())
     end = max(nights[-1][1] for nights in covered.values())
     with ids_table(covered) as locations:
-        existing = [
+        return [
             (pk, location, registration, group, first_night, persons, end_night)
             for pk, location, registration, group, first_night, end_night, persons in (
                 OccupancyProfile.objects.filter(
@@ -349,10 +384,13 @@ def profile_write(
                 )
             )
         ]
-    for _pk, location, registration, group, first_night, persons, end_night in existing:
-        span_end = stay_end(first_night, end_night, through_before.get(location))
-        for piece in minus((first_night, span_end), covered[location]):
-            pieces[(location, registration, group)].append((*piece, persons))
+
+
+def _profile_joined(
+    pieces: dict[_ProfileKey, list[tuple[date, date, int]]],
+    through_after: dict[int, date | None],
+) -> set[_ProfileRow]:
+    """Each key's pieces as rows to store, those that meet with the same count joined."""
     # Stored as (location, registration, group, first night, persons, end night or None for
     # the span that runs through the location's new last listed night).
     new = set()
@@ -368,6 +406,11 @@ def profile_write(
             (*key, span_first, persons, None if span_end == through + ONE_DAY else span_end)
             for span_first, span_end, persons in joined
         )
+    return new
+
+
+def _profile_store(existing: list[_StoredProfile], new: set[_ProfileRow]) -> None:
+    """Make the stored spans (`existing`) the `new` rows."""
     old = {row[1:]: row[0] for row in existing}
     # A span whose end alone changes (it was open and now closes, or the reverse) keeps its
     # row and gets the new end, rather than a delete and an insert. An open span whose
