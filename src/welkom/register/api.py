@@ -146,6 +146,9 @@ class NightListCountsOutput(serializers.Serializer):
     nights = serializers.IntegerField()
     persons = serializers.IntegerField()
     persons_created = serializers.IntegerField()
+    persons_changed = serializers.IntegerField(
+        help_text="Known persons whose registration or BSN this list changed."
+    )
     stays_opened = serializers.IntegerField()
     stays_closed = serializers.IntegerField()
     stays_changed = serializers.IntegerField()
@@ -181,8 +184,8 @@ class NightListImportOutput(serializers.Serializer):
 def _output(record: NightListImport) -> dict:
     """The submission's outcome; call in the language the messages are wanted in."""
     problems = problems_as_text([Problem.from_json(p) for p in record.problems])
-    # Imports from before signals were counted have no such counts: none were counted.
-    counts = {"signals_opened": 0, "signals_closed": 0, **record.counts}
+    # Imports from before signals (or changed persons) were counted have no such counts.
+    counts = {"signals_opened": 0, "signals_closed": 0, "persons_changed": 0, **record.counts}
     data = {"id": record.pk, "status": record.status, "counts": counts, "problems": problems}
     return NightListImportOutput(data).data
 

@@ -184,6 +184,10 @@ PERSON_TWICE = gettext_noop(
     "%(first_location)s) and in this row (location %(location)s)."
 )
 MORE_PROBLEMS = gettext_noop("And %(count)d more problems.")
+EXAMPLE_ROW = gettext_noop(
+    "This is the template's example row (location code %(code)s): remove the example rows "
+    "and list the persons who really stayed."
+)
 
 
 @dataclass(frozen=True, slots=True)  # slots: millions of rows, no per-row __dict__
@@ -213,8 +217,11 @@ class NightList:
     columns: list[str]  # canonical columns found, in the file's order
 
 
+# The template's example row names a location code that no list may use, so that a template
+# sent back unedited is refused ("remove the example rows") instead of registering a person.
+EXAMPLE_LOCATION = "VOORBEELD"
 _TEMPLATE_EXAMPLE = (
-    "2026-01-31,L001,Kowalska,Anna Maria,1990-05-17,POL,Kraków,PL,identity card,ABC123456,"
+    f"2026-01-31,{EXAMPLE_LOCATION},Kowalska,Anna Maria,1990-05-17,POL,Kraków,PL,identity card,ABC123456,"
     "123456782,12,rni,2026-03-31,12345678"
 )
 
@@ -596,6 +603,13 @@ def _kvk(raw: str, problem: _Found) -> str:
     return value
 
 
+def _location_code(raw: str, problem: _Found) -> str:
+    code = _text(raw, problem, required=True)
+    if code.casefold() == EXAMPLE_LOCATION.casefold():
+        problem(code, EXAMPLE_ROW, {"code": EXAMPLE_LOCATION})
+    return code
+
+
 def _alpha3(raw: str, problem: _Found) -> str:
     codes = _country(raw, problem)
     return codes[1] if codes else ""
@@ -608,7 +622,7 @@ def _alpha2(raw: str, problem: _Found) -> str:
 
 # How each cell of a row but its night is checked: (checker, raw text, problems) → value.
 _CELL_CHECKS: dict[str, Callable[[RowChecker, str, _Found], object]] = {
-    "location_code": lambda _checker, raw, problem: _text(raw, problem, required=True),
+    "location_code": lambda _checker, raw, problem: _location_code(raw, problem),
     "family_name": lambda _checker, raw, problem: _text(raw, problem, required=True),
     "given_names": lambda _checker, raw, problem: _text(raw, problem, required=True),
     "date_of_birth": RowChecker._birth_check,

@@ -57,7 +57,9 @@ class Matched:
     -(n + 1), n its index in `new` (the listing it is created from, with `bsn_of_new` and
     `registration_of` saying what it is created with). `registration_of`: every matched
     person's registration after the lists; `bsn_given`: known persons who now have a BSN;
-    `created`: per list, the persons it created."""
+    `created`: per list, the persons it created; `changed`: per list, the persons it found
+    (in the register or in an earlier list) whose registration it changed or who got a BSN
+    from it, as many as it would have changed arriving alone."""
 
     ids: list[list[int]] = field(default_factory=list)
     new: list = field(default_factory=list)
@@ -65,6 +67,7 @@ class Matched:
     registration_of: dict[int, str] = field(default_factory=dict)
     bsn_given: dict[int, str] = field(default_factory=dict)
     created: list[int] = field(default_factory=list)
+    changed: list[int] = field(default_factory=list)
 
 
 def persons_matched(lists: Iterable[Iterable], known: Iterable[Known]) -> Matched:
@@ -84,8 +87,10 @@ def persons_matched(lists: Iterable[Iterable], known: Iterable[Known]) -> Matche
         bsn_of[person.pk] = person.bsn
         matched.registration_of[person.pk] = person.registration
     for persons in lists:
-        ids, created = [], 0
+        ids, created, changed = [], 0, 0
+        new_here: set[int] = set()
         for person in persons:
+            given = False
             if person.bsn and person.bsn in found_by_bsn:
                 pk = found_by_bsn[person.bsn]
             else:
@@ -98,6 +103,7 @@ def persons_matched(lists: Iterable[Iterable], known: Iterable[Known]) -> Matche
                     pk = candidates[0]
                     if person.bsn:
                         bsn_of[pk] = found_by_bsn[person.bsn] = person.bsn
+                        given = True
                         if pk > 0:
                             matched.bsn_given[pk] = person.bsn
                         else:
@@ -106,14 +112,19 @@ def persons_matched(lists: Iterable[Iterable], known: Iterable[Known]) -> Matche
                     matched.new.append(person)
                     pk = -len(matched.new)
                     created += 1
+                    new_here.add(pk)
                     by_match_key[person.match_key].append(pk)
                     bsn_of[pk] = matched.bsn_of_new[pk] = person.bsn
                     if person.bsn:
                         found_by_bsn[person.bsn] = pk
                     matched.registration_of[pk] = person.registration or "unknown"
             if person.registration:
+                if matched.registration_of[pk] != person.registration:
+                    given = True
                 matched.registration_of[pk] = person.registration
+            changed += given and pk not in new_here
             ids.append(pk)
         matched.ids.append(ids)
         matched.created.append(created)
+        matched.changed.append(changed)
     return matched

@@ -62,6 +62,7 @@ class ImportSummary:
     nights: int = 0
     persons: int = 0
     persons_created: int = 0
+    persons_changed: int = 0  # known persons whose registration or BSN the list changed
     stays_opened: int = 0
     stays_closed: int = 0
     stays_changed: int = 0
@@ -82,6 +83,7 @@ class ImportSummary:
             "nights": self.nights,
             "persons": self.persons,
             "persons_created": self.persons_created,
+            "persons_changed": self.persons_changed,
             "stays_opened": self.stays_opened,
             "stays_closed": self.stays_closed,
             "stays_changed": self.stays_changed,
@@ -320,6 +322,7 @@ def _changed(summary: ImportSummary) -> bool:
             summary.stays_closed,
             summary.stays_changed,
             summary.persons_created,
+            summary.persons_changed,
             summary.occupancy_changed,
         )
     )
@@ -591,38 +594,56 @@ def _persons_resolve(parts: list[_Part]) -> tuple[list[list[int]], dict[int, str
 
     ids = [[stored_id(pk) for pk in part_ids] for part_ids in matched.ids]
     changed = {*registration_changed, *matched.bsn_given, *created}
-    for part, part_ids, count in zip(parts, ids, matched.created, strict=True):
+    for part, part_ids, count, count_changed in zip(
+        parts, ids, matched.created, matched.changed, strict=True
+    ):
         part.summary.persons_created += count
+        part.summary.persons_changed += count_changed
         part.summary.changed_person_ids = set(part_ids) & changed
     return ids, {stored_id(pk): value for pk, value in matched.registration_of.items()}
 
 
 def _conflicts_report(found: list[Conflict], parts, person_ids, location_of, listed) -> None:
     """Every conflict as a problem of the list whose location it names, at the row of the
-    person's night there. The other place is named by its code to its own provider, and
-    otherwise by its address."""
+    person's night there. The other place is named by its code only to the provider it
+    belongs to; any other provider learns that the person is listed elsewhere, never where
+    or by whom (the municipality sees both places)."""
     code_of = {pk: code for locations in location_of for code, pk in locations.items()}
+    own = dict(
+        Location.objects.filter(pk__in={conflict.there_id for conflict in found}).values_list(
+            "pk", "provider_id"
+        )
+    )
     for conflict in found:
         index = listed.part_of[conflict.location_id]
         part = parts[index]
         indices = [i for i, pk in enumerate(person_ids[index]) if pk == conflict.person_id]
         person = part.submission.persons[indices[0]]
         here = code_of[conflict.location_id]
-        if conflict.listed:
+        params = {
+            "name": f"{person.given_names} {person.family_name}",
+            "here": here,
+            "night": conflict.night.isoformat(),
+        }
+        if own.get(conflict.there_id) != part.provider.pk:
             message = gettext_noop(
-                "%(name)s is listed at %(here)s and at %(there)s on the night of %(night)s."
+                "%(name)s is already listed at another location on the night of %(night)s, "
+                "so cannot have slept at %(here)s. Check the name and date of birth; the "
+                "municipality can see where."
             )
-            there = code_of[conflict.there_id]
         else:
-            message = gettext_noop(
-                "%(name)s already stayed at %(there)s on the night of %(night)s, "
-                "so cannot have slept at %(here)s."
+            params["there"] = (
+                code_of.get(conflict.there_id) or Location.objects.get(pk=conflict.there_id).code
             )
-            place = Location.objects.select_related("municipality").get(pk=conflict.there_id)
-            there = (
-                place.code
-                if place.provider_id == part.provider.pk
-                else f"{place.street} {place.number}, {place.municipality}"
+            message = (
+                gettext_noop(
+                    "%(name)s is listed at %(here)s and at %(there)s on the night of %(night)s."
+                )
+                if conflict.listed
+                else gettext_noop(
+                    "%(name)s already stayed at %(there)s on the night of %(night)s, "
+                    "so cannot have slept at %(here)s."
+                )
             )
         part.summary.problems.append(
             _problem(
@@ -630,9 +651,6 @@ def _conflicts_report(found: list[Conflict], parts, person_ids, location_of, lis
                 "location_code",
                 here,
                 message,
-                name=f"{person.given_names} {person.family_name}",
-                here=here,
-                night=conflict.night.isoformat(),
-                there=there,
+                **params,
             )
         )

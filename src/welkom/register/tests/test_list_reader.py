@@ -277,9 +277,11 @@ class AcceptedCsvTests(SimpleTestCase):
             template.startswith(b"\xef\xbb\xbf" + ",".join(NIGHT_LIST_COLUMNS).encode())
         )
         result = night_list_read(template, filename="template.csv", today=TODAY)
-        self.assertEqual(result.problems, [])
-        self.assertEqual(len(result.rows), 1)
-        self.assertEqual(result.rows[0].bsn, "123456782")
+        # Every column reads, and the example row is refused as what it is.
+        self.assertEqual(result.columns, NIGHT_LIST_COLUMNS)
+        self.assertEqual(found(result), [(2, "location_code", list_reader.EXAMPLE_ROW)])
+        edited = template.replace(b"VOORBEELD", b"L001")
+        self.assertEqual(night_list_read(edited, filename="t.csv", today=TODAY).problems, [])
 
     def test_it_decides_the_format_by_content_not_by_name(self) -> None:
         result = night_list_read(xlsx(HEADER, ROW), filename="nights.csv", today=TODAY)

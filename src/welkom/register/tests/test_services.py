@@ -4,12 +4,14 @@ from datetime import date, timedelta
 from unittest import mock
 
 from django.db import transaction
+from django.utils import translation
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from welkom.housing.services import location_register
 from welkom.processing_log.models import Entry
+from welkom.register.list_reader import night_list_template_csv
 from welkom.register.models import (
     NightListImport,
     Occupancy,
@@ -72,6 +74,16 @@ class _ThreeLocations(PersonaTestCase):
             submitted_by=self.provider_manager,
             today=TODAY,
         )
+
+    def assert_nothing_of_the_other_provider(self, problem, other=None) -> None:
+        """No address, place or name of the other provider in a problem, in any language."""
+        other = other or self.other_provider
+        place = self.other_location if other == self.other_provider else self.venlo_location
+        for language in ("en", "nl", "pl"):
+            with translation.override(language):
+                shown = " ".join([problem.text, problem.value, *map(str, problem.params.values())])
+            for secret in (place.street, place.postcode, other.name, other.kvk_number):
+                self.assertNotIn(secret, shown)
 
     def _stays(self) -> set[tuple[str, str, date, date]]:
         return {
@@ -172,6 +184,29 @@ class NightListImportTests(_ThreeLocations):
             for p in OccupancyProfile.objects.with_end()
         }
 
+    def test_a_list_that_changes_only_a_registration_says_it_changed_something(self) -> None:
+        def with_registration(status: str) -> bytes:
+            rows = "".join(
+                line(FIRST + timedelta(days=d), "V1", "Nowak").rstrip("\n") + f",{status}\n"
+                for d in range(3)
+            )
+            return (HEADER.rstrip("\n") + ",registration_status\n" + rows).encode()
+
+        self._import(with_registration("none"))
+        record, summary = self._import(with_registration("rni"))
+        self.assertEqual(record.status, "applied")
+        self.assertEqual((summary.persons_changed, summary.stays_changed), (1, 0))
+        self.assertEqual(record.counts["persons_changed"], 1)
+        self.assertEqual(Person.internal.get().registration, "rni")
+        again, summary = self._import(with_registration("rni"))
+        self.assertEqual((again.status, summary.persons_changed), ("unchanged", 0))
+
+    def test_the_template_sent_back_unedited_registers_nobody(self) -> None:
+        record, summary = self._import(night_list_template_csv())
+        self.assertEqual(record.status, "rejected")
+        self.assertIn("example row", summary.problems[0].text)
+        self.assertEqual(Person.internal.count(), 0)
+
     def test_it_changes_nothing_when_the_same_file_comes_again(self) -> None:
         data = night_list([(d, "V1", "Nowak") for d in range(5)])
         self._import(data)
@@ -221,8 +256,11 @@ class NightListImportTests(_ThreeLocations):
         self.assertEqual(self._stays(), before)
         problem = summary.problems[0]
         self.assertEqual((problem.row, problem.column), (2, "location_code"))
-        self.assertIn("Maasweg 3", problem.params["there"])
         self.assertEqual(problem.params["here"], "H1")
+        # The provider learns that the person is listed elsewhere, not where or by whom.
+        self.assertIn("another location", problem.text)
+        self.assertNotIn("there", problem.params)
+        self.assert_nothing_of_the_other_provider(problem)
 
     def test_it_refuses_a_location_that_is_not_the_providers(self) -> None:
         record, summary = self._import(night_list([(0, "X9", "Nowak")]))
@@ -325,7 +363,8 @@ class NightListsTogetherTests(_ThreeLocations):
         self.assertEqual([record.status for record, _summary in results], ["applied", "rejected"])
         problem = results[1][1].problems[0]
         self.assertEqual((problem.row, problem.params["here"]), (2, "V1"))
-        self.assertIn("Industrieweg 1", problem.params["there"])
+        self.assertIn("another location", problem.text)
+        self.assert_nothing_of_the_other_provider(problem, other=self.provider)
         self.assertEqual(self._stays(), {("Nowak", "V1", FIRST, FIRST + timedelta(days=1))})
 
     def test_two_lists_about_one_location_apply_in_their_order(self) -> None:

@@ -140,9 +140,12 @@ class RegisterChecks:
             dict(Location.objects.values_list("pk", "listed_through")),
         )
 
-    def assertRefused(self, result, before, *, day: int, places: tuple[str, ...]) -> None:
-        """Rejected, with a problem about the night `day` naming both `places`, and the register
-        as it was `before`."""
+    def assertRefused(
+        self, result, before, *, day: int, places: tuple[str, ...], elsewhere: str = ""
+    ) -> None:
+        """Rejected, with a problem about the night `day` naming `places` (the provider's own
+        locations), never `elsewhere` (the address of another provider's location), and the
+        register as it was `before`."""
         record, summary = result
         record.refresh_from_db()
         self.assertEqual(record.status, NightListImport.Status.REJECTED, record.counts)
@@ -157,6 +160,9 @@ class RegisterChecks:
         said = " ".join(str(value) for value in about_the_night[0]["params"].values())
         for place in places:
             self.assertIn(place, said, about_the_night[0])
+        if elsewhere:
+            self.assertNotIn(elsewhere, said, about_the_night[0])
+            self.assertIn("another location", about_the_night[0]["message"])
         self.assertEqual(self._register(), before)
         self.assertOnePlacePerNight()
         self.assertStaysHoldWhatTheListsSaid()
@@ -318,7 +324,7 @@ class TwoListsInOneBatchTests(_TwoProviders):
         expected = self._as_alone(self.provider, ours)
         results = self._together((self.provider, ours), (self.other_provider, theirs))
         self.assertApplied(results[0])
-        self.assertRefused(results[1], expected, day=2, places=("B1", "Industrieweg 1"))
+        self.assertRefused(results[1], expected, day=2, places=("B1",), elsewhere="Industrieweg 1")
         self.assertEqual(Person.internal.count(), 1)
 
     def test_two_lists_naming_one_name_birth_date_and_nationality_without_bsn(self) -> None:
@@ -327,7 +333,7 @@ class TwoListsInOneBatchTests(_TwoProviders):
         expected = self._as_alone(self.provider, ours)
         results = self._together((self.provider, ours), (self.other_provider, theirs))
         self.assertApplied(results[0])
-        self.assertRefused(results[1], expected, day=2, places=("B1", "Industrieweg 1"))
+        self.assertRefused(results[1], expected, day=2, places=("B1",), elsewhere="Industrieweg 1")
         self.assertEqual(self._stays(), {("Nowak", "A1", 0, 3, OPEN)})
 
     def test_a_name_in_one_list_and_the_same_name_with_a_bsn_in_the_other(self) -> None:
@@ -337,7 +343,7 @@ class TwoListsInOneBatchTests(_TwoProviders):
         expected = self._as_alone(self.provider, ours)
         results = self._together((self.provider, ours), (self.other_provider, theirs))
         self.assertApplied(results[0])
-        self.assertRefused(results[1], expected, day=0, places=("B1", "Industrieweg 1"))
+        self.assertRefused(results[1], expected, day=0, places=("B1",), elsewhere="Industrieweg 1")
 
     def test_a_continuing_resident_named_elsewhere_on_the_next_night_in_the_same_batch(self):
         # Nowak continues at B1; in the same batch A1 names Nowak on that night too, under
@@ -386,12 +392,12 @@ class LaterListTests(_TwoProviders):
     def test_a_list_for_the_last_night_the_other_place_listed(self) -> None:
         before = self._register()
         result = self._as_a((4, "A1", NOWAK))
-        self.assertRefused(result, before, day=4, places=("A1", "Maasweg 3"))
+        self.assertRefused(result, before, day=4, places=("A1",), elsewhere="Maasweg 3")
 
     def test_a_list_starting_on_the_last_night_the_other_place_listed(self) -> None:
         before = self._register()
         result = self._as_a(*nights("A1", NOWAK, range(4, 7)), *nights("A1", KOWAL, range(4, 7)))
-        self.assertRefused(result, before, day=4, places=("A1", "Maasweg 3"))
+        self.assertRefused(result, before, day=4, places=("A1",), elsewhere="Maasweg 3")
 
     def test_the_other_place_sending_its_own_nights_again_is_no_conflict(self) -> None:
         before = self._register()
@@ -411,10 +417,10 @@ class PastNightTests(_TwoProviders):
         self.assertIn(("Nowak", "A1", 0, 3, CLOSED), self._stays())
         before = self._register()
         self.assertRefused(
-            self._as_b((2, "B1", NOWAK)), before, day=2, places=("B1", "Industrieweg 1")
+            self._as_b((2, "B1", NOWAK)), before, day=2, places=("B1",), elsewhere="Industrieweg 1"
         )
         self.assertRefused(
-            self._as_b((0, "B1", NOWAK)), before, day=0, places=("B1", "Industrieweg 1")
+            self._as_b((0, "B1", NOWAK)), before, day=0, places=("B1",), elsewhere="Industrieweg 1"
         )
         # The night after the closed stay is free: they may have moved then.
         self.assertApplied(self._as_b((3, "B1", NOWAK)))
@@ -426,21 +432,23 @@ class PastNightTests(_TwoProviders):
         for day in (0, 3, 5):  # the first night, one inside, the last night A1 listed
             with self.subTest(day=day):
                 result = self._as_b((day, "B1", NOWAK), (day, "B1", POPESCU))
-                self.assertRefused(result, before, day=day, places=("B1", "Industrieweg 1"))
+                self.assertRefused(
+                    result, before, day=day, places=("B1",), elsewhere="Industrieweg 1"
+                )
 
     def test_a_correction_of_a_night_the_other_place_had_already_listed(self) -> None:
         self._day_by_day(self.other_provider, "B1", [POPESCU], range(6))
         self._day_by_day(self.provider, "A1", [NOWAK], range(6))
         before = self._register()
         result = self._as_b((2, "B1", POPESCU), (2, "B1", NOWAK))
-        self.assertRefused(result, before, day=2, places=("B1", "Industrieweg 1"))
+        self.assertRefused(result, before, day=2, places=("B1",), elsewhere="Industrieweg 1")
 
     def test_a_list_of_past_nights_reaching_into_the_stay_from_before(self) -> None:
         # A1 from night 3 on; B1 lists nights 0-3: night 3 is A1's.
         self._day_by_day(self.provider, "A1", [NOWAK], range(3, 6))
         before = self._register()
         result = self._as_b(*nights("B1", NOWAK, range(4)))
-        self.assertRefused(result, before, day=3, places=("B1", "Industrieweg 1"))
+        self.assertRefused(result, before, day=3, places=("B1",), elsewhere="Industrieweg 1")
         # Nights 0-2 are free, and do not take the open stay away from A1.
         self.assertApplied(self._as_b(*nights("B1", NOWAK, range(3))))
         self.assertEqual(
@@ -456,7 +464,7 @@ class CorrectionTests(_TwoProviders):
         self._day_by_day(self.other_provider, "B1", [NOWAK], range(5))
         before = self._register()
         result = self._as_a((2, "A1", KOWAL), (2, "A1", NOWAK))
-        self.assertRefused(result, before, day=2, places=("A1", "Maasweg 3"))
+        self.assertRefused(result, before, day=2, places=("A1",), elsewhere="Maasweg 3")
 
     def test_a_correction_moving_a_person_who_was_at_another_providers_place(self) -> None:
         self._day_by_day(self.provider, "A1", [KOWAL], range(5))
@@ -465,7 +473,7 @@ class CorrectionTests(_TwoProviders):
         )
         before = self._register()
         result = self._as_a(*nights("A1", KOWAL, range(1, 4)), *nights("A1", NOWAK, range(1, 4)))
-        self.assertRefused(result, before, day=1, places=("A1", "Maasweg 3"))
+        self.assertRefused(result, before, day=1, places=("A1",), elsewhere="Maasweg 3")
 
     def test_a_correction_moving_a_person_back_to_where_they_were_before_they_moved(self) -> None:
         # Nowak at A1 nights 0-1, then at A2 from night 2: A1 cannot have them on night 2.
@@ -515,7 +523,7 @@ class MovingOnTests(_TwoProviders):
         # A1's list for that night, without Nowak, is applied; with Nowak, it is refused.
         before = self._register()
         refused = self._as_a((3, "A1", NOWAK), (3, "A1", KOWAL))
-        self.assertRefused(refused, before, day=3, places=("A1", "Maasweg 3"))
+        self.assertRefused(refused, before, day=3, places=("A1",), elsewhere="Maasweg 3")
         self.assertApplied(self._as_a((3, "A1", KOWAL)))
         self.assertEqual(
             self._stays(),
@@ -535,7 +543,9 @@ class MovingOnTests(_TwoProviders):
         # A1 comes back for night 4 naming Nowak: free; night 5 is B1's.
         self.assertApplied(self._as_a((4, "A1", NOWAK)))
         before = self._register()
-        self.assertRefused(self._as_a((5, "A1", NOWAK)), before, day=5, places=("A1", "Maasweg 3"))
+        self.assertRefused(
+            self._as_a((5, "A1", NOWAK)), before, day=5, places=("A1",), elsewhere="Maasweg 3"
+        )
         self.assertEqual(Stay.internal.filter(check_out__isnull=True).count(), 1)
 
     def test_moving_and_the_old_place_listing_the_night_in_one_batch(self) -> None:
@@ -575,7 +585,7 @@ class ContinuingAndCorrectingTests(_TwoProviders):
         )
         before = self._register()
         self.assertRefused(
-            self._as_b((6, "B1", NOWAK)), before, day=6, places=("B1", "Industrieweg 1")
+            self._as_b((6, "B1", NOWAK)), before, day=6, places=("B1",), elsewhere="Industrieweg 1"
         )
 
     def test_one_batch_of_a_new_night_and_an_old_night_elsewhere_keeps_the_resident(self):
@@ -601,7 +611,8 @@ class ContinuingAndCorrectingTests(_TwoProviders):
             self._as_b((6, "B1", POPESCU), (6, "B1", NOWAK)),
             before,
             day=6,
-            places=("B1", "Industrieweg 1"),
+            places=("B1",),
+            elsewhere="Industrieweg 1",
         )
 
 
@@ -623,7 +634,7 @@ class CheckInTests(_TwoProviders):
         nowak = Person.internal.get()
         before = self._register()
         result = self._check_in(self.a1, 4, persons=[nowak])
-        self.assertRefused(result, before, day=4, places=("A1", "Maasweg 3"))
+        self.assertRefused(result, before, day=4, places=("A1",), elsewhere="Maasweg 3")
 
     def test_checking_in_as_new_a_person_who_slept_elsewhere_that_night(self) -> None:
         self._day_by_day(self.other_provider, "B1", [NOWAK], range(5))
@@ -638,7 +649,7 @@ class CheckInTests(_TwoProviders):
             "document_type": "passport",
         }
         result = self._check_in(self.a2, 2, new_person=new_person)
-        self.assertRefused(result, before, day=2, places=("A2", "Maasweg 3"))
+        self.assertRefused(result, before, day=2, places=("A2",), elsewhere="Maasweg 3")
 
     def test_checking_in_the_night_after_the_other_places_last_night_moves_the_person(self):
         self._day_by_day(self.other_provider, "B1", [NOWAK, POPESCU], range(5))
