@@ -377,6 +377,7 @@ class Signal(models.Model):
     RULE_LABELS = {
         "brp-registration-required": _("BRP registration required"),
         "rni-registration-advised": _("RNI registration advised"),
+        "registration-unknown": _("Registration unknown"),
         "address-change": _("Report the move"),
         "departure": _("Departure to report"),
         "over-capacity": _("More persons than permitted"),

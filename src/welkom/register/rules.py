@@ -92,6 +92,7 @@ class Finding:
 
 BRP_REQUIRED = "brp-registration-required"
 RNI_ADVISED = "rni-registration-advised"
+REGISTRATION_UNKNOWN = "registration-unknown"
 ADDRESS_CHANGE = "address-change"
 DEPARTURE = "departure"
 
@@ -185,11 +186,16 @@ def _arrival(stays: tuple[StayFacts, ...], on: date) -> date:
     return date.fromordinal(first)
 
 
+def _current(person: PersonFacts, on: date) -> list[StayFacts]:
+    return [s for s in person.stays if s.check_in <= on]
+
+
 def rni_registration_advised(person: PersonFacts, *, on: date) -> Finding | None:
-    """Neither BRP nor RNI: the RNI gives a BSN and is the right register for a short stay."""
-    if person.registration != Registration.NONE or not person.stays:
+    """Not known to be in the BRP or the RNI (none, or unknown): the RNI gives a BSN and is
+    the right register for a short stay."""
+    if person.registration not in (Registration.NONE, Registration.UNKNOWN):
         return None
-    current = [s for s in person.stays if s.check_in <= on]
+    current = _current(person, on)
     if not current:
         return None
     return Finding(
@@ -197,6 +203,28 @@ def rni_registration_advised(person: PersonFacts, *, on: date) -> Finding | None
         source="Wet BRP, registratie niet-ingezetenen (RNI)",
         explanation=gettext_noop(
             "Not registered in the BRP or the RNI: registration in the RNI is advised."
+        ),
+        since=min(s.check_in for s in current),
+        municipality_code=max(current, key=lambda s: s.check_in).municipality_code,
+        stays=tuple(current),
+    )
+
+
+def registration_unknown(person: PersonFacts, *, on: date) -> Finding | None:
+    """Nobody has said whether the person is registered: the municipality and the provider
+    must ask, and record BRP or RNI. A worker whose status nobody knows is the one the
+    municipality must hear about; the RNI advice (or the BRP duty) comes with it."""
+    if person.registration != Registration.UNKNOWN:
+        return None
+    current = _current(person, on)
+    if not current:
+        return None
+    return Finding(
+        rule=REGISTRATION_UNKNOWN,
+        source="Wet BRP",
+        explanation=gettext_noop(
+            "Registration unknown: ask the worker whether they are registered in the BRP or "
+            "the RNI, and record it."
         ),
         since=min(s.check_in for s in current),
         municipality_code=max(current, key=lambda s: s.check_in).municipality_code,
@@ -267,6 +295,7 @@ def registration_findings(
     findings = [
         brp,
         None if brp else rni_registration_advised(person, on=on),
+        registration_unknown(person, on=on),
         address_change(person, on=on, parameters=parameters),
         departure(person, on=on, parameters=parameters),
     ]

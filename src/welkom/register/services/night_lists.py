@@ -185,22 +185,34 @@ def _signals_refresh(applied: list[_Part], *, today: date) -> None:
         refresh = signals_refresh(
             on=today, person_ids=sorted(person_ids), location_ids=sorted(location_ids)
         )
+    # Each signal counts for one list: the first that changed its person or location, as
+    # when the lists come one by one and the later ones find it open (or closed) already.
+    first_of_person: dict[int, ImportSummary] = {}
+    first_of_location: dict[int, ImportSummary] = {}
+    for part in applied:
+        for person_id in part.summary.changed_person_ids:
+            first_of_person.setdefault(person_id, part.summary)
+        for location_id in part.summary.changed_location_ids:
+            first_of_location.setdefault(location_id, part.summary)
+
+    def first(person_id: int | None, location_id: int | None) -> ImportSummary | None:
+        """The summary a signal of a person (or else of a location) counts for."""
+        if person_id is not None:
+            return first_of_person.get(person_id)
+        return first_of_location.get(location_id)
+
+    for ids in refresh.opened_for:
+        if (summary := first(*ids)) is not None:
+            summary.signals_opened += 1
+    for ids in refresh.resolved_for:
+        if (summary := first(*ids)) is not None:
+            summary.signals_closed += 1
     counted = []
     for part in applied:
-        summary = part.summary
-        summary.signals_opened = sum(_concerns(summary, *ids) for ids in refresh.opened_for)
-        summary.signals_closed = sum(_concerns(summary, *ids) for ids in refresh.resolved_for)
-        if summary.signals_opened or summary.signals_closed:
-            part.record.counts = summary.as_dict()
+        if part.summary.signals_opened or part.summary.signals_closed:
+            part.record.counts = part.summary.as_dict()
             counted.append(part.record)
     NightListImport.objects.bulk_update(counted, ["counts"], batch_size=500)
-
-
-def _concerns(summary: ImportSummary, person_id: int | None, location_id: int | None) -> bool:
-    """Whether a signal (of a person, or else of a location) is about what the list changed."""
-    if person_id is not None:
-        return person_id in summary.changed_person_ids
-    return location_id in summary.changed_location_ids
 
 
 def _parts_read(lists, *, source: str, submitted_by, today: date) -> list[_Part]:

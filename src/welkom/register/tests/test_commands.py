@@ -178,7 +178,12 @@ class RegistrationSignalsCommandTests(PersonaTestCase):
         rules = sorted(f["rule"] for f in findings)
         self.assertEqual(
             rules,
-            ["brp-registration-required", "brp-registration-required", "rni-registration-advised"],
+            [
+                "brp-registration-required",
+                "brp-registration-required",
+                "registration-unknown",  # Nowak's cell is empty: nobody said
+                "rni-registration-advised",
+            ],
         )
         self.assertTrue(
             all(f["overdue"] for f in findings if f["rule"] == "brp-registration-required")

@@ -10,6 +10,7 @@ from welkom.register.rules import (
     ADDRESS_CHANGE,
     BRP_REQUIRED,
     DEPARTURE,
+    REGISTRATION_UNKNOWN,
     RNI_ADVISED,
     PersonFacts,
     Registration,
@@ -94,9 +95,31 @@ class OtherRegistrationRuleTests(SimpleTestCase):
         on = START + timedelta(days=10)
         self.assertEqual(rules_of(person(stay(0, 20)), on), {RNI_ADVISED})
         self.assertEqual(rules_of(person(stay(0, 20), registration=Registration.RNI), on), set())
+
+    def test_an_unknown_registration_is_a_finding_of_its_own_and_gets_the_rni_advice(self):
+        on = START + timedelta(days=10)
+        unknown = person(stay(0, 20), registration=Registration.UNKNOWN)
+        self.assertEqual(rules_of(unknown, on), {RNI_ADVISED, REGISTRATION_UNKNOWN})
+        # Past the BRP threshold the duty replaces the advice; the unknown status stays.
+        long = person(stay(0, 130), registration=Registration.UNKNOWN)
         self.assertEqual(
-            rules_of(person(stay(0, 20), registration=Registration.UNKNOWN), on), set()
+            rules_of(long, START + timedelta(days=123)), {BRP_REQUIRED, REGISTRATION_UNKNOWN}
         )
+        self.assertEqual(
+            rules_of(long, START + timedelta(days=121)), {RNI_ADVISED, REGISTRATION_UNKNOWN}
+        )
+        # Not yet arrived: nothing to ask yet; arrived that very night: asked.
+        later = person(stay(11, 5), registration=Registration.UNKNOWN)
+        self.assertEqual(rules_of(later, on), set())
+        self.assertEqual(
+            rules_of(later, START + timedelta(days=11)), {RNI_ADVISED, REGISTRATION_UNKNOWN}
+        )
+        # Known statuses are never "unknown".
+        for status in (Registration.NONE, Registration.RNI, Registration.BRP):
+            with self.subTest(status):
+                self.assertNotIn(
+                    REGISTRATION_UNKNOWN, rules_of(person(stay(0, 20), registration=status), on)
+                )
 
     def test_it_replaces_rni_advice_by_the_brp_duty(self) -> None:
         self.assertEqual(

@@ -204,7 +204,7 @@ class NightListImportTests(_ThreeLocations):
     def test_the_template_sent_back_unedited_registers_nobody(self) -> None:
         record, summary = self._import(night_list_template_csv())
         self.assertEqual(record.status, "rejected")
-        self.assertIn("example row", summary.problems[0].text)
+        self.assertIn("example row", summary.problems[0].message)
         self.assertEqual(Person.internal.count(), 0)
 
     def test_it_changes_nothing_when_the_same_file_comes_again(self) -> None:
@@ -258,7 +258,7 @@ class NightListImportTests(_ThreeLocations):
         self.assertEqual((problem.row, problem.column), (2, "location_code"))
         self.assertEqual(problem.params["here"], "H1")
         # The provider learns that the person is listed elsewhere, not where or by whom.
-        self.assertIn("another location", problem.text)
+        self.assertIn("another location", problem.message)
         self.assertNotIn("there", problem.params)
         self.assert_nothing_of_the_other_provider(problem)
 
@@ -363,7 +363,7 @@ class NightListsTogetherTests(_ThreeLocations):
         self.assertEqual([record.status for record, _summary in results], ["applied", "rejected"])
         problem = results[1][1].problems[0]
         self.assertEqual((problem.row, problem.params["here"]), (2, "V1"))
-        self.assertIn("another location", problem.text)
+        self.assertIn("another location", problem.message)
         self.assert_nothing_of_the_other_provider(problem, other=self.provider)
         self.assertEqual(self._stays(), {("Nowak", "V1", FIRST, FIRST + timedelta(days=1))})
 
