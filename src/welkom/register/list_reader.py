@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import io
 import operator
 import re
@@ -93,25 +94,45 @@ def _aliases(table: dict[str, str]) -> dict[str, str]:
     }
 
 
-HEADER_ALIASES: dict[str, str] = _aliases(
-    {
-        "night": "nacht|datum|date",
-        "location_code": "locatiecode|location|locatie",
-        "family_name": "surname|last name|achternaam|geslachtsnaam",
-        "given_names": "first name(s)|first names|first name|given name|voornamen|voornaam",
-        "date_of_birth": "birth date|geboortedatum",
-        "nationality": "nationaliteit",
-        "home_place": "place of residence|woonplaats",
-        "home_country": "country|land|woonland",
-        "document_type": "id document|soort document|soort identiteitsbewijs|legitimatie",
-        "document_number": "documentnummer",
-        "bsn": "citizen service number|burgerservicenummer",
-        "room": "kamer",
-        "registration_status": "registration|inschrijving|inschrijvingsstatus",
-        "expected_departure": "verwachte vertrekdatum|vertrekdatum",
-        "employer_kvk": "kvk werkgever|kvk-nummer werkgever|werkgever kvk",
-    }
-)
+def _header_key(text: str) -> str:
+    """A header as spreadsheets vary it: case, accents, spaces and punctuation do not count
+    ("Geboorte datum", "geb.datum" and "GEBOORTEDATUM" are one key each way written)."""
+    return _NOT_ALPHANUMERIC.sub("", _normalise(text))
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]")
+
+# Every column's names, the canonical one first, then the Dutch and English names offices
+# use in their night-register spreadsheets. The README and the upload page show this table.
+HEADER_SYNONYMS: dict[str, str] = {
+    "night": "nacht|datum|date|overnachting|datum overnachting|overnachtingsdatum|"
+    "datum van overnachting|night of",
+    "location_code": "locatiecode|location|locatie|adrescode|locatienummer|location code",
+    "family_name": "achternaam|geslachtsnaam|familienaam|surname|last name",
+    "given_names": "voornamen|voornaam|first name(s)|first names|first name|given name",
+    "date_of_birth": "geboortedatum|geb. datum|geb datum|birth date|date of birth|dob",
+    "nationality": "nationaliteit|nationality",
+    "home_place": "woonplaats|plaats van herkomst|woonplaats herkomst|place of residence|home town",
+    "home_country": "woonland|land|land van herkomst|herkomstland|country|country of residence",
+    "document_type": "soort id|soort identiteitsbewijs|soort document|soort legitimatie|"
+    "type id|type document|id-bewijs|identiteitsbewijs|legitimatie|legitimatiebewijs|"
+    "id document|document type",
+    "document_number": "documentnummer|id-nummer|nummer id|nummer identiteitsbewijs|"
+    "paspoortnummer|legitimatienummer|document number",
+    "bsn": "burgerservicenummer|sofinummer|citizen service number",
+    "room": "kamer|kamernummer|room number",
+    "registration_status": "inschrijving|inschrijving brp/rni|brp/rni|inschrijvingsstatus|"
+    "ingeschreven|registratie|registration",
+    "expected_departure": "verwachte vertrekdatum|vertrekdatum|verwacht vertrek|"
+    "expected departure|departure",
+    "employer_kvk": "kvk werkgever|kvk-nummer werkgever|werkgever kvk|kvk|kvk-nummer|employer kvk",
+}
+HEADER_ALIASES: dict[str, str] = {
+    _header_key(alias): canonical
+    for canonical, aliases in HEADER_SYNONYMS.items()
+    for alias in [canonical, *aliases.split("|")]
+}
+_SUGGESTED_AT_MOST = 20  # unknown columns that get a "did you mean": the work stays bounded
 _DOCUMENT_TYPE_ALIASES = _aliases(
     {
         "identity_card": "id card|identiteitskaart|id-kaart",
@@ -153,6 +174,7 @@ XLSX_MERGED = gettext_noop(
 )
 COLUMNS_MISSING = gettext_noop("Required columns are missing: %(columns)s.")
 COLUMNS_UNKNOWN = gettext_noop("Unknown columns: %(columns)s. The known columns are: %(accepted)s.")
+COLUMN_DID_YOU_MEAN = gettext_noop("Unknown column %(name)s: did you mean %(suggestion)s?")
 COLUMN_TWICE = gettext_noop("The column %(column)s appears more than once: %(names)s.")
 COLUMN_WITHOUT_NAME = gettext_noop(
     "Column %(position)d has values but no name in the header row (first in this row)."
@@ -294,7 +316,7 @@ class RowChecker:
         unknown = []
         for position, cell in enumerate(cells):
             name = cell.strip()
-            key = _normalise(name)
+            key = _header_key(name)
             if not key:
                 self.nameless.add(position)
             elif key in HEADER_ALIASES:
@@ -308,6 +330,18 @@ class RowChecker:
         missing = [c for c in REQUIRED_COLUMNS if c not in self.index]
         if missing:
             self.report(None, None, "", COLUMNS_MISSING, {"columns": ", ".join(missing)})
+        for name in unknown[:_SUGGESTED_AT_MOST]:
+            close = difflib.get_close_matches(_header_key(name), HEADER_ALIASES, n=1, cutoff=0.8)
+            if close:
+                canonical = HEADER_ALIASES[close[0]]
+                dutch = HEADER_SYNONYMS[canonical].split("|")[0]
+                self.report(
+                    None,
+                    name,
+                    name,
+                    COLUMN_DID_YOU_MEAN,
+                    {"name": name, "suggestion": f"{dutch} ({canonical})"},
+                )
         if unknown:
             self.report(
                 None,

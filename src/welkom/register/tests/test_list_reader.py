@@ -649,3 +649,35 @@ class XlsxTests(SimpleTestCase):
             found(night_list_read(xlsx(HEADER), filename="n.xlsx", today=TODAY)),
             [(None, None, list_reader.EMPTY)],
         )
+
+
+class ForgivingHeaderTests(SimpleTestCase):
+    def test_dutch_headers_as_offices_write_them_are_read(self) -> None:
+        header = (
+            "Datum overnachting;Locatie code;ACHTERNAAM;Voornaam;Geboorte datum;Nationaliteit;"
+            "Woonplaats;Land van herkomst;Soort ID;Inschrijving BRP/RNI;Geb. datum"
+        )
+        result = night_list_read(
+            (header + "\n2026-11-01;V1;Nowak;Jan;01-01-1990;POL;Opole;PL;paspoort;rni;\n").encode(),
+            filename="nachtregister.csv",
+            today=TODAY,
+        )
+        # Two columns naming the date of birth: refused as doubled, not as unknown.
+        self.assertEqual(found(result), [(None, "date_of_birth", list_reader.COLUMN_TWICE)])
+        single = header.rsplit(";", 1)[0]
+        result = night_list_read(
+            (single + "\n2026-11-01;V1;Nowak;Jan;01-01-1990;POL;Opole;PL;paspoort;rni\n").encode(),
+            filename="nachtregister.csv",
+            today=TODAY,
+        )
+        self.assertEqual(result.problems, [])
+        self.assertEqual(
+            (result.rows[0].registration, result.rows[0].document_type), ("rni", "passport")
+        )
+
+    def test_a_misspelt_header_gets_a_suggestion(self) -> None:
+        header = "nacht,locatiecode,achternaam,voornamen,geboortedatun,nationaliteit,woonplaats,woonland,soort id"
+        result = night_list_read((header + "\n").encode(), filename="n.csv", today=TODAY)
+        [suggested] = [p for p in result.problems if p.message == list_reader.COLUMN_DID_YOU_MEAN]
+        self.assertEqual(suggested.column, "geboortedatun")
+        self.assertEqual(suggested.params["suggestion"], "geboortedatum (date_of_birth)")
