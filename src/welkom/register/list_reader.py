@@ -94,13 +94,14 @@ def _aliases(table: dict[str, str]) -> dict[str, str]:
     }
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]")
+
+
 def _header_key(text: str) -> str:
     """A header as spreadsheets vary it: case, accents, spaces and punctuation do not count
     ("Geboorte datum", "geb.datum" and "GEBOORTEDATUM" are one key each way written)."""
     return _NOT_ALPHANUMERIC.sub("", _normalise(text))
 
-
-_NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]")
 
 # Every column's names, the canonical one first, then the Dutch and English names offices
 # use in their night-register spreadsheets. The README and the upload page show this table.

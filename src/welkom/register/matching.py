@@ -90,7 +90,7 @@ def persons_matched(lists: Iterable[Iterable], known: Iterable[Known]) -> Matche
         ids, created, changed = [], 0, 0
         new_here: set[int] = set()
         for person in persons:
-            given = False
+            changed_here = False  # a BSN given or a registration changed by this list
             if person.bsn and person.bsn in found_by_bsn:
                 pk = found_by_bsn[person.bsn]
             else:
@@ -103,7 +103,7 @@ def persons_matched(lists: Iterable[Iterable], known: Iterable[Known]) -> Matche
                     pk = candidates[0]
                     if person.bsn:
                         bsn_of[pk] = found_by_bsn[person.bsn] = person.bsn
-                        given = True
+                        changed_here = True
                         if pk > 0:
                             matched.bsn_given[pk] = person.bsn
                         else:
@@ -120,9 +120,9 @@ def persons_matched(lists: Iterable[Iterable], known: Iterable[Known]) -> Matche
                     matched.registration_of[pk] = person.registration or "unknown"
             if person.registration:
                 if matched.registration_of[pk] != person.registration:
-                    given = True
+                    changed_here = True
                 matched.registration_of[pk] = person.registration
-            changed += given and pk not in new_here
+            changed += changed_here and pk not in new_here
             ids.append(pk)
         matched.ids.append(ids)
         matched.created.append(created)

@@ -186,8 +186,21 @@ def _arrival(stays: tuple[StayFacts, ...], on: date) -> date:
     return date.fromordinal(first)
 
 
-def _current(person: PersonFacts, on: date) -> list[StayFacts]:
-    return [s for s in person.stays if s.check_in <= on]
+def _now_staying(
+    rule: str, source: str, explanation: str, person: PersonFacts, on: date
+) -> Finding | None:
+    """A finding about the person's stays that have begun by `on`; None before the first."""
+    current = [s for s in person.stays if s.check_in <= on]
+    if not current:
+        return None
+    return Finding(
+        rule=rule,
+        source=source,
+        explanation=explanation,
+        since=min(s.check_in for s in current),
+        municipality_code=max(current, key=lambda s: s.check_in).municipality_code,
+        stays=tuple(current),
+    )
 
 
 def rni_registration_advised(person: PersonFacts, *, on: date) -> Finding | None:
@@ -195,18 +208,12 @@ def rni_registration_advised(person: PersonFacts, *, on: date) -> Finding | None
     the right register for a short stay."""
     if person.registration not in (Registration.NONE, Registration.UNKNOWN):
         return None
-    current = _current(person, on)
-    if not current:
-        return None
-    return Finding(
-        rule=RNI_ADVISED,
-        source="Wet BRP, registratie niet-ingezetenen (RNI)",
-        explanation=gettext_noop(
-            "Not registered in the BRP or the RNI: registration in the RNI is advised."
-        ),
-        since=min(s.check_in for s in current),
-        municipality_code=max(current, key=lambda s: s.check_in).municipality_code,
-        stays=tuple(current),
+    return _now_staying(
+        RNI_ADVISED,
+        "Wet BRP, registratie niet-ingezetenen (RNI)",
+        gettext_noop("Not registered in the BRP or the RNI: registration in the RNI is advised."),
+        person,
+        on,
     )
 
 
@@ -216,19 +223,15 @@ def registration_unknown(person: PersonFacts, *, on: date) -> Finding | None:
     municipality must hear about; the RNI advice (or the BRP duty) comes with it."""
     if person.registration != Registration.UNKNOWN:
         return None
-    current = _current(person, on)
-    if not current:
-        return None
-    return Finding(
-        rule=REGISTRATION_UNKNOWN,
-        source="Wet BRP",
-        explanation=gettext_noop(
+    return _now_staying(
+        REGISTRATION_UNKNOWN,
+        "Wet BRP",
+        gettext_noop(
             "Registration unknown: ask the worker whether they are registered in the BRP or "
             "the RNI, and record it."
         ),
-        since=min(s.check_in for s in current),
-        municipality_code=max(current, key=lambda s: s.check_in).municipality_code,
-        stays=tuple(current),
+        person,
+        on,
     )
 
 
