@@ -83,8 +83,7 @@ def _worker(args) -> int:
     from django.utils import timezone
 
     from welkom.demo.population import SCALES
-    from welkom.monitor.services import monitor_refresh
-    from welkom.monitor.services import figures_import
+    from welkom.monitor.services import figures_import, monitor_refresh
     from welkom.organisations import rules
     from welkom.organisations.models import Organisation
     from welkom.register.models import NightListImport

@@ -139,6 +139,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="write a cProfile of the first quiet day and of the churn day to this folder "
         "(pstats files; the profiler slows Python, so their times are not the table's)",
     )
+    parser.add_argument(
+        "--steps",
+        action="store_true",
+        help="print the wall time of each step of every day's import (a timer around each "
+        "step, not a profiler, so the times are close to the table's)",
+    )
     parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -156,6 +162,8 @@ def _worker_run(engine: str, *, run: int, args: argparse.Namespace, repeat: int)
         arguments += ["--providers", str(args.providers)]
     if args.profile:
         arguments += ["--profile", str(args.profile.resolve())]
+    if args.steps:
+        arguments += ["--steps"]
     return worker_process(Path(__file__), engine, arguments, label=f"{engine}, run {run + 1}")
 
 
@@ -483,6 +491,44 @@ def _engine_notes(runs: list[dict], *, scope: str, partial: bool) -> str:
 # --- the worker: runs inside one engine's settings ----------------------------------------
 
 
+# The steps of an import that `--steps` times: (module, function), in the order they run.
+STEPS = (
+    ("welkom.register.services.night_lists", "submissions_read"),
+    ("welkom.register.services.night_lists", "_parts_read"),
+    ("welkom.register.services.night_lists", "_locations_resolve"),
+    ("welkom.register.services.night_lists", "continuing_residents"),
+    ("welkom.register.services.night_lists", "_persons_resolve"),
+    ("welkom.register.services.writes", "stays_near"),
+    ("welkom.register.services.night_lists", "_conflicts_report"),
+    ("welkom.register.services.night_lists", "_stays_apply"),
+    ("welkom.register.services.writes", "occupancy_write"),
+    ("welkom.register.services.writes", "profile_write"),
+    ("welkom.register.services.night_lists", "processing_log_write_each"),
+    ("welkom.register.services.night_lists", "_apply_together"),
+    ("welkom.register.services.night_lists", "_signals_refresh"),
+)
+
+
+def _steps_timed(spent: dict[str, float]) -> None:
+    """Wrap each of `STEPS` in a timer that adds its wall time to `spent[name]`."""
+    import functools
+    import importlib
+
+    for module_name, name in STEPS:
+        module = importlib.import_module(module_name)
+        function = getattr(module, name)
+
+        @functools.wraps(function)
+        def timed(*args, _function=function, _name=name, **kwargs):  # noqa: ANN202
+            started = time.perf_counter()
+            try:
+                return _function(*args, **kwargs)
+            finally:
+                spent[_name] = spent.get(_name, 0.0) + time.perf_counter() - started
+
+        setattr(module, name, timed)
+
+
 def _worker(args: argparse.Namespace) -> int:
     import django
 
@@ -596,6 +642,10 @@ def _worker(args: argparse.Namespace) -> int:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
+    step_times: dict[str, float] = {}
+    if args.steps:
+        _steps_timed(step_times)
+
     # (c) Further nights for everyone present on the last night, one file per provider:
     # quiet ones, then one with churn. Each night's files are read before its clock starts.
     def day_import(night: date, *, churn: bool) -> dict:
@@ -608,9 +658,15 @@ def _worker(args: argparse.Namespace) -> int:
         if args.profile and (churn or night == last_night + timedelta(days=1)):
             profiler = cProfile.Profile()
             profiler.enable()
+        step_times.clear()
         day_started = time.perf_counter()
         day_results = night_lists_import(day_lists, source=NightListImport.Source.CLI, today=today)
         seconds = time.perf_counter() - day_started
+        if args.steps:
+            progress(
+                f"{'churn' if churn else 'quiet'} day {night}: {seconds:.2f} s; "
+                + ", ".join(f"{name} {spent:.2f}" for name, spent in step_times.items())
+            )
         if profiler:
             profiler.disable()
             args.profile.mkdir(parents=True, exist_ok=True)

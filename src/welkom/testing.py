@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import TestCase
 
 from welkom.organisations import rules
@@ -62,3 +63,24 @@ class PersonaTestCase(TestCase):
         cls.province_privacy = user_make("provinceprivacy", cls.province, rules.PRIVACY_OFFICER)
         cls.partner_member = user_make("partnermember", cls.partner, rules.MEMBER)
         cls.outsider = user_make("outsider")
+
+
+# The processing log's tables, append-only in the database (ADR 0002, 0015).
+LOG_TABLES = ("processing_log_entry", "processing_log_subjectspan")
+
+
+class LogFlushAllowed:
+    """For a `TransactionTestCase` on PostgreSQL: the processing log refuses TRUNCATE while
+    it holds entries; the test database's flush between tests is the one truncation
+    allowed, with the log's triggers off for its duration."""
+
+    def _fixture_teardown(self) -> None:
+        with connection.cursor() as cursor:
+            for table in LOG_TABLES:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        try:
+            super()._fixture_teardown()
+        finally:
+            with connection.cursor() as cursor:
+                for table in LOG_TABLES:
+                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")

@@ -24,6 +24,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from itertools import count
 
+import polars as pl
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
@@ -64,6 +65,30 @@ def rows_insert(
     with connection.cursor() as cursor:
         cursor.executemany(sql, [tuple(_sqlite_value(v) for v in row) for row in rows])
     return None
+
+
+def rows_frame(cursor, sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The rows of a `SELECT` (no parameters) as a polars frame with `schema` (the select's
+    columns, in order: integers, text, dates). On PostgreSQL through `COPY … TO STDOUT`
+    read by polars in compiled code: for a hundred thousand rows a fraction of turning each
+    into a tuple of Python objects, as `fetchall` does (and still does on SQLite)."""
+    if connection.vendor != "postgresql":
+        cursor.execute(sql)
+        return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+    with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, NULL '\\N')") as copy:
+        data = b"".join(bytes(block) for block in copy)
+    if not data:
+        return pl.DataFrame(schema=schema)
+    # NULL as \N, so that an empty text stays "" (a quoted empty field) and a missing date
+    # is null.
+    return pl.read_csv(
+        data,
+        has_header=False,
+        new_columns=list(schema),
+        schema=schema,
+        null_values="\\N",
+        empty_string_is_null=False,
+    )
 
 
 def rows_delete(model, pks: Iterable[int]) -> None:

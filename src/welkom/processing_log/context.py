@@ -23,13 +23,6 @@ def new_span_id() -> str:
     return secrets.token_hex(8)
 
 
-def new_span_ids(how_many: int) -> list[str]:
-    """`how_many` new span ids from one draw of the system's random source (an import logs
-    a hundred thousand child spans; one draw each costs more than the rest of their row)."""
-    drawn = secrets.token_hex(8 * how_many)
-    return [drawn[start : start + 16] for start in range(0, 16 * how_many, 16)]
-
-
 def trace_from_traceparent(header: str | None) -> Trace:
     """Continue a caller's trace (W3C `traceparent`), or start a new one."""
     match = _TRACEPARENT.match((header or "").strip().lower())

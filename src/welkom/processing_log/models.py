@@ -51,8 +51,27 @@ class AppendOnlyError(Exception):
     pass
 
 
-class Entry(models.Model):
-    """One processing of one data subject's personal data (Logboek Dataverwerkingen).
+class AppendOnly(models.Model):
+    """A row of the log: added, never changed or removed (also refused by the database)."""
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError(_("Processing log entries cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs) -> NoReturn:
+        raise AppendOnlyError(_("Processing log entries cannot be deleted."))
+
+
+class Entry(AppendOnly):
+    """One processing of personal data (Logboek Dataverwerkingen): a span of the request's
+    or command's trace. Its data subjects are its child spans, one `SubjectSpan` each
+    (ADR 0015): a night list's import is one entry with a child span per person on it.
 
     Append-only: the model refuses updates and deletes, and so does the database (a
     trigger on PostgreSQL and on SQLite).
@@ -109,10 +128,7 @@ class Entry(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     object_type = models.CharField(_("kind of data"), max_length=60)
     data_subject_type = models.CharField(_("kind of data subject"), max_length=30, blank=True)
-    data_subject_id = models.CharField(_("data subject (pseudonym)"), max_length=64, blank=True)
     status = models.CharField(_("outcome"), max_length=5, choices=Status.choices, default="ok")
-
-    objects = EntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -120,27 +136,52 @@ class Entry(models.Model):
         verbose_name_plural = _("processing log entries")
         default_permissions = ("view",)
         permissions = [("view_all_entries", _("Can search the processing log of all parties"))]
-        # Every import writes 100,000+ entries a day, so the table keeps only the indexes a
-        # query uses. Kept: `started_at` (its `db_index`) for the search by time and the
-        # newest-first ordering; `organisation` (the foreign key's index) for `visible_to`;
-        # and the subject with the time, for the search by data subject (AVG art. 15),
-        # which asks for one pseudonym newest first. Dropped: the trace and the subject
-        # alone (the composite index serves the subject), and the indexes of `actor` (the
-        # search asks for `actor_label`) and `activity` (six activities, the night
-        # register's holding nearly every entry: it narrows a search, it finds nothing
-        # quickly). Plain indexes: a text field's `db_index` adds a second index for LIKE
-        # on PostgreSQL, which no query uses.
-        indexes = [
-            models.Index(fields=["data_subject_id", "started_at"], name="entry_subject_time"),
-        ]
+        # The table keeps only the indexes a query uses: `started_at` (its `db_index`) for
+        # the search by time and the newest-first ordering, and `organisation` (the foreign
+        # key's index) for `visible_to`. Not indexed: the trace, `actor` (the search asks for
+        # `actor_label`) and `activity` (six activities, the night register's holding most
+        # entries: it narrows a search, it finds nothing quickly). The search by data
+        # subject goes through `SubjectSpan`'s index.
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
 
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError(_("Processing log entries cannot be changed."))
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs) -> NoReturn:
-        raise AppendOnlyError(_("Processing log entries cannot be deleted."))
+class SubjectSpan(AppendOnly):
+    """One data subject of a processing: a child span of its entry (Logboek
+    Dataverwerkingen gives a processing about many subjects a span per subject).
+
+    Lean, because a province day's import writes a hundred thousand of them (ADR 0015): the
+    entry, and the subject's pseudonym as 16 bytes, nothing else. Who, why, what and when
+    are the entry's; the span's id is made from the row's id (`span_id`), not stored.
+    Append-only, as the entries.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # The index of the foreign key serves an entry's subjects (the search shows how many);
+    # its rows arrive in the entry's order, so it grows at its end. No database constraint
+    # (ADR 0011): the writer takes the entry from the row it has just written.
+    entry = models.ForeignKey(
+        Entry,
+        models.PROTECT,
+        related_name="subjects",
+        verbose_name=_("processing log entry"),
+        db_constraint=False,
+    )
+    # `services.data_subject_pseudonym`: the first 16 bytes of a keyed HMAC-SHA256.
+    subject = models.BinaryField(_("data subject (pseudonym)"), max_length=16)
+
+    class Meta:
+        verbose_name = _("data subject of a processing")
+        verbose_name_plural = _("data subjects of processings")
+        default_permissions = ("view",)
+        # The search by data subject (AVG art. 15): every processing about one pseudonym.
+        indexes = [models.Index(fields=["subject"], name="subject_span_subject")]
+
+    def __str__(self) -> str:
+        return self.span_id
+
+    @property
+    def span_id(self) -> str:
+        """The child span's id (W3C trace context: 8 bytes, in hex), from the row's id."""
+        return f"{self.pk:016x}"

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from welkom.organisations.selectors import organisations_where
-from welkom.processing_log.models import Entry
+from welkom.processing_log.models import Entry, SubjectSpan
 from welkom.processing_log.services import data_subject_pseudonym
 
 
@@ -42,5 +42,23 @@ def entries_search(*, user, criteria: dict) -> QuerySet[Entry]:
             subject_type=criteria.get("subject_type") or "person",
             subject_id=criteria["subject_id"].strip(),
         )
-        entries = entries.filter(data_subject_id=pseudonym)
+        entries = entries.filter(
+            data_subject_type=criteria.get("subject_type") or "person",
+            pk__in=SubjectSpan.objects.filter(subject=pseudonym).values("entry_id"),
+        )
+    return entries
+
+
+def subjects_counted(entries: list[Entry]) -> list[Entry]:
+    """The entries (a page of a search), each with `subjects_count`: how many data subjects
+    it processed. One query for the page, never a count over the whole log."""
+    counts = dict(
+        SubjectSpan.objects.filter(entry__in=[entry.pk for entry in entries])
+        .order_by()
+        .values("entry")
+        .annotate(n=Count("id"))
+        .values_list("entry", "n")
+    )
+    for entry in entries:
+        entry.subjects_count = counts.get(entry.pk, 0)
     return entries

@@ -11,44 +11,32 @@ from django.conf import settings
 from django.utils import timezone
 
 from welkom.lib.bulk import rows_insert
-from welkom.processing_log.context import current_trace, new_span_ids
-from welkom.processing_log.models import Entry, ProcessingActivity
+from welkom.processing_log.context import current_trace, new_span_id
+from welkom.processing_log.models import Entry, ProcessingActivity, SubjectSpan
 
-ENTRY_COLUMNS = (
-    "trace_id",
-    "span_id",
-    "parent_span_id",
-    "started_at",
-    "actor",
-    "actor_label",
-    "organisation",
-    "activity",
-    "action",
-    "object_type",
-    "data_subject_type",
-    "data_subject_id",
-    "status",
-)
+# How many bytes of the keyed hash a pseudonym keeps: 128 bits, as a UUID, unguessable and
+# without collisions in any register this size, at a quarter of the digest's hex.
+PSEUDONYM_BYTES = 16
 
 
 class UnknownProcessingActivity(LookupError):
     pass
 
 
-def data_subject_pseudonym(*, subject_type: str, subject_id: object) -> str:
+def data_subject_pseudonym(*, subject_type: str, subject_id: object) -> bytes:
     """A keyed HMAC of the subject's internal id: linkable within Welkom, meaningless outside."""
     return _pseudonyms(subject_type)(subject_id)
 
 
-def _pseudonyms(subject_type: str) -> Callable[[object], str]:
-    """`data_subject_pseudonym` for many subjects of one type: HMAC-SHA256 of
-    "type:id" under the pseudonym key, in one call of the compiled `hmac.digest` per
-    subject (a day's import pseudonymises a hundred thousand)."""
+def _pseudonyms(subject_type: str) -> Callable[[object], bytes]:
+    """`data_subject_pseudonym` for many subjects of one type: the first `PSEUDONYM_BYTES`
+    of HMAC-SHA256 of "type:id" under the pseudonym key, in one call of the compiled
+    `hmac.digest` per subject (a day's import pseudonymises a hundred thousand)."""
     key = settings.PSEUDONYM_KEY.encode()
     prefix = f"{subject_type}:"
 
-    def pseudonym(subject_id: object) -> str:
-        return hmac.digest(key, f"{prefix}{subject_id}".encode(), "sha256").hex()
+    def pseudonym(subject_id: object) -> bytes:
+        return hmac.digest(key, f"{prefix}{subject_id}".encode(), "sha256")[:PSEUDONYM_BYTES]
 
     return pseudonym
 
@@ -93,7 +81,8 @@ def processing_log_write(
     object_type: str,
     status: str = Entry.Status.OK,
 ) -> int:
-    """One entry per data subject, each its own child span of the current trace."""
+    """One entry for the processing, a child span of the current trace, with a subject span
+    per data subject; the number of subjects."""
     return processing_log_write_each(
         [(processing, subject_ids)],
         subject_type=subject_type,
@@ -110,35 +99,52 @@ def processing_log_write_each(
     status: str = Entry.Status.OK,
 ) -> int:
     """Several processings at once, each with its own data subjects (a batch of night lists,
-    each from its provider): one entry per processing and subject, all written together."""
+    each from its provider): an entry per processing, a subject span per processing and
+    subject, all written together; the number of subject spans. A processing of no rows at
+    all is not logged; rows without a subject (values read without an id) make an entry
+    without subject spans."""
     activities: dict[str, ProcessingActivity] = {}
     trace = current_trace()
     now = timezone.now()
     pseudonym = _pseudonyms(subject_type)
-    rows = []
+    entries: list[Entry] = []
+    subjects_of: list[list[object]] = []
     for processing, subject_ids in processings:
+        subjects = list(dict.fromkeys(subject_ids))
+        if not subjects:
+            continue
         if processing.activity not in activities:
             activities[processing.activity] = _activity(processing.activity)
-        activity = activities[processing.activity]
         actor = processing.actor if getattr(processing.actor, "is_authenticated", False) else None
-        # The columns every entry of this processing shares after its own span id.
-        shared = (
-            trace.span_id,
-            now,
-            actor.pk if actor else None,
-            actor.get_username() if actor else "system",
-            processing.organisation.pk if processing.organisation else None,
-            activity.pk,
-            processing.action,
-            processing.object_type or object_type,
-            subject_type,
+        entries.append(
+            Entry(
+                trace_id=trace.trace_id,
+                span_id=new_span_id(),
+                parent_span_id=trace.span_id,
+                started_at=now,
+                actor=actor,
+                actor_label=actor.get_username() if actor else "system",
+                organisation=processing.organisation,
+                activity=activities[processing.activity],
+                action=processing.action,
+                object_type=processing.object_type or object_type,
+                data_subject_type=subject_type,
+                status=status,
+            )
         )
-        subjects = list(dict.fromkeys(subject_ids))
-        for subject_id, span_id in zip(subjects, new_span_ids(len(subjects)), strict=True):
-            subject = pseudonym(subject_id) if subject_id is not None else ""
-            rows.append((trace.trace_id, span_id, *shared, subject, status))
+        subjects_of.append(subjects)
+    if not entries:
+        return 0
+    # A few hundred entries at most (one per list); both engines give their ids back.
+    Entry.objects.bulk_create(entries)
     # Imports log hundreds of thousands of subjects a month: one array per column, not an
-    # object per entry (see welkom.lib.bulk).
-    for start in range(0, len(rows), 20_000):
-        rows_insert(Entry, ENTRY_COLUMNS, rows[start : start + 20_000])
+    # object per span (see welkom.lib.bulk).
+    rows = [
+        (entry.pk, pseudonym(subject))
+        for entry, subjects in zip(entries, subjects_of, strict=True)
+        for subject in subjects
+        if subject is not None
+    ]
+    for start in range(0, len(rows), 50_000):
+        rows_insert(SubjectSpan, ("entry", "subject"), rows[start : start + 50_000])
     return len(rows)

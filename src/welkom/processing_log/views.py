@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from welkom.processing_log.forms import EntrySearchForm
 from welkom.processing_log.models import ProcessingActivity
-from welkom.processing_log.selectors import entries_search
+from welkom.processing_log.selectors import entries_search, subjects_counted
 
 
 @login_required
@@ -19,6 +19,7 @@ def search(request) -> HttpResponse:
         criteria = form.cleaned_data if form.is_bound else {}
         entries = entries_search(user=request.user, criteria=criteria)
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        page.object_list = subjects_counted(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -6,7 +6,7 @@ from django.core import mail
 
 from welkom.organisations import rules
 from welkom.organisations.models import ApiToken, Invitation, Membership
-from welkom.processing_log.models import Entry
+from welkom.processing_log.models import Entry, SubjectSpan
 from welkom.testing import PersonaTestCase
 
 
@@ -16,10 +16,12 @@ class TeamTests(PersonaTestCase):
         response = self.client.get("/en/organisation/team/")
         self.assertContains(response, "providermember@example.test")
         self.assertNotContains(response, "othermanager@example.test")
-        entries = Entry.objects.filter(
-            actor=self.provider_manager, action="read", object_type="membership"
+        spans = SubjectSpan.objects.filter(
+            entry__actor=self.provider_manager,
+            entry__action="read",
+            entry__object_type="membership",
         )
-        self.assertEqual(entries.count(), 2)
+        self.assertEqual(spans.count(), 2)
 
     def test_it_refuses_members_and_outsiders(self) -> None:
         for user in [self.provider_member, self.outsider, self.venlo_member]:

@@ -8,7 +8,7 @@ from welkom.organisations.models import Membership
 from welkom.organisations.selectors import processing_by
 from welkom.organisations.services import USER_ADMINISTRATION
 from welkom.processing_log.context import trace_from_traceparent, traced
-from welkom.processing_log.models import AppendOnlyError, Entry
+from welkom.processing_log.models import AppendOnlyError, Entry, SubjectSpan
 from welkom.processing_log.querysets import PersonalDataReadWithoutProcessing
 from welkom.processing_log.selectors import entries_visible_to
 from welkom.processing_log.services import (
@@ -18,6 +18,8 @@ from welkom.processing_log.services import (
     processing_log_write,
 )
 from welkom.testing import PersonaTestCase
+
+SPAN_TABLE = SubjectSpan._meta.db_table
 
 
 class PersonalDataQuerySetTests(PersonaTestCase):
@@ -33,47 +35,68 @@ class PersonalDataQuerySetTests(PersonaTestCase):
         self.assertEqual(Membership.objects.count(), 11)
         self.assertEqual(Entry.objects.count(), 0)
 
-    def test_it_writes_one_entry_per_data_subject_read(self) -> None:
+    def test_it_writes_an_entry_with_a_span_per_data_subject_read(self) -> None:
         processing = processing_by(self.provider_manager, activity=USER_ADMINISTRATION)
         rows = list(
             Membership.objects.filter(organisation=self.provider).for_processing(processing)
         )
-        entries = Entry.objects.order_by("pk")
         self.assertEqual(len(rows), 2)
-        self.assertEqual(entries.count(), 2)
+        entry = Entry.objects.get()
         expected = {
             data_subject_pseudonym(subject_type="user", subject_id=row.user_id) for row in rows
         }
-        self.assertEqual({e.data_subject_id for e in entries}, expected)
-        first = entries[0]
+        spans = list(SubjectSpan.objects.filter(entry=entry))
+        self.assertEqual({bytes(span.subject) for span in spans}, expected)
         self.assertEqual(
-            (first.actor, first.organisation, first.action),
-            (self.provider_manager, self.provider, "read"),
+            (entry.actor, entry.organisation, entry.action, entry.data_subject_type),
+            (self.provider_manager, self.provider, "read", "user"),
         )
-        self.assertEqual(first.activity.code, USER_ADMINISTRATION)
-        self.assertEqual(len({e.span_id for e in entries}), 2)  # a child span per subject
+        self.assertEqual(entry.activity.code, USER_ADMINISTRATION)
+        # A child span per subject, each with an id of its own.
+        self.assertEqual(len({span.span_id for span in spans}), 2)
+        self.assertTrue(all(len(span.span_id) == 16 for span in spans))
+
+    def test_rows_without_a_subject_make_an_entry_without_spans(self) -> None:
+        written = processing_log_write(
+            processing=Processing.system(activity=USER_ADMINISTRATION),
+            subject_type="user",
+            subject_ids=[None, None],
+            object_type="user",
+        )
+        self.assertEqual((written, Entry.objects.count(), SubjectSpan.objects.count()), (0, 1, 0))
+        processing_log_write(
+            processing=Processing.system(activity=USER_ADMINISTRATION),
+            subject_type="user",
+            subject_ids=[],
+            object_type="user",
+        )
+        self.assertEqual(Entry.objects.count(), 1)  # nothing read, nothing logged
 
     def test_it_logs_rows_streamed_with_iterator(self) -> None:
         processing = Processing.system(activity=USER_ADMINISTRATION)
         rows = list(Membership.objects.for_processing(processing).iterator(chunk_size=3))
         self.assertEqual(len(rows), 11)
-        self.assertEqual(Entry.objects.filter(actor_label="system").count(), 11)
+        # A chunk is a processing: 3 + 3 + 3 + 2 rows.
+        self.assertEqual(Entry.objects.filter(actor_label="system").count(), 4)
+        self.assertEqual(SubjectSpan.objects.filter(entry__actor_label="system").count(), 11)
 
     def test_it_never_stores_the_subject_id_itself(self) -> None:
         pseudonym = data_subject_pseudonym(subject_type="person", subject_id=123456782)
-        self.assertNotIn("123456782", pseudonym)
-        self.assertEqual(len(pseudonym), 64)
+        self.assertNotIn(b"123456782", pseudonym)
+        self.assertNotIn("123456782", pseudonym.hex())
+        self.assertEqual(len(pseudonym), 16)
         self.assertNotEqual(
             pseudonym, data_subject_pseudonym(subject_type="user", subject_id=123456782)
         )
 
     def test_a_pseudonym_stays_what_earlier_entries_hold(self) -> None:
         # HMAC-SHA256 of "person:42" under this key, as the log has written it since its
-        # first entry: a faster way to compute it must not make old entries unfindable.
+        # first entry (in hex, until 0008 kept its first 16 bytes): a faster way to compute
+        # it must not make old entries unfindable.
         with self.settings(PSEUDONYM_KEY="fixed-test-key"):
             self.assertEqual(
-                data_subject_pseudonym(subject_type="person", subject_id=42),
-                "4bcd9fc04d9375161436c1d711458242cfe2e6caa947a47c3bbfd181559bee20",
+                data_subject_pseudonym(subject_type="person", subject_id=42).hex(),
+                "4bcd9fc04d9375161436c1d711458242",
             )
 
     def test_it_refuses_an_unregistered_activity(self) -> None:
@@ -108,23 +131,28 @@ class AppendOnlyTests(PersonaTestCase):
             object_type="user",
         )
         self.entry = Entry.objects.get()
+        self.span = SubjectSpan.objects.get()
 
     def test_it_refuses_changes_and_deletes_in_the_application(self) -> None:
         self.entry.actor_label = "someone else"
-        with self.assertRaises(AppendOnlyError):
-            self.entry.save()
-        with self.assertRaises(AppendOnlyError):
-            self.entry.delete()
-        with self.assertRaises(AppendOnlyError):
-            Entry.objects.all().update(actor_label="x")
-        with self.assertRaises(AppendOnlyError):
-            Entry.objects.all().delete()
+        self.span.subject = b"\x00" * 16
+        for row, queryset in ((self.entry, Entry.objects), (self.span, SubjectSpan.objects)):
+            with self.subTest(model=type(row).__name__):
+                with self.assertRaises(AppendOnlyError):
+                    row.save()
+                with self.assertRaises(AppendOnlyError):
+                    row.delete()
+                with self.assertRaises(AppendOnlyError):
+                    queryset.all().update(pk=1)
+                with self.assertRaises(AppendOnlyError):
+                    queryset.all().delete()
 
     def test_it_refuses_changes_and_deletes_in_the_database(self) -> None:
-        table = Entry._meta.db_table
-        statements = [f"UPDATE {table} SET actor_label = 'x'", f"DELETE FROM {table}"]
-        if connection.vendor == "postgresql":
-            statements.append(f"TRUNCATE {table} CASCADE")
+        statements = []
+        for table, column in ((Entry._meta.db_table, "actor_label"), (SPAN_TABLE, "entry_id")):
+            statements += [f"UPDATE {table} SET {column} = 0", f"DELETE FROM {table}"]
+            if connection.vendor == "postgresql":
+                statements.append(f"TRUNCATE {table} CASCADE")
         for statement in statements:
             with (
                 self.subTest(statement=statement),
@@ -134,30 +162,39 @@ class AppendOnlyTests(PersonaTestCase):
             ):
                 cursor.execute(statement)
         self.assertEqual(Entry.objects.get().actor_label, "system")
+        self.assertEqual(SubjectSpan.objects.get().entry_id, self.entry.pk)
 
     def test_it_keeps_its_triggers_and_only_the_indexes_a_query_uses(self) -> None:
-        """0006 and 0007 rebuild the table on SQLite, which drops triggers: they are made
-        again. No foreign-key constraint either (ADR 0011): Django's PROTECT guards them."""
-        table = Entry._meta.db_table
-        with connection.cursor() as cursor:
-            constraints = connection.introspection.get_constraints(cursor, table)
-            if connection.vendor == "sqlite":
-                cursor.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-                    [table],
-                )
-                self.assertEqual(
-                    {name for (name,) in cursor.fetchall()},
-                    {"processing_log_entry_no_update", "processing_log_entry_no_delete"},
-                )
-        indexed = {
-            tuple(c["columns"]) for c in constraints.values() if c["index"] and not c["primary_key"]
+        """0006, 0007 and 0008 rebuild the entries' table on SQLite, which drops triggers:
+        they are made again. No foreign-key constraint either (ADR 0011): Django's PROTECT
+        guards them."""
+        expected = {
+            Entry._meta.db_table: (
+                {("started_at",), ("organisation_id",)},
+                {"processing_log_entry_no_update", "processing_log_entry_no_delete"},
+            ),
+            SPAN_TABLE: (
+                {("entry_id",), ("subject",)},
+                {"processing_log_subjectspan_no_update", "processing_log_subjectspan_no_delete"},
+            ),
         }
-        self.assertEqual(
-            indexed,
-            {("started_at",), ("organisation_id",), ("data_subject_id", "started_at")},
-        )
-        self.assertEqual([c["columns"] for c in constraints.values() if c["foreign_key"]], [])
+        for table, (indexes, triggers) in expected.items():
+            with self.subTest(table=table), connection.cursor() as cursor:
+                constraints = connection.introspection.get_constraints(cursor, table)
+                if connection.vendor == "sqlite":
+                    cursor.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                        [table],
+                    )
+                    self.assertEqual({name for (name,) in cursor.fetchall()}, triggers)
+                indexed = {
+                    tuple(c["columns"])
+                    for c in constraints.values()
+                    if c["index"] and not c["primary_key"]
+                }
+                self.assertEqual(indexed, indexes)
+                foreign = [c["columns"] for c in constraints.values() if c["foreign_key"]]
+                self.assertEqual(foreign, [])
 
 
 class DeletingWhatTheLogNamesTests(PersonaTestCase):

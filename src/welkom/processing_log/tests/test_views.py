@@ -27,6 +27,32 @@ class SearchTests(PersonaTestCase):
         )
         self.assertContains(other, "0 entries")
 
+    def test_it_finds_a_subject_among_many_of_one_processing(self) -> None:
+        # One processing of three users (a page listing a team): one entry, three spans.
+        processing_log_write(
+            processing=Processing.by(
+                self.venlo_member, activity=USER_ADMINISTRATION, organisation=self.venlo
+            ),
+            subject_type="user",
+            subject_ids=[self.outsider.pk, self.venlo_privacy.pk, self.province_member.pk],
+            object_type="membership",
+        )
+        self.client.force_login(self.province_privacy)
+        for subject, entries in ((self.venlo_privacy, 1), (self.horst_member, 1)):
+            with self.subTest(subject=subject.username):
+                found = self.client.get(
+                    "/en/processing-log/", {"subject_type": "user", "subject_id": str(subject.pk)}
+                )
+                self.assertContains(found, f"{entries} entry")
+        everything = self.client.get("/en/processing-log/")
+        self.assertContains(everything, "3 data subjects")
+        self.assertContains(everything, "1 data subject<")
+        # A worker with the same internal number is another data subject.
+        person = self.client.get(
+            "/en/processing-log/", {"subject_type": "person", "subject_id": str(self.outsider.pk)}
+        )
+        self.assertContains(person, "0 entries")
+
     def test_it_refuses_dates_in_the_wrong_order(self) -> None:
         self.client.force_login(self.province_privacy)
         response = self.client.get(

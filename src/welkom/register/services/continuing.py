@@ -30,7 +30,7 @@ import polars as pl
 from django.db import connection
 
 from welkom.housing.models import Location
-from welkom.lib.bulk import ids_table
+from welkom.lib.bulk import ids_table, rows_frame
 from welkom.register.models import Person, Stay
 
 if TYPE_CHECKING:
@@ -225,17 +225,15 @@ def _found(
 def _open_stays(cursor: CursorWrapper, stay: str, person: str, table: str) -> pl.DataFrame:
     """The open stays at the locations in `table` (an `ids_table`), each with its person's
     BSN, match key and registration; `stay` and `person` are the quoted table names."""
-    cursor.execute(
+    return rows_frame(
+        cursor,
         f"""
         SELECT s.id, s.person_id, s.location_id, s.check_in, s.room, s.employer_kvk,
                s.expected_departure, p.bsn, p.match_key, p.registration
         FROM {stay} s JOIN {person} p ON p.id = s.person_id
         WHERE s.check_out IS NULL AND s.location_id IN (SELECT id FROM {table})
-        """  # noqa: S608
-    )
-    return pl.DataFrame(
-        cursor.fetchall(),
-        schema={
+        """,  # noqa: S608
+        {
             "stay_id": pl.Int64,
             "person_id": pl.Int64,
             "location": pl.Int64,
@@ -247,7 +245,6 @@ def _open_stays(cursor: CursorWrapper, stay: str, person: str, table: str) -> pl
             "key": pl.String,
             "stored_registration": pl.String,
         },
-        orient="row",
     )
 
 

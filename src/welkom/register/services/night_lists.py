@@ -411,7 +411,7 @@ def _apply(parts: list[_Part]) -> None:
         through_before,
         through_after,
     )
-    # Everyone on a list was read and checked: one log entry per person and list.
+    # Everyone on a list was read and checked: an entry per list, a span per person on it.
     processing_log_write_each(
         [(_processing(part), sorted(part.summary.person_ids)) for part in parts],
         subject_type="person",

@@ -145,7 +145,7 @@ class RegistrationSignalsCommandTests(PersonaTestCase):
     def test_it_finds_the_brp_duty_from_imported_stays_and_logs_the_persons(self) -> None:
         from datetime import date, timedelta
 
-        from welkom.processing_log.models import Entry
+        from welkom.processing_log.models import SubjectSpan
         from welkom.register.models import NightListImport
         from welkom.register.services import night_list_import
 
@@ -188,6 +188,6 @@ class RegistrationSignalsCommandTests(PersonaTestCase):
         self.assertTrue(
             all(f["overdue"] for f in findings if f["rule"] == "brp-registration-required")
         )
-        logged = Entry.objects.filter(activity__code="brp-registration-signalling")
+        logged = SubjectSpan.objects.filter(entry__activity__code="brp-registration-signalling")
         # the import and the command both log; each of the three persons is among them
-        self.assertEqual(logged.order_by().values("data_subject_id").distinct().count(), 3)
+        self.assertEqual(logged.order_by().values("subject").distinct().count(), 3)

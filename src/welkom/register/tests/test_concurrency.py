@@ -15,7 +15,7 @@ from welkom.organisations import rules
 from welkom.organisations.models import Organisation
 from welkom.register.models import NightListImport, Person, Stay
 from welkom.register.services import night_list_import
-from welkom.testing import user_make
+from welkom.testing import LogFlushAllowed, user_make
 
 HEADER = (
     "night,location_code,family_name,given_names,date_of_birth,nationality,home_place,"
@@ -36,7 +36,7 @@ def day_list(night: date, families: list[str]) -> bytes:
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "SQLite runs one writer at a time")
-class ImportsAtOnceTests(TransactionTestCase):
+class ImportsAtOnceTests(LogFlushAllowed, TransactionTestCase):
     # The migrations' reference data (municipalities, activities) is put back after the
     # flush that ends each test.
     serialized_rollback = True
@@ -54,17 +54,6 @@ class ImportsAtOnceTests(TransactionTestCase):
             postcode="5912 AB",
             permitted_capacity=100,
         )
-
-    def _fixture_teardown(self) -> None:
-        # The processing log refuses TRUNCATE while it holds entries (append-only, ADR 0002);
-        # the test database's flush between tests is the one truncation allowed.
-        with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE processing_log_entry DISABLE TRIGGER USER")
-        try:
-            super()._fixture_teardown()
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("ALTER TABLE processing_log_entry ENABLE TRIGGER USER")
 
     def _at_once(self, lists: list[bytes]) -> list:
         """Import each list in its own thread (its own connection), all released together."""

@@ -41,7 +41,7 @@ from welkom.register.services import (
     persons_merge,
 )
 from welkom.register.stays import stay_end
-from welkom.testing import PersonaTestCase, user_make
+from welkom.testing import LogFlushAllowed, PersonaTestCase, user_make
 
 # The check-in form takes no `today`: every night here is a past night of the real calendar.
 TODAY = timezone.localdate()
@@ -760,7 +760,7 @@ class DatabaseTests(_TwoProviders):
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "SQLite runs one writer at a time")
-class AtTheSameMomentTests(RegisterChecks, TransactionTestCase):
+class AtTheSameMomentTests(RegisterChecks, LogFlushAllowed, TransactionTestCase):
     """Two providers' lists naming one person on one night, sent at the same moment: on
     PostgreSQL they really run side by side (ADR 0012)."""
 
@@ -784,16 +784,6 @@ class AtTheSameMomentTests(RegisterChecks, TransactionTestCase):
             number="3",
             postcode="5913 AA",
         )
-
-    def _fixture_teardown(self) -> None:
-        # As in test_concurrency: the append-only processing log allows the flush between tests.
-        with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE processing_log_entry DISABLE TRIGGER USER")
-        try:
-            super()._fixture_teardown()
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("ALTER TABLE processing_log_entry ENABLE TRIGGER USER")
 
     def _at_once(self, lists: list[tuple[object, object, bytes]]) -> list:
         start = threading.Barrier(len(lists))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from welkom.housing.services import location_register
 from welkom.organisations import rules
 from welkom.organisations.models import Membership
-from welkom.processing_log.models import Entry
+from welkom.processing_log.models import Entry, SubjectSpan
 from welkom.register.models import NightListImport, Stay
 from welkom.testing import PersonaTestCase
 
@@ -115,8 +115,10 @@ class RegisterViewTests(PersonaTestCase):
         self._upload(night_list(("V1", "Nowak"), ("V1", "Popescu")))
         self.client.force_login(self.venlo_member)
         self.client.get(f"/en/register/location/{self.venlo_location.pk}/")
-        reads = Entry.objects.filter(
-            actor=self.venlo_member, action="read", activity__code="night-register"
+        reads = SubjectSpan.objects.filter(
+            entry__actor=self.venlo_member,
+            entry__action="read",
+            entry__activity__code="night-register",
         )
         self.assertEqual(reads.count(), 2)
 
