@@ -105,7 +105,8 @@ def rows_delete(model, pks: Iterable[int]) -> None:
 
 def rows_update(model, fields: Sequence[str], rows: Sequence[Sequence]) -> None:
     """Set `fields` (model field names) of `model`'s rows: each row is (primary key, *values
-    in the order of `fields`). As `rows_insert`: plain values, no `save()`, no signals."""
+    in the order of `fields`). As `rows_insert`: plain values (a JSON field's as its JSON
+    text), no `save()`, no signals."""
     if not rows:
         return
     meta = model._meta

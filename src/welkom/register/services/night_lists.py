@@ -158,9 +158,7 @@ def night_lists_import(
         part.record.status = _status(part.summary)
         part.record.counts = part.summary.as_dict()
         part.record.problems = [problem.as_json() for problem in part.summary.problems]
-    NightListImport.objects.bulk_update(
-        [part.record for part in parts], ["status", "counts", "problems"], batch_size=500
-    )
+    writes.records_write([part.record for part in parts], ("status", "counts", "problems"))
     if after_each is not None:  # progress, for a caller that reports it
         for part in parts:
             after_each(part.record, part.summary)
@@ -212,7 +210,7 @@ def _signals_refresh(applied: list[_Part], *, today: date) -> None:
         if part.summary.signals_opened or part.summary.signals_closed:
             part.record.counts = part.summary.as_dict()
             counted.append(part.record)
-    NightListImport.objects.bulk_update(counted, ["counts"], batch_size=500)
+    writes.records_write(counted, ("counts",))
 
 
 def _parts_read(lists, *, source: str, submitted_by, today: date) -> list[_Part]:

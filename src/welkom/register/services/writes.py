@@ -10,6 +10,7 @@ here is how new persons' ids come back.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -31,7 +32,7 @@ from welkom.lib.bulk import (
 )
 from welkom.register.countries import nationality_group
 from welkom.register.matching import Known
-from welkom.register.models import Occupancy, OccupancyProfile, Person, Stay
+from welkom.register.models import NightListImport, Occupancy, OccupancyProfile, Person, Stay
 from welkom.register.stays import Span, StayFacts, StoredStay, minus, stay_end
 
 if TYPE_CHECKING:
@@ -67,6 +68,29 @@ PERSON_COLUMNS = (
 _ProfileKey = tuple[int, str, str]
 _ProfileRow = tuple[int, str, str, date, int, date | None]
 _StoredProfile = tuple[int, int, str, str, date, int, date | None]
+
+
+def records_write(records: list[NightListImport], fields: tuple[str, ...]) -> None:
+    """Store these fields of the lists' import records, in one UPDATE from a temporary table
+    (`bulk_update` sends a CASE with a parameter per record and field: a tenth of a second
+    for a province day's 300 lists)."""
+    json_fields = {"counts", "problems"}
+    rows_update(
+        NightListImport,
+        fields,
+        [
+            (
+                record.pk,
+                *(
+                    json.dumps(getattr(record, name))
+                    if name in json_fields
+                    else getattr(record, name)
+                    for name in fields
+                ),
+            )
+            for record in records
+        ],
+    )
 
 
 def persons_known(values: Iterable[str]) -> list[Known]:
