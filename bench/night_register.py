@@ -505,7 +505,6 @@ STEPS = (
     ("welkom.register.services.night_lists", "continuing_residents"),
     ("welkom.register.services.continuing", "_listed"),
     ("welkom.register.services.continuing", "_open_stays"),
-    ("welkom.register.services.continuing", "_shared_keys"),
     ("welkom.register.services.continuing", "_near"),
     ("welkom.register.services.continuing", "_found"),
     ("welkom.register.services.night_lists", "_persons_resolve"),
@@ -517,6 +516,7 @@ STEPS = (
     ("welkom.register.services.night_lists", "processing_log_write_each"),
     ("welkom.register.services.night_lists", "_apply_together"),
     ("welkom.register.services.night_lists", "_signals_refresh"),
+    ("welkom.register.services.writes", "records_write"),
 )
 
 
