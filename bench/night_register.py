@@ -505,6 +505,7 @@ STEPS = (
     ("welkom.register.services.night_lists", "continuing_residents"),
     ("welkom.register.services.continuing", "_listed"),
     ("welkom.register.services.continuing", "_open_stays"),
+    ("welkom.register.services.continuing", "_shared_keys"),
     ("welkom.register.services.continuing", "_near"),
     ("welkom.register.services.continuing", "_found"),
     ("welkom.register.services.night_lists", "_persons_resolve"),

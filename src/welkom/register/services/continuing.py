@@ -188,8 +188,10 @@ def _found(
     with ids_table(locations) as table, connection.cursor() as cursor:
         # Names from the models and this module; values only as parameters.
         open_stays = _open_stays(cursor, stay, person, table)
-        # Of the persons with an open stay at the locations, those with a closed stay near
-        # the nights. On an index, so that one provider's list does not read the register.
+        # Of the persons with an open stay at the locations: those whose match key another
+        # person shares, and those with a closed stay near the nights. Each on an index, so
+        # that one provider's list does not read the whole register.
+        shared_keys = _shared_keys(cursor, stay, person, table)
         near = _near(cursor, stay, table, first=first, end=end)
     open_stays = open_stays.filter(~pl.col("person_id").is_in(near.implode()))
     by_bsn = (
@@ -198,12 +200,8 @@ def _found(
         .with_columns(stored_bsn=pl.col("bsn"))
     )
     by_key = (
-        candidates.filter(pl.col("bsn") == "")
-        .join(
-            open_stays.filter(pl.col("key_shared") == 0),
-            left_on=["location", "match_key"],
-            right_on=["location", "key"],
-        )
+        candidates.filter((pl.col("bsn") == "") & ~pl.col("match_key").is_in(shared_keys.implode()))
+        .join(open_stays, left_on=["location", "match_key"], right_on=["location", "key"])
         .with_columns(key=pl.col("match_key"))
     )
     columns = ("candidate", "stay_id", "person_id", "registration", "key", "stored_bsn")
@@ -226,16 +224,12 @@ def _found(
 
 def _open_stays(cursor: CursorWrapper, stay: str, person: str, table: str) -> pl.DataFrame:
     """The open stays at the locations in `table` (an `ids_table`), each with its person's
-    BSN, match key and registration, and whether another person has the same match key
-    (probed on its index); `stay` and `person` are the quoted table names."""
+    BSN, match key and registration; `stay` and `person` are the quoted table names."""
     return rows_frame(
         cursor,
         f"""
         SELECT s.id, s.person_id, s.location_id, s.check_in, s.room, s.employer_kvk,
-               s.expected_departure, p.bsn, p.match_key, p.registration,
-               CASE WHEN EXISTS (SELECT 1 FROM {person} o
-                                 WHERE o.match_key = p.match_key AND o.id <> p.id)
-                    THEN 1 ELSE 0 END
+               s.expected_departure, p.bsn, p.match_key, p.registration
         FROM {stay} s JOIN {person} p ON p.id = s.person_id
         WHERE s.check_out IS NULL AND s.location_id IN (SELECT id FROM {table})
         """,  # noqa: S608
@@ -250,9 +244,22 @@ def _open_stays(cursor: CursorWrapper, stay: str, person: str, table: str) -> pl
             "stored_bsn": pl.String,
             "key": pl.String,
             "stored_registration": pl.String,
-            "key_shared": pl.Int8,  # 1 or 0, the same on both engines
         },
     )
+
+
+def _shared_keys(cursor: CursorWrapper, stay: str, person: str, table: str) -> pl.Series:
+    """The match keys of persons with an open stay at the locations that another person
+    shares."""
+    cursor.execute(
+        f"""
+        SELECT DISTINCT p.match_key FROM {person} p
+        WHERE p.id IN (SELECT person_id FROM {stay}
+                       WHERE check_out IS NULL AND location_id IN (SELECT id FROM {table}))
+        AND EXISTS (SELECT 1 FROM {person} o WHERE o.match_key = p.match_key AND o.id <> p.id)
+        """  # noqa: S608
+    )
+    return pl.Series([row[0] for row in cursor.fetchall()], dtype=pl.String)
 
 
 def _near(cursor: CursorWrapper, stay: str, table: str, *, first: date, end: date) -> pl.Series:
