@@ -42,7 +42,22 @@ CERTIFICATE_COLUMNS = [
 ]
 ROOM_COLUMNS = ["room_name", "room_use", "room_area_m2", "room_walkable_m2", "room_beds"]
 COLUMNS = LOCATION_COLUMNS + CERTIFICATE_COLUMNS + ROOM_COLUMNS
-REQUIRED = ["code", "street", "number", "postcode", "building_type", "zoning", "stay_type"]
+# The columns a file must have. The facilities are counted for the norms (a toilet and a
+# shower per 8 persons, burners, a socket per resident), so the location page asks for them
+# too: a file without them is refused at once, not with four problems per row.
+REQUIRED = [
+    "code",
+    "street",
+    "number",
+    "postcode",
+    "building_type",
+    "zoning",
+    "stay_type",
+    "toilets",
+    "showers",
+    "burners",
+    "sockets",
+]
 DATES = {
     "opened_on",
     "closed_on",

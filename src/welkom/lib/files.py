@@ -4,6 +4,7 @@ No models; the problems are `welkom.lib.problems.Problem`s, translated where the
 
 from __future__ import annotations
 
+import calendar
 import codecs
 import csv
 import io
@@ -16,11 +17,47 @@ from welkom.lib.problems import Problem
 
 def date_parse(text: str) -> date | None:
     """ISO first (what systems write), then the day-first forms Dutch spreadsheets write."""
+    parts = _date_parts(text)
+    if parts is None:
+        return None
+    try:
+        return date(*parts)
+    except ValueError:
+        return None
+
+
+DATE_NO_SUCH_MONTH = gettext_noop(
+    "There is no month %(month)d. Write dates day first, as dd-mm-yyyy (or as yyyy-mm-dd)."
+)
+DATE_NO_SUCH_DAY = gettext_noop(
+    "There is no day %(day)d in that month: it has %(days)d days. Check the date."
+)
+
+
+def date_wrong(text: str) -> tuple[str, dict] | None:
+    """Why a text written in a date's form (31-02-2026, 2026-13-01) is no date: a message id
+    and its parameters; None when it is a date, or not written as one."""
+    parts = _date_parts(text)
+    if parts is None:
+        return None
+    year, month, day = parts
+    if not 1 <= month <= 12:
+        return DATE_NO_SUCH_MONTH, {"month": month}
+    if year < 1:
+        return None
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return DATE_NO_SUCH_DAY, {"day": day, "days": days}
+    return None
+
+
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a text in one of the forms `date_parse` reads, not checked."""
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
+        parts = [text[:4], text[5:7], text[8:]]
+        if not all(p.isascii() and p.isdigit() for p in parts):
             return None
+        return int(parts[0]), int(parts[1]), int(parts[2])
     for separator in "-/.":
         if separator in text:
             parts = text.split(separator)
@@ -38,10 +75,7 @@ def date_parse(text: str) -> date | None:
         year, month, day = first, second, third
     else:
         return None
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
+    return int(year), int(month), int(day)
 
 
 # Bytes a text file has; anything else in quantity means a binary file.

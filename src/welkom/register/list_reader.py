@@ -24,7 +24,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -32,7 +32,7 @@ from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext_noop
 
-from welkom.lib.files import cell_text, date_parse, is_binary, is_utf8
+from welkom.lib.files import cell_text, date_parse, date_wrong, is_binary, is_utf8
 from welkom.lib.problems import Problem
 from welkom.register.countries import ALPHA2_TO_ALPHA3
 from welkom.register.matching import name_normalise
@@ -128,29 +128,63 @@ HEADER_SYNONYMS: dict[str, str] = {
     "expected departure|departure",
     "employer_kvk": "kvk werkgever|kvk-nummer werkgever|werkgever kvk|kvk|kvk-nummer|employer kvk",
 }
+# What each column holds, for the upload page's table of the names above.
+COLUMN_MEANINGS: dict[str, str] = {
+    "night": gettext_noop("The night (the date the person slept there)"),
+    "location_code": gettext_noop("Your code for the location"),
+    "family_name": gettext_noop("Family name"),
+    "given_names": gettext_noop("Given names"),
+    "date_of_birth": gettext_noop("Date of birth"),
+    "nationality": gettext_noop("Nationality (country code)"),
+    "home_place": gettext_noop("Place of residence before coming"),
+    "home_country": gettext_noop("Country of residence before coming (country code)"),
+    "document_type": gettext_noop("Kind of ID document"),
+    "document_number": gettext_noop("Number of the ID document"),
+    "bsn": gettext_noop("BSN, when the person has one"),
+    "room": gettext_noop("Room"),
+    "registration_status": gettext_noop("Registration: BRP, RNI, none or unknown"),
+    "expected_departure": gettext_noop("Expected departure date"),
+    "employer_kvk": gettext_noop("KvK number of the employer"),
+}
 HEADER_ALIASES: dict[str, str] = {
     _header_key(alias): canonical
     for canonical, aliases in HEADER_SYNONYMS.items()
     for alias in [canonical, *aliases.split("|")]
 }
 _SUGGESTED_AT_MOST = 20  # unknown columns that get a "did you mean": the work stays bounded
-_DOCUMENT_TYPE_ALIASES = _aliases(
-    {
-        "identity_card": "id card|identiteitskaart|id-kaart",
-        "passport": "paspoort",
-        "residence_permit": "verblijfsdocument|verblijfsvergunning",
-        "driving_licence": "driving license|driver's license|driver's licence|rijbewijs",
-        "other": "anders|overig",
-    }
-)
-_REGISTRATION_ALIASES = _aliases(
-    {
-        "brp": "",
-        "rni": "",
-        "none": "geen|not registered|niet ingeschreven",
-        "unknown": "onbekend",
-    }
-)
+# The words a list may use for a document type and a registration: the Dutch word first,
+# then the English one (the stored code, with spaces for underscores), then other spellings.
+# A refusal lists the first two of each, never the codes alone.
+DOCUMENT_TYPE_WORDS = {
+    "identity_card": "identiteitskaart|identity card|id card|id-kaart",
+    "passport": "paspoort|passport",
+    "residence_permit": "verblijfsvergunning|residence permit|verblijfsdocument",
+    "driving_licence": "rijbewijs|driving licence|driving license|driver's license|"
+    "driver's licence",
+    "other": "anders|other|overig",
+}
+REGISTRATION_WORDS = {
+    "brp": "BRP",
+    "rni": "RNI",
+    "none": "geen|none|not registered|niet ingeschreven",
+    "unknown": "onbekend|unknown",
+}
+_DOCUMENT_TYPE_ALIASES = _aliases(DOCUMENT_TYPE_WORDS)
+_REGISTRATION_ALIASES = _aliases(REGISTRATION_WORDS)
+
+
+def _words_shown(table: dict[str, str]) -> str:
+    """ "identiteitskaart / identity card, paspoort / passport, …": what a list may write."""
+    shown = []
+    for words in table.values():
+        dutch, _, rest = words.partition("|")
+        english = rest.partition("|")[0]
+        shown.append(f"{dutch} / {english}" if english else dutch)
+    return ", ".join(shown)
+
+
+DOCUMENT_TYPES_SHOWN = _words_shown(DOCUMENT_TYPE_WORDS)
+REGISTRATIONS_SHOWN = _words_shown(REGISTRATION_WORDS)
 # Upper-case alpha-2 or alpha-3 code → (alpha-2, alpha-3).
 _COUNTRIES: dict[str, tuple[str, str]] = {
     code: (a2, a3) for a2, a3 in ALPHA2_TO_ALPHA3.items() for code in (a2, a3)
@@ -207,6 +241,11 @@ PERSON_TWICE = gettext_noop(
     "%(first_location)s) and in this row (location %(location)s)."
 )
 MORE_PROBLEMS = gettext_noop("And %(count)d more problems.")
+TOTALS_ROW = gettext_noop(
+    "This looks like a totals row, not a person's night: remove it. A night list has one row "
+    "per person per night and nothing else."
+)
+LOCATION_UNKNOWN = gettext_noop("Location code %(code)s is not one of your locations.")
 EXAMPLE_ROW = gettext_noop(
     "This is the template's example row (location code %(code)s): remove the example rows "
     "and list the persons who really stayed."
@@ -238,6 +277,7 @@ class NightList:
     rows: list[NightRow]
     problems: list[Problem]
     columns: list[str]  # canonical columns found, in the file's order
+    named: dict[str, str] = field(default_factory=dict)  # column → the file's header for it
 
 
 # The template's example row names a location code that no list may use, so that a template
@@ -287,13 +327,18 @@ class RowChecker:
     `register.submissions` checks values with it too (`header_read`, `value_check`,
     `night_check`), so that both paths accept and refuse the same cells."""
 
-    def __init__(self, *, today: date) -> None:
+    def __init__(self, *, today: date, location_codes: Collection[str] | None = None) -> None:
         self.today = today
+        # The provider's location codes: a row naming another is refused, with the other
+        # problems of the list (None: not checked here).
+        self.location_codes = location_codes
+        self.unknown_codes: set[str] = set()
         self.rows: list[NightRow] = []
         self.problems: list[Problem] = []
         self.more = 0
         self.columns: list[str] = []
         self.index: dict[str, int] = {}
+        self.named: dict[str, str] = {}  # column → the header the file gives it
         self.width = 0
         self.nameless: set[int] = set()
         self.nameless_reported: set[int] = set()
@@ -306,6 +351,7 @@ class RowChecker:
         self, row: int | None, column: str | None, value: str, message: str, params: dict
     ) -> None:
         if len(self.problems) < MAX_PROBLEMS:
+            column = self.named.get(column, column) if column else column
             self.problems.append(Problem(row, column, message, params, _shown(value)))
         else:
             self.more += 1
@@ -326,30 +372,40 @@ class RowChecker:
                 if canonical not in self.index:
                     self.index[canonical] = position
                     self.columns.append(canonical)
+                    self.named[canonical] = name
             else:
                 unknown.append(name)
-        missing = [c for c in REQUIRED_COLUMNS if c not in self.index]
-        if missing:
-            self.report(None, None, "", COLUMNS_MISSING, {"columns": ", ".join(missing)})
+        # A header close to a known name gets one problem, "did you mean …?", rather than
+        # also "unknown column" and (for a required one) "column missing".
+        suggested: dict[str, str] = {}
         for name in unknown[:_SUGGESTED_AT_MOST]:
             close = difflib.get_close_matches(_header_key(name), HEADER_ALIASES, n=1, cutoff=0.8)
-            if close:
-                canonical = HEADER_ALIASES[close[0]]
-                dutch = HEADER_SYNONYMS[canonical].split("|")[0]
-                self.report(
-                    None,
-                    name,
-                    name,
-                    COLUMN_DID_YOU_MEAN,
-                    {"name": name, "suggestion": f"{dutch} ({canonical})"},
-                )
-        if unknown:
+            if close and HEADER_ALIASES[close[0]] not in self.index:
+                suggested[name] = HEADER_ALIASES[close[0]]
+        missing = [c for c in REQUIRED_COLUMNS if c not in self.index]
+        not_suggested = [c for c in missing if c not in suggested.values()]
+        if not_suggested:
+            columns = ", ".join(f"{_dutch(c)} ({c})" for c in not_suggested)
+            self.report(None, None, "", COLUMNS_MISSING, {"columns": columns})
+        for name, canonical in suggested.items():
+            self.report(
+                None,
+                name,
+                name,
+                COLUMN_DID_YOU_MEAN,
+                {"name": name, "suggestion": f"{_dutch(canonical)} ({canonical})"},
+            )
+        others = [name for name in unknown if name not in suggested]
+        if others:
             self.report(
                 None,
                 None,
-                ", ".join(unknown),
+                ", ".join(others),
                 COLUMNS_UNKNOWN,
-                {"columns": ", ".join(unknown), "accepted": ", ".join(NIGHT_LIST_COLUMNS)},
+                {
+                    "columns": ", ".join(others),
+                    "accepted": ", ".join(f"{_dutch(c)} ({c})" for c in NIGHT_LIST_COLUMNS),
+                },
             )
         doubled = [c for c in NIGHT_LIST_COLUMNS if len(names.get(c, ())) > 1]
         for column in doubled:
@@ -386,6 +442,9 @@ class RowChecker:
                 self._nameless_report(number, cells, nameless)
             if absent:
                 cells.append("")
+            if _totals_row(cells) and date_parse(night_text.strip()) is None:
+                report(number, None, _shown_row(cells), TOTALS_ROW, {})
+                continue  # its other cells are no person's: no problem of their own
             data_rows += 1
 
             checked = nights.get(night_text)
@@ -403,6 +462,17 @@ class RowChecker:
             problems = tail[1]
 
             valid = night_problem is None and not problems
+            code = tail[0][0]
+            if (
+                self.location_codes is not None
+                and code
+                and code not in self.location_codes
+                and not any(problem[0] == "location_code" for problem in problems)
+            ):
+                valid = False
+                if code not in self.unknown_codes:  # once, at its first row
+                    self.unknown_codes.add(code)
+                    report(number, "location_code", code, LOCATION_UNKNOWN, {"code": code})
             if night_problem is not None:
                 report(number, "night", night_text, night_problem, night_params)
             for column, value, message, params in problems:
@@ -478,7 +548,7 @@ class RowChecker:
             return None, REQUIRED, {}
         night = date_parse(text)
         if night is None:
-            return None, NOT_A_DATE, {}
+            return None, *(date_wrong(text) or (NOT_A_DATE, {}))
         if night > self.today:
             return None, NIGHT_IN_FUTURE, {"today": self.today.isoformat()}
         if night < EARLIEST_NIGHT:
@@ -530,14 +600,16 @@ class RowChecker:
             problem(value, REQUIRED)
             return value
         return _vocabulary(
-            value, self.document_types, problem, UNKNOWN_DOCUMENT_TYPE, DOCUMENT_TYPES
+            value, self.document_types, problem, UNKNOWN_DOCUMENT_TYPE, DOCUMENT_TYPES_SHOWN
         )
 
     def _registration_check(self, raw: str, problem: _Found) -> str:
         value = raw.strip()
         if not value:
             return value
-        return _vocabulary(value, self.registrations, problem, UNKNOWN_REGISTRATION, REGISTRATIONS)
+        return _vocabulary(
+            value, self.registrations, problem, UNKNOWN_REGISTRATION, REGISTRATIONS_SHOWN
+        )
 
     def result(self, *, file_problems_only: bool = False) -> NightList:
         problems = self.problems
@@ -548,7 +620,7 @@ class RowChecker:
         if more:
             problems.append(Problem(None, None, MORE_PROBLEMS, {"count": more}))
         rows = [] if file_problems_only else self.rows
-        return NightList(rows=rows, problems=problems, columns=self.columns)
+        return NightList(rows=rows, problems=problems, columns=self.columns, named=self.named)
 
 
 class _Found:
@@ -591,7 +663,7 @@ def _day(raw: str, problem: _Found, *, required: bool) -> date | None:
         return None
     parsed = date_parse(value)
     if parsed is None:
-        problem(value, NOT_A_DATE)
+        problem(value, *(date_wrong(value) or (NOT_A_DATE, {})))
     return parsed
 
 
@@ -607,13 +679,13 @@ def _country(raw: str, problem: _Found) -> tuple[str, str] | None:
     return codes
 
 
-def _vocabulary(value: str, table: dict, problem: _Found, message: str, accepted: list) -> str:
+def _vocabulary(value: str, table: dict, problem: _Found, message: str, accepted: str) -> str:
     """A value from a fixed list, as written or normalised; remembered per spelling."""
     known = table.get(value)
     if known is None:
         known = table.get(_normalise(value))
     if known is None:
-        problem(value, message, {"accepted": ", ".join(accepted)})
+        problem(value, message, {"accepted": accepted})
         return value
     table[value] = known
     return known
@@ -675,6 +747,31 @@ _CELL_CHECKS: dict[str, Callable[[RowChecker, str, _Found], object]] = {
 assert set(_CELL_CHECKS) == set(TAIL_COLUMNS)
 
 
+def _dutch(column: str) -> str:
+    """A column's Dutch name, as the template and the upload page give it."""
+    return HEADER_SYNONYMS[column].split("|")[0]
+
+
+# A totals row's word: a cell that begins with one of the first ("Totaal", "Total:",
+# "Totaal personen") or is one of the second ("Aantal", "Som").
+_TOTALS_BEGIN = ("totaal", "total", "subtotaal", "subtotal", "eindtotaal", "grandtotal")
+_TOTALS_ALONE = ("aantal", "aantalpersonen", "som", "sum", "count")
+
+
+def _totals_row(cells: list[str]) -> bool:
+    """Whether a row reads as the totals a spreadsheet adds under its rows: a cell with a
+    word for total, and no more than three other cells filled."""
+    filled = [cell for cell in cells if cell and not cell.isspace()]
+    if len(filled) > 4:
+        return False
+    keys = [_header_key(cell) for cell in filled]
+    return any(key.startswith(_TOTALS_BEGIN) or key in _TOTALS_ALONE for key in keys)
+
+
+def _shown_row(cells: list[str]) -> str:
+    return " | ".join(cell.strip() for cell in cells if cell and not cell.isspace())
+
+
 def _blank(cells: list[str]) -> bool:
     return not any(cell and not cell.isspace() for cell in cells)
 
@@ -690,7 +787,7 @@ def _records_read(builder: RowChecker, records: Iterator[tuple[int, list[str]]])
     builder.report(None, None, "", EMPTY, {})
 
 
-def _csv_read(data: bytes, *, filename: str, today: date) -> NightList:
+def _csv_read(data: bytes, *, filename: str, builder: RowChecker) -> NightList:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"  # Excel's "Unicode text"
     elif is_binary(data):
@@ -709,7 +806,6 @@ def _csv_read(data: bytes, *, filename: str, today: date) -> NightList:
         text.seek(0)
     except UnicodeDecodeError:
         return _unreadable(filename)
-    builder = RowChecker(today=today)
     if not first_line:
         builder.report(None, None, "", EMPTY, {})
         return builder.result()
@@ -760,7 +856,7 @@ def _listed(cells: list[str], count: int) -> str:
     return ", ".join(cells) + (", …" if count > len(cells) else "")
 
 
-def _xlsx_read(data: bytes, *, filename: str, today: date) -> NightList:
+def _xlsx_read(data: bytes, *, filename: str, builder: RowChecker) -> NightList:
     import openpyxl  # only workbooks need it; reading CSV does not pay its import time
 
     try:
@@ -770,7 +866,6 @@ def _xlsx_read(data: bytes, *, filename: str, today: date) -> NightList:
     except Exception:
         # A zip that is no workbook (.docx, .ods, damaged): openpyxl raises many kinds.
         return _unreadable(filename)
-    builder = RowChecker(today=today)
     formulas = _Formulas()
     try:
         worksheet = workbook.worksheets[0]
@@ -830,8 +925,13 @@ def _xlsx_records(
         yield number, cells
 
 
-def night_list_read(data: bytes, *, filename: str, today: date) -> NightList:
+def night_list_read(
+    data: bytes, *, filename: str, today: date, location_codes: Collection[str] | None = None
+) -> NightList:
+    """Every row and every problem of a list; with `location_codes` (the provider's), a row
+    naming another code is a problem too."""
+    builder = RowChecker(today=today, location_codes=location_codes)
     # The content decides, not the name: a "nights.csv" may well be a workbook.
     if data.startswith(b"PK\x03\x04"):
-        return _xlsx_read(data, filename=filename, today=today)
-    return _csv_read(data, filename=filename, today=today)
+        return _xlsx_read(data, filename=filename, builder=builder)
+    return _csv_read(data, filename=filename, builder=builder)

@@ -20,7 +20,8 @@ import codecs
 import csv
 import io
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 from itertools import accumulate
@@ -87,6 +88,11 @@ class Submission:
     frame: pl.DataFrame
     person_frame: pl.DataFrame  # one row per person, by index: the columns of ListedPerson
     run_frame: pl.DataFrame  # one row per run, as `runs`: the columns of ListedRun
+    # Column → the header the file gives it, to name a column in a problem as the file does.
+    column_names: dict[str, str] = field(default_factory=dict)
+
+    def column_named(self, column: str) -> str:
+        return self.column_names.get(column, column)
 
     @cached_property
     def persons(self) -> list[ListedPerson]:
@@ -120,6 +126,7 @@ class Submission:
                 frame=self.frame.clear(),
                 person_frame=self.person_frame.clear(),
                 run_frame=self.run_frame.clear(),
+                column_names=self.column_names,
             )
         number = pl.DataFrame(
             {"person": persons, "new": range(len(persons))},
@@ -142,22 +149,29 @@ class Submission:
             .sort("new")
             .drop("person", "new"),
             run_frame=renumbered(self.run_frame),
+            column_names=self.column_names,
         )
 
 
 def submission_read(
-    data: bytes, *, filename: str, today: date
+    data: bytes, *, filename: str, today: date, location_codes: Collection[str] | None = None
 ) -> tuple[Submission | None, list[Problem]]:
-    """The list as a Submission, or None and its problems (file-level and per row)."""
-    return submissions_read([(data, filename)], today=today)[0]
+    """The list as a Submission, or None and its problems (file-level and per row). With
+    `location_codes` (the provider's), a row naming another code is a problem too."""
+    return submissions_read([(data, filename)], today=today, location_codes=[location_codes])[0]
 
 
 def submissions_read(
-    lists: list[tuple[bytes, str]], *, today: date
+    lists: list[tuple[bytes, str]],
+    *,
+    today: date,
+    location_codes: list[Collection[str] | None] | None = None,
 ) -> list[tuple[Submission | None, list[Problem]]]:
-    """`submission_read` for each (data, filename), in order. The plain CSV lists with the same
-    header are read together: one polars pass for all of them rather than a few dozen small
-    ones per list, which is what a month of every provider's lists costs otherwise."""
+    """`submission_read` for each (data, filename), in order, each with its provider's
+    `location_codes` (or None). The plain CSV lists with the same header are read together:
+    one polars pass for all of them rather than a few dozen small ones per list, which is
+    what a month of every provider's lists costs otherwise."""
+    codes_of = location_codes or [None] * len(lists)
     results: list[tuple[Submission | None, list[Problem]] | None] = [None] * len(lists)
     layouts: dict[tuple[str, str], list[tuple[int, bytes]]] = defaultdict(list)
     for index, (data, _filename) in enumerate(lists):
@@ -171,17 +185,21 @@ def submissions_read(
             delimiter=delimiter,
             header_line=header_line,
             today=today,
+            location_codes=[codes_of[index] for index, _body in members],
         )
         for (index, _body), submission in zip(members, read, strict=True):
             if submission is not None:
                 results[index] = (submission, [])
     for index, (data, filename) in enumerate(lists):
         if results[index] is None:  # the row reader: every problem with its row
-            night_list = night_list_read(data, filename=filename, today=today)
+            night_list = night_list_read(
+                data, filename=filename, today=today, location_codes=codes_of[index]
+            )
             if night_list.problems:
                 results[index] = (None, night_list.problems)
             else:
-                results[index] = (submission_from_rows(night_list.rows), [])
+                submission = submission_from_rows(night_list.rows)
+                results[index] = (replace(submission, column_names=night_list.named), [])
     return results
 
 
@@ -421,7 +439,9 @@ def _columnar_read(data: bytes, *, today: date) -> Submission | None:
     if prepared is None:
         return None
     delimiter, header_line, body = prepared
-    return _columnar_many([body], delimiter=delimiter, header_line=header_line, today=today)[0]
+    return _columnar_many(
+        [body], delimiter=delimiter, header_line=header_line, today=today, location_codes=[None]
+    )[0]
 
 
 def _columnar_prepare(data: bytes) -> tuple[str, str, bytes] | None:
@@ -444,10 +464,16 @@ def _columnar_prepare(data: bytes) -> tuple[str, str, bytes] | None:
 
 
 def _columnar_many(
-    bodies: list[bytes], *, delimiter: str, header_line: str, today: date
+    bodies: list[bytes],
+    *,
+    delimiter: str,
+    header_line: str,
+    today: date,
+    location_codes: list[Collection[str] | None],
 ) -> list[Submission | None]:
     """The Submissions of lists with one header, read as one; None for a list with anything
-    unusual (the row reader then looks at it alone)."""
+    unusual, a location code not in its `location_codes` too (the row reader then looks at
+    it alone)."""
     builder = RowChecker(today=today)
     header = next(csv.reader([header_line], delimiter=delimiter))
     if not builder.header_read(header) or builder.problems or builder.nameless:
@@ -459,8 +485,14 @@ def _columnar_many(
             return [None]
         # One list spoils the read: each list on its own, to find which.
         return [
-            _columnar_many([body], delimiter=delimiter, header_line=header_line, today=today)[0]
-            for body in bodies
+            _columnar_many(
+                [body],
+                delimiter=delimiter,
+                header_line=header_line,
+                today=today,
+                location_codes=[codes],
+            )[0]
+            for body, codes in zip(bodies, location_codes, strict=True)
         ]
     raw, grouped = _grouped(raw, builder, lines)
     if raw.height == 0:
@@ -469,6 +501,7 @@ def _columnar_many(
     unusable: set[int] = set(range(len(bodies))) - set(raw["list"].unique().to_list())
     checked, clean_rows = _cells_checked(grouped, builder)
     unusable.update(grouped.filter(~clean_rows)["list"].unique().to_list())
+    unusable.update(_codes_unknown(grouped["list"], checked["location_code"], location_codes))
     # Who a row names: the match key (normalised names, date of birth, nationality).
     match_keys = _match_keys(checked)
     if match_keys.null_count():  # a name, birth date or nationality missing: a problem
@@ -497,7 +530,10 @@ def _columnar_many(
         match_keys=match_keys.filter(kept),
     )
     return [
-        submissions[position[index]] if index in position else None for index in range(len(bodies))
+        replace(submissions[position[index]], column_names=builder.named)
+        if index in position
+        else None
+        for index in range(len(bodies))
     ]
 
 
@@ -572,6 +608,18 @@ def _cells_checked(grouped: pl.DataFrame, builder: RowChecker) -> tuple[pl.DataF
     checked = pl.DataFrame(checked_columns)
     clean_rows = pl.DataFrame(usable_cells).select(pl.all_horizontal(pl.all())).to_series()
     return checked, clean_rows
+
+
+def _codes_unknown(
+    list_of_tail: pl.Series, codes: pl.Series, location_codes: list[Collection[str] | None]
+) -> set[int]:
+    """The lists that name a location code not among their provider's."""
+    named = pl.DataFrame({"list": list_of_tail, "code": codes}).unique()
+    return {
+        index
+        for index, code in named.iter_rows()
+        if location_codes[index] is not None and code not in location_codes[index]
+    }
 
 
 def _nights_frame(

@@ -26,7 +26,15 @@ from welkom.register.forms import (
     SignalFilterForm,
     SignalStatusForm,
 )
-from welkom.register.list_reader import night_list_template_csv
+from welkom.register.list_reader import (
+    COLUMN_MEANINGS,
+    DOCUMENT_TYPES_SHOWN,
+    HEADER_SYNONYMS,
+    NIGHT_LIST_COLUMNS,
+    REGISTRATIONS_SHOWN,
+    REQUIRED_COLUMNS,
+    night_list_template_csv,
+)
 from welkom.register.models import NightListImport, Person, Signal, Stay
 from welkom.register.selectors import (
     address_rows,
@@ -170,9 +178,25 @@ def upload(request) -> HttpResponse:
             "record": record,
             "problems": _problems_of(record) if record else [],
             "imports": imports_of(user=request.user)[:10],
+            "columns": _columns_recognised(),
+            "document_words": DOCUMENT_TYPES_SHOWN,
+            "registration_words": REGISTRATIONS_SHOWN,
         },
         status=status,
     )
+
+
+def _columns_recognised() -> list[tuple[str, bool, list[str]]]:
+    """Per column of a night list: what it holds (in the reader's language), whether it is
+    required, and every header name Welkom reads as it (`list_reader.HEADER_SYNONYMS`)."""
+    return [
+        (
+            _(COLUMN_MEANINGS[column]),
+            column in REQUIRED_COLUMNS,
+            [column, *HEADER_SYNONYMS[column].split("|")],
+        )
+        for column in NIGHT_LIST_COLUMNS
+    ]
 
 
 @login_required

@@ -118,6 +118,15 @@ class LocationFileTests(PersonaTestCase):
         )
         _d, problems = location_file_read(b"", provider=self.provider)
         self.assertEqual(problems[0].text, "The file contains no rows.")
+        # Without the facilities the norms count: refused once, not four times per row.
+        rows = [[c for c in row] for row in template_rows()]
+        facilities = [rows[0].index(c) for c in ("toilets", "showers", "burners", "sockets")]
+        rows = [[c for i, c in enumerate(row) if i not in facilities] for row in rows]
+        _d, problems = location_file_read(as_csv(rows), provider=self.provider)
+        self.assertEqual(
+            [p.text for p in problems],
+            ["Required columns are missing: toilets, showers, burners, sockets."],
+        )
         _d, problems = location_file_read(b"%PDF-1.4\x00\x01", provider=self.provider)
         self.assertIn("neither a CSV file nor an Excel workbook", problems[0].text)
 
@@ -159,6 +168,19 @@ class CommandTests(PersonaTestCase):
                 said = err.getvalue() + out.getvalue()
                 self.assertIn("Required columns are missing: ", said)
                 self.assertNotIn("%(", said)
+
+    def test_the_commands_speak_the_language_they_run_in(self) -> None:
+        path = self.tmp_path("locations.csv", b"code,name\nP01,Huis\n")
+        with translation.override("nl"), self.assertRaises(CommandError) as refused:
+            call_command(
+                "import_locations", path, "--provider", "11111111", stdout=io.StringIO()
+            )
+        self.assertEqual(
+            str(refused.exception), "Het locatiebestand is geweigerd; er is niets veranderd."
+        )
+        with translation.override("nl"), self.assertRaises(CommandError) as missing:
+            call_command("import_locations", path, "--provider", "99999999")
+        self.assertEqual(str(missing.exception), "Geen huisvester met KvK-nummer 99999999.")
 
     def test_norms_check_applies_the_municipality_s_own_rules(self) -> None:
         MunicipalRule.objects.create(

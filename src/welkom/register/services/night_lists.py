@@ -25,6 +25,7 @@ from welkom.lib.locks import serialised
 from welkom.lib.problems import Problem
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write_each
+from welkom.register.list_reader import LOCATION_UNKNOWN
 from welkom.register.matching import persons_matched
 from welkom.register.models import NightListImport
 from welkom.register.services import writes
@@ -223,7 +224,18 @@ def _parts_read(lists, *, source: str, submitted_by, today: date) -> list[_Part]
 
     def chunk_read() -> None:
         nonlocal chunk_bytes
-        read = submissions_read([(data, filename) for _p, data, filename in chunk], today=today)
+        # Each provider's location codes: a row naming another is reported by the reader,
+        # with every other problem of the list, not after they are mended.
+        codes: dict[int, set[str]] = defaultdict(set)
+        for provider_id, code in Location.objects.filter(
+            provider__in={provider.pk for provider, _data, _filename in chunk}
+        ).values_list("provider_id", "code"):
+            codes[provider_id].add(code)
+        read = submissions_read(
+            [(data, filename) for _p, data, filename in chunk],
+            today=today,
+            location_codes=[codes[provider.pk] for provider, _data, _filename in chunk],
+        )
         for (provider, data, filename), (submission, problems) in zip(chunk, read, strict=True):
             record = NightListImport(
                 provider=provider,
@@ -314,7 +326,9 @@ def _apply_alone(part: _Part) -> None:
             if part.summary.problems:
                 raise _Rejected
     except _Rejected:
-        pass
+        # Rolled back: it counts nothing it did not write (persons matched or created, stays),
+        # only its rows and why it was refused.
+        part.summary = ImportSummary(rows=part.summary.rows, problems=part.summary.problems)
 
 
 def _status(summary: ImportSummary) -> str:
@@ -559,12 +573,14 @@ def _locations_resolve(parts: list[_Part]) -> list[dict[str, int]]:
             else:
                 unknown[code] = row
         for code, row in sorted(unknown.items(), key=lambda item: item[1]):
+            # The reader has refused these already (it was given the codes); a location
+            # removed since it read the list is still not written to.
             part.summary.problems.append(
                 _problem(
                     row,
-                    "location_code",
+                    part.submission.column_named("location_code"),
                     code,
-                    gettext_noop("Location code %(code)s is not one of your locations."),
+                    LOCATION_UNKNOWN,
                     code=code,
                 )
             )
@@ -658,7 +674,7 @@ def _conflicts_report(found: list[Conflict], parts, person_ids, location_of, lis
         part.summary.problems.append(
             _problem(
                 part.submission.row_at(indices, conflict.night, here),
-                "location_code",
+                part.submission.column_named("location_code"),
                 here,
                 message,
                 **params,

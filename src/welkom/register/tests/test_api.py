@@ -167,7 +167,8 @@ class NightListApiTests(PersonaTestCase):
                     "row": 3,
                     "column": "date_of_birth",
                     "value": "31-31-1990",
-                    "message": "Not a date. Write dates as yyyy-mm-dd or dd-mm-yyyy.",
+                    "message": "There is no month 31. Write dates day first, as dd-mm-yyyy "
+                    "(or as yyyy-mm-dd).",
                 }
             ],
         )

@@ -34,7 +34,8 @@ class ImportNightsCommandTests(PersonaTestCase):
 
     def test_it_prints_a_summary(self) -> None:
         output = self._run(night_list(("V1", "Nowak")), "--provider", "11111111")
-        self.assertIn("1 rows, 1 nights, 1 persons (1 new); stays opened 1", output)
+        # In Dutch, the language commands run in, as the problems are.
+        self.assertIn("1 rijen, 1 nachten, 1 personen (1 nieuw); verblijven geopend 1", output)
         self.assertEqual(Stay.internal.count(), 1)
 
     def test_it_prints_json(self) -> None:
@@ -53,7 +54,7 @@ class ImportNightsCommandTests(PersonaTestCase):
     def test_it_fails_for_an_unknown_provider(self) -> None:
         with self.assertRaises(CommandError) as raised:
             self._run(night_list(("V1", "Nowak")), "--provider", "99999999")
-        self.assertIn("No housing provider", str(raised.exception))
+        self.assertIn("Geen huisvester met KvK-nummer", str(raised.exception))
 
 
 class ImportSeveralNightListsTests(PersonaTestCase):
@@ -93,7 +94,7 @@ class ImportSeveralNightListsTests(PersonaTestCase):
                     stdout=output,
                 )
             # --provider names one provider for every file: ours is refused for it too.
-            self.assertIn("2 of 3 night lists were refused", str(raised.exception))
+            self.assertIn("2 van 3 nachtregisters zijn geweigerd", str(raised.exception))
             self.assertEqual(refresh.call_count, 1)
             output = StringIO()
             with self.assertRaises(CommandError):

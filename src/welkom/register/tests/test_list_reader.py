@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 from django.test import SimpleTestCase
 
+from welkom.lib.files import DATE_NO_SUCH_DAY, DATE_NO_SUCH_MONTH
 from welkom.register import list_reader
 from welkom.register.list_reader import (
     NIGHT_LIST_COLUMNS,
@@ -294,10 +295,10 @@ class CsvProblemTests(SimpleTestCase):
         self.assertEqual(
             found(result),
             [
-                (2, "night", list_reader.NOT_A_DATE),
+                (2, "night", DATE_NO_SUCH_DAY),  # 31-02-2026: the form is right
                 (3, "date_of_birth", list_reader.NOT_A_DATE),
-                (4, "expected_departure", list_reader.NOT_A_DATE),
-                (5, "night", list_reader.NOT_A_DATE),
+                (4, "expected_departure", list_reader.NOT_A_DATE),  # a two-digit year
+                (5, "night", DATE_NO_SUCH_MONTH),  # 2026-13-01
             ],
         )
         self.assertEqual(
@@ -341,7 +342,10 @@ class CsvProblemTests(SimpleTestCase):
     def test_it_lists_missing_required_columns_in_one_problem(self) -> None:
         result = read("missing_columns.csv")
         self.assertEqual(found(result), [(None, None, list_reader.COLUMNS_MISSING)])
-        self.assertEqual(result.problems[0].params, {"columns": "nationality, home_country"})
+        self.assertEqual(
+            result.problems[0].params,
+            {"columns": "nationaliteit (nationality), woonland (home_country)"},
+        )
         self.assertEqual(result.rows, [])
 
     def test_it_lists_unknown_columns_in_one_problem_with_the_known_ones(self) -> None:
@@ -351,7 +355,12 @@ class CsvProblemTests(SimpleTestCase):
             result.problems[0].params,
             {
                 "columns": "shoe size, Opmerkingen",
-                "accepted": ", ".join(NIGHT_LIST_COLUMNS),
+                "accepted": "nacht (night), locatiecode (location_code), achternaam (family_name), "
+                "voornamen (given_names), geboortedatum (date_of_birth), nationaliteit "
+                "(nationality), woonplaats (home_place), woonland (home_country), soort id "
+                "(document_type), documentnummer (document_number), burgerservicenummer (bsn), "
+                "kamer (room), inschrijving (registration_status), verwachte vertrekdatum "
+                "(expected_departure), kvk werkgever (employer_kvk)",
             },
         )
         self.assertEqual(result.rows, [row(2)])
@@ -377,7 +386,10 @@ class CsvProblemTests(SimpleTestCase):
         self.assertEqual(
             [p.value for p in result.problems], ["XX", "ZZZ", "library card", "maybe", "POLAND"]
         )
-        self.assertIn("driving_licence", result.problems[2].params["accepted"])
+        # The words a list may write, Dutch and English, not the stored codes.
+        self.assertIn("rijbewijs / driving licence", result.problems[2].params["accepted"])
+        self.assertNotIn("driving_licence", result.problems[2].params["accepted"])
+        self.assertIn("onbekend / unknown", result.problems[3].params["accepted"])
 
     def test_it_requires_the_required_values(self) -> None:
         result = read("required_values.csv")
@@ -514,7 +526,7 @@ class CsvProblemTests(SimpleTestCase):
         lines = [",".join(HEADER)] + [",".join(["31-02-2026", *ROW[1:]])] * 1100
         result = night_list_read(csv_bytes(*lines), filename="n.csv", today=TODAY)
         self.assertEqual(len(result.problems), 1001)
-        self.assertEqual(found(result)[999], (1001, "night", list_reader.NOT_A_DATE))
+        self.assertEqual(found(result)[999], (1001, "night", DATE_NO_SUCH_DAY))
         self.assertEqual(found(result)[1000], (None, None, list_reader.MORE_PROBLEMS))
         self.assertEqual(result.problems[1000].params, {"count": 100})
 
@@ -662,8 +674,9 @@ class ForgivingHeaderTests(SimpleTestCase):
             filename="nachtregister.csv",
             today=TODAY,
         )
-        # Two columns naming the date of birth: refused as doubled, not as unknown.
-        self.assertEqual(found(result), [(None, "date_of_birth", list_reader.COLUMN_TWICE)])
+        # Two columns naming the date of birth: refused as doubled, not as unknown; named
+        # as the file names the column.
+        self.assertEqual(found(result), [(None, "Geboorte datum", list_reader.COLUMN_TWICE)])
         single = header.rsplit(";", 1)[0]
         result = night_list_read(
             (single + "\n2026-11-01;V1;Nowak;Jan;01-01-1990;POL;Opole;PL;paspoort;rni\n").encode(),

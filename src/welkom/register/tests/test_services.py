@@ -366,6 +366,12 @@ class NightListsTogetherTests(_ThreeLocations):
         self.assertIn("another location", problem.message)
         self.assert_nothing_of_the_other_provider(problem, other=self.provider)
         self.assertEqual(self._stays(), {("Nowak", "V1", FIRST, FIRST + timedelta(days=1))})
+        # The refused list counts nothing it did not write: its rows, and why.
+        refused = results[1][0].counts
+        self.assertEqual(refused["rows"], 2)
+        self.assertEqual(
+            {name: count for name, count in refused.items() if name != "rows" and count}, {}
+        )
 
     def test_two_lists_about_one_location_apply_in_their_order(self) -> None:
         results = self._together(

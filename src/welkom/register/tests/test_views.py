@@ -89,6 +89,14 @@ class RegisterViewTests(PersonaTestCase):
         self.assertContains(response, "the upload page takes at most 0 MB", status_code=400)
         self.assertFalse(NightListImport.objects.exists())
 
+    def test_it_shows_every_header_name_it_reads(self) -> None:
+        self.client.force_login(self.provider_manager)
+        response = self.client.get("/register/upload/")  # Dutch, the default
+        self.assertContains(response, "Kolomnamen die Welkom herkent")
+        for name in ("geb. datum", "soort id", "inschrijving brp/rni", "datum overnachting"):
+            self.assertContains(response, name)
+        self.assertContains(response, "rijbewijs / driving licence")
+
     def test_it_refuses_upload_to_users_without_the_permission(self) -> None:
         for user in [self.venlo_member, self.province_member, self.outsider, self.employer_manager]:
             with self.subTest(user=user.username):

@@ -4,10 +4,11 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from welkom.housing.location_files import location_file_read
 from welkom.housing.services import locations_import
-from welkom.lib.commands import file_read, found
+from welkom.lib.commands import file_read, found, problem_lines, provider_missing
 from welkom.organisations.selectors import housing_provider
 
 
@@ -20,9 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
 
     def handle(self, *args, file: Path, provider: str, json: bool, **options) -> None:
-        organisation = found(
-            housing_provider(provider), f"housing provider with KvK number {provider}"
-        )
+        organisation = found(housing_provider(provider), provider_missing(provider))
         data = file_read(file)
         descriptions, problems = location_file_read(data, provider=organisation)
         summary = {"status": "rejected" if problems else "applied", "locations": len(descriptions)}
@@ -34,21 +33,24 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_json_dumps(summary))
         else:
-            self.stdout.write(
-                f"{summary['status']}: {summary['locations']} locations"
-                + (
-                    f" ({summary['locations_created']} new, {summary['locations_updated']} changed)"
-                    if not problems
-                    else ""
+            if problems:
+                self.stdout.write(
+                    _("Refused: %(locations)d locations; %(problems)d problems.")
+                    % {"locations": summary["locations"], "problems": len(problems)}
                 )
-                + f"; {len(problems)} problems."
-            )
-            for problem in problems:
-                where = f"row {problem.row}" if problem.row else "file"
-                column = f", {problem.column}" if problem.column else ""
-                self.stdout.write(f"  {where}{column}: {problem.text}")
+            else:
+                self.stdout.write(
+                    _("Applied: %(locations)d locations (%(created)d new, %(updated)d changed).")
+                    % {
+                        "locations": summary["locations"],
+                        "created": summary["locations_created"],
+                        "updated": summary["locations_updated"],
+                    }
+                )
+            for line in problem_lines((p.row, p.column, p.text) for p in problems):
+                self.stdout.write(line)
         if problems:
-            raise CommandError("The location file was refused; nothing changed.")
+            raise CommandError(_("The location file was refused; nothing changed."))
 
 
 def _json_dumps(data: dict) -> str:

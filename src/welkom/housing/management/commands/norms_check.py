@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from welkom.housing import rules as norms
 from welkom.housing.location_files import location_file_read
 from welkom.housing.selectors import facts_compliance, municipal_rules
-from welkom.lib.commands import file_read, found
+from welkom.lib.commands import file_read, found, problem_lines, provider_missing
 from welkom.organisations.selectors import housing_provider
 
 
@@ -40,17 +40,13 @@ class Command(BaseCommand):
         on = on or timezone.localdate()
         organisation = None
         if provider:
-            organisation = found(
-                housing_provider(provider), f"housing provider with KvK number {provider}"
-            )
+            organisation = found(housing_provider(provider), provider_missing(provider))
         data = file_read(file)
         descriptions, problems = location_file_read(data, provider=organisation)
         if problems:
-            for problem in problems:
-                where = f"row {problem.row}" if problem.row else "file"
-                column = f", {problem.column}" if problem.column else ""
-                self.stderr.write(f"  {where}{column}: {problem.text}")
-            raise CommandError("The file has problems; nothing was judged.")
+            for line in problem_lines((p.row, p.column, p.text) for p in problems):
+                self.stderr.write(line)
+            raise CommandError(_("The file has problems; nothing was judged."))
         result = [_judged(item, on=on) for item in descriptions]
         if json:
             self.stdout.write(_json_dumps({"on": on.isoformat(), "locations": result}))

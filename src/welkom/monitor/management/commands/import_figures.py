@@ -4,7 +4,9 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from welkom.lib.commands import file_read, problem_lines
 from welkom.monitor.models import FiguresImport
 from welkom.monitor.services import figures_import
 
@@ -28,10 +30,7 @@ class Command(BaseCommand):
         if once and FiguresImport.objects.filter(filename=file.name).exists():
             self.stdout.write(f"{file.name} was imported before: nothing done.")
             return
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"{file}: {error.strerror}") from None
+        data = file_read(file)
         summary = figures_import(data=data, filename=file.name)
         result = {
             "rows": summary.rows,
@@ -44,16 +43,20 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_json(result))
         else:
-            for problem in result["problems"]:
-                self.stderr.write(
-                    f"row {problem['row']}, {problem['column']}: {problem['message']}"
-                )
+            lines = problem_lines((p["row"], p["column"], p["message"]) for p in result["problems"])
+            for line in lines:
+                self.stderr.write(line)
             self.stdout.write(
-                f"{file.name}: {summary.rows} rows, {summary.added} figures added, "
-                f"{summary.unchanged} already there."
+                _("%(file)s: %(rows)d rows, %(added)d figures added, %(unchanged)d already there.")
+                % {
+                    "file": file.name,
+                    "rows": summary.rows,
+                    "added": summary.added,
+                    "unchanged": summary.unchanged,
+                }
             )
         if summary.problems:
-            raise CommandError("The file was refused; nothing was imported.")
+            raise CommandError(_("The file was refused; nothing was imported."))
 
 
 def _json(result) -> str:

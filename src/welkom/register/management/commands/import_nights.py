@@ -4,8 +4,10 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from welkom.lib.commands import file_read, found
+from welkom.lib.commands import file_read, found, problem_lines, provider_missing
 from welkom.lib.problems import Problem
 from welkom.organisations.models import Organisation
 from welkom.organisations.selectors import housing_provider
@@ -33,9 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, files: list[Path], provider: str | None, json: bool, **options) -> None:
         def provider_of(path: Path) -> Organisation:
             kvk_number = provider or path.stem
-            return found(
-                housing_provider(kvk_number), f"housing provider with KvK number {kvk_number}"
-            )
+            return found(housing_provider(kvk_number), provider_missing(kvk_number))
 
         lists = [(provider_of(path), file_read(path), path.name) for path in files]
         results = night_lists_import(lists, source=NightListImport.Source.CLI)
@@ -47,24 +47,43 @@ class Command(BaseCommand):
                 counts = record.counts
                 prefix = f"{path.name}: " if len(files) > 1 else ""
                 self.stdout.write(
-                    f"{prefix}{record.get_status_display()}: {counts['rows']} rows, "
-                    f"{counts['nights']} nights, {counts['persons']} persons "
-                    f"({counts['persons_created']} new); stays opened {counts['stays_opened']}, "
-                    f"closed {counts['stays_closed']}, changed {counts['stays_changed']}; signals "
-                    f"opened {counts.get('signals_opened', 0)}, "
-                    f"closed {counts.get('signals_closed', 0)}; "
-                    f"{len(output['problems'])} problems."
+                    prefix
+                    + _(
+                        "%(status)s: %(rows)d rows, %(nights)d nights, %(persons)d persons "
+                        "(%(created)d new); stays opened %(opened)d, closed %(closed)d, "
+                        "changed %(changed)d; signals opened %(signals_opened)d, closed "
+                        "%(signals_closed)d; %(problems)d problems."
+                    )
+                    % {
+                        "status": record.get_status_display(),
+                        "rows": counts["rows"],
+                        "nights": counts["nights"],
+                        "persons": counts["persons"],
+                        "created": counts["persons_created"],
+                        "opened": counts["stays_opened"],
+                        "closed": counts["stays_closed"],
+                        "changed": counts["stays_changed"],
+                        "signals_opened": counts.get("signals_opened", 0),
+                        "signals_closed": counts.get("signals_closed", 0),
+                        "problems": len(output["problems"]),
+                    }
                 )
-                for problem in output["problems"]:
-                    where = f"row {problem['row']}" if problem["row"] else "file"
-                    column = f", {problem['column']}" if problem["column"] else ""
-                    self.stdout.write(f"  {where}{column}: {problem['message']}")
+                lines = problem_lines(
+                    (p["row"], p["column"], p["message"]) for p in output["problems"]
+                )
+                for line in lines:
+                    self.stdout.write(line)
         refused = [r for r, _s in results if r.status == NightListImport.Status.REJECTED]
         if refused:
             raise CommandError(
-                f"{len(refused)} of {len(results)} night lists were refused; they changed nothing."
+                ngettext(
+                    "%(refused)d of %(total)d night lists was refused; it changed nothing.",
+                    "%(refused)d of %(total)d night lists were refused; they changed nothing.",
+                    len(refused),
+                )
+                % {"refused": len(refused), "total": len(results)}
                 if len(results) > 1
-                else "The night list was refused; nothing changed."
+                else _("The night list was refused; nothing changed.")
             )
 
 
