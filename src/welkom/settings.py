@@ -34,6 +34,9 @@ SECRET_KEY = env_str("WELKOM_SECRET_KEY", "") or _key_from_file("secret-key")
 PSEUDONYM_KEY = env_str("WELKOM_PSEUDONYM_KEY", "") or _key_from_file("pseudonym-key")
 ALLOWED_HOSTS = env_list("WELKOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("WELKOM_CSRF_TRUSTED_ORIGINS", [])
+# Where users reach Welkom: the links in mails sent outside a request (an invitation made on
+# the command line) start with it. A page builds its links from the request instead.
+BASE_URL = env_str("WELKOM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "welkom.site",

@@ -5,7 +5,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from welkom.organisations import rules
-from welkom.organisations.models import Organisation, Role
+from welkom.organisations.models import Organisation, OrganisationKind, Role
+from welkom.places.models import Municipality
 
 
 class InvitationForm(forms.Form):
@@ -16,6 +17,31 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         offered = rules.roles_for_kind(organisation.kind)
         self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in offered]
+
+
+class OrganisationAddForm(forms.Form):
+    """A new organisation and its first manager (platform administrators)."""
+
+    kind = forms.ChoiceField(label=_("Kind of organisation"), choices=OrganisationKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kvk_number = forms.CharField(
+        label=_("KvK number"),
+        max_length=20,
+        required=False,
+        help_text=_("Required for housing providers, employers and temp agencies."),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        empty_label="—",
+        help_text=_("Only for a municipality organisation: the municipality it governs."),
+    )
+    manager_email = forms.EmailField(
+        label=_("E-mail address of its first manager"),
+        required=False,
+        help_text=_("Welkom sends an invitation; the manager then invites colleagues."),
+    )
 
 
 class AcceptInvitationForm(forms.Form):

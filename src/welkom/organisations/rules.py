@@ -15,6 +15,12 @@ MUNICIPALITY = "municipality"
 PROVINCE = "province"
 ENFORCEMENT_PARTNER = "enforcement_partner"
 
+# Kinds of organisation that are businesses: each has its KvK number, which their lists and
+# the registers of certified agencies name them by.
+KVK_REQUIRED = frozenset({HOUSING_PROVIDER, EMPLOYER, TEMP_AGENCY})
+# Granted to platform administrators (Django superusers), never through a membership.
+PLATFORM_ADMINISTRATION = frozenset({"organisations.add_organisation"})
+
 MEMBER = "member"
 MANAGER = "manager"
 PRIVACY_OFFICER = "privacy_officer"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from welkom.organisations import rules
 from welkom.organisations.models import ApiToken, Invitation, Membership, Organisation
+from welkom.places.models import Municipality
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
 
@@ -74,7 +75,9 @@ def invitation_create(
             "Open this link within %(days)d days to accept:\n%(url)s\n"
         )
         % {
-            "inviter": invited_by.get_full_name() or invited_by.get_username(),
+            "inviter": (invited_by.get_full_name() or invited_by.get_username())
+            if invited_by
+            else "Welkom",
             "organisation": organisation,
             "days": INVITATION_VALID_DAYS,
             "url": accept_url(token),
@@ -83,6 +86,69 @@ def invitation_create(
         recipient_list=[email],
     )
     return invitation
+
+
+@transaction.atomic
+def organisation_add(
+    *,
+    kind: str,
+    name: str,
+    kvk_number: str = "",
+    municipality_code: str = "",
+    manager_email: str = "",
+    added_by=None,
+    accept_url: Callable[[str], str],
+) -> tuple[Organisation, Invitation | None]:
+    """A new organisation, checked as the database would (KvK number, one organisation per
+    municipality), and an invitation to its first manager when an e-mail address is given.
+    Refused with a ValidationError that says what to change; nothing is stored then."""
+    errors: dict[str, str] = {}
+    if not rules.roles_for_kind(kind):
+        errors["kind"] = _("Unknown kind of organisation.")
+    name = " ".join(name.split())
+    if not name:
+        errors["name"] = _("Give the organisation's name.")
+    kvk = ""
+    if kvk_number.strip():
+        try:
+            kvk = rules.kvk_number_normalise(kvk_number)
+        except rules.KvkNumberError:
+            errors["kvk_number"] = _("A KvK number has exactly 8 digits, for example 12345678.")
+        else:
+            existing = Organisation.objects.filter(kvk_number=kvk).first()
+            if existing is not None:
+                errors["kvk_number"] = _("%(name)s already has KvK number %(kvk)s in Welkom.") % {
+                    "name": existing.name,
+                    "kvk": kvk,
+                }
+    elif kind in rules.KVK_REQUIRED:
+        errors["kvk_number"] = _("This kind of organisation is known by its KvK number: give it.")
+    municipality = None
+    if kind == rules.MUNICIPALITY:
+        municipality = Municipality.objects.filter(code=municipality_code.strip().upper()).first()
+        if municipality is None:
+            errors["municipality"] = _(
+                "Give the CBS code of a Limburg municipality, for example GM0983."
+            )
+        elif Organisation.objects.filter(municipality=municipality).exists():
+            errors["municipality"] = _("This municipality already has an organisation.")
+    elif municipality_code.strip():
+        errors["municipality"] = _("Only a municipality organisation is tied to a municipality.")
+    if errors:
+        raise ValidationError(errors)
+    organisation = Organisation(kind=kind, name=name, kvk_number=kvk, municipality=municipality)
+    organisation.full_clean()
+    organisation.save()
+    invitation = None
+    if manager_email.strip():
+        invitation = invitation_create(
+            organisation=organisation,
+            email=manager_email,
+            role=rules.MANAGER,
+            invited_by=added_by,
+            accept_url=accept_url,
+        )
+    return organisation, invitation
 
 
 def invitation_by_token(token: str) -> Invitation | None:

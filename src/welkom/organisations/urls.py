@@ -7,6 +7,7 @@ from welkom.organisations import views
 app_name = "organisations"
 
 urlpatterns = [
+    path("new/", views.organisation_new, name="new"),
     path("team/", views.team, name="team"),
     path("<int:organisation_id>/invite/", views.invite, name="invite"),
     path("membership/<int:membership_id>/remove/", views.remove_member, name="remove_member"),

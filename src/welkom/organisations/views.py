@@ -9,7 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from welkom.organisations.forms import AcceptInvitationForm, ApiTokenForm, InvitationForm
+from welkom.organisations.forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    InvitationForm,
+    OrganisationAddForm,
+)
 from welkom.organisations.models import ApiToken, Invitation, Membership
 from welkom.organisations.selectors import organisations_where, processing_by
 from welkom.organisations.services import (
@@ -20,6 +25,7 @@ from welkom.organisations.services import (
     invitation_by_token,
     invitation_create,
     membership_remove,
+    organisation_add,
 )
 
 
@@ -31,6 +37,40 @@ def _add_errors(form, error: ValidationError) -> None:
     else:
         for each in error.messages:
             form.add_error(None, each)
+
+
+@login_required
+@permission_required("organisations.add_organisation", raise_exception=True)
+def organisation_new(request) -> HttpResponse:
+    """A platform administrator adds an organisation and invites its first manager."""
+    form = OrganisationAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            organisation, invitation = organisation_add(
+                kind=data["kind"],
+                name=data["name"],
+                kvk_number=data["kvk_number"],
+                municipality_code=data["municipality"].code if data["municipality"] else "",
+                manager_email=data["manager_email"],
+                added_by=request.user,
+                accept_url=lambda token: request.build_absolute_uri(
+                    reverse("organisations:accept_invitation", kwargs={"token": token})
+                ),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            message = _("%(organisation)s is added to Welkom.") % {"organisation": organisation}
+            if invitation is not None:
+                message += " " + _("An invitation was sent to %(email)s.") % {
+                    "email": invitation.email
+                }
+            messages.success(request, message)
+            return redirect("organisations:new")
+    return render(
+        request, "organisations/new.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required

@@ -129,6 +129,12 @@ TASKS = [
         ("organisations.manage_api_tokens",),
     ),
     TaskOffer(
+        _("Add an organisation"),
+        _("A new housing provider, employer, municipality or partner, and its first manager."),
+        "organisations:new",
+        ("organisations.add_organisation",),
+    ),
+    TaskOffer(
         _("Search the processing log"),
         _("See who read or changed personal data, when and for which purpose."),
         "processing_log:search",

@@ -119,7 +119,7 @@ class LocationFileTests(PersonaTestCase):
         _d, problems = location_file_read(b"", provider=self.provider)
         self.assertEqual(problems[0].text, "The file contains no rows.")
         # Without the facilities the norms count: refused once, not four times per row.
-        rows = [[c for c in row] for row in template_rows()]
+        rows = template_rows()
         facilities = [rows[0].index(c) for c in ("toilets", "showers", "burners", "sockets")]
         rows = [[c for i, c in enumerate(row) if i not in facilities] for row in rows]
         _d, problems = location_file_read(as_csv(rows), provider=self.provider)
@@ -172,9 +172,7 @@ class CommandTests(PersonaTestCase):
     def test_the_commands_speak_the_language_they_run_in(self) -> None:
         path = self.tmp_path("locations.csv", b"code,name\nP01,Huis\n")
         with translation.override("nl"), self.assertRaises(CommandError) as refused:
-            call_command(
-                "import_locations", path, "--provider", "11111111", stdout=io.StringIO()
-            )
+            call_command("import_locations", path, "--provider", "11111111", stdout=io.StringIO())
         self.assertEqual(
             str(refused.exception), "Het locatiebestand is geweigerd; er is niets veranderd."
         )
