@@ -18,9 +18,9 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from welkom.housing.location_files import location_file_read
+from welkom.housing.models import LocationImport
 from welkom.housing.selectors import location_rows
-from welkom.housing.services import locations_import
+from welkom.housing.services import location_file_import
 from welkom.lib.api import body_read, in_request_language
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where
@@ -129,13 +129,19 @@ def locations(request: Request) -> Response:
         .first()
     )
     data = body_read(request, settings.UPLOAD_MAX_MB * MB, too_large=_too_large)
-    descriptions, problems = location_file_read(data, provider=provider)
+    record, problems = location_file_import(
+        provider=provider,
+        data=data,
+        filename="api-upload",
+        source=LocationImport.Source.API,
+        submitted_by=request.user,
+    )
     body = {
-        "status": "rejected" if problems else "applied",
-        "locations": len(descriptions),
+        "id": record.pk,
+        "status": record.status,
+        **record.counts,
         "problems": [{"row": p.row, "column": p.column, "message": p.text} for p in problems],
     }
     if problems:
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    body.update(locations_import(provider=provider, descriptions=descriptions))
     return Response(body, status=status.HTTP_201_CREATED)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from welkom.housing import rules as norms
+from welkom.lib.imports import TrackedImport
 
 
 class BuildingType(models.TextChoices):
@@ -310,3 +311,43 @@ class Inspection(models.Model):
         if self.pk is not None:
             raise ValueError("Inspections are history: record a new one instead of changing one.")
         super().save(*args, **kwargs)
+
+
+class LocationImportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> LocationImportQuerySet:
+        """A provider's own location files (for who may change its locations); platform
+        administrators all."""
+        from welkom.organisations import rules
+        from welkom.organisations.selectors import organisation_ids_where
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            provider_id__in=organisation_ids_where(
+                user, "housing.change_location", rules.HOUSING_PROVIDER
+            )
+        )
+
+
+class LocationImport(TrackedImport):
+    """One location file that came in (page, API or command line): the file as received,
+    what it changed and every problem, kept whatever the outcome, as a night list's."""
+
+    provider = models.ForeignKey(
+        "organisations.Organisation",
+        models.PROTECT,
+        related_name="location_imports",
+        verbose_name=_("housing provider"),
+    )
+    raw = models.FileField(_("file as received"), upload_to="location-files/%Y/%m/", blank=True)
+
+    objects = LocationImportQuerySet.as_manager()
+
+    class Meta(TrackedImport.Meta):
+        verbose_name = _("location-file import")
+        verbose_name_plural = _("location-file imports")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"

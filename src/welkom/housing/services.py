@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 
-from welkom.housing.models import DESCRIPTION_FIELDS, Certificate, Location, Room
+from welkom.housing.location_files import location_file_read
+from welkom.housing.models import DESCRIPTION_FIELDS, Certificate, Location, LocationImport, Room
+from welkom.lib.problems import Problem
 from welkom.organisations import rules
 from welkom.places.rules import postcode_parse
 from welkom.places.selectors import PostcodeLookupError, municipality_for_postcode
@@ -73,6 +78,36 @@ def location_describe(
 
 
 @transaction.atomic
+def location_file_import(
+    *, provider, data: bytes, filename: str, source: str, submitted_by=None
+) -> tuple[LocationImport, list[Problem]]:
+    """Read, check and store a location file: all or nothing, in one transaction with its
+    tracked record (the file as received, the outcome, its counts and every problem), which
+    is kept whatever the outcome."""
+    descriptions, problems = location_file_read(data, provider=provider)
+    with transaction.atomic():
+        counts = {"locations": len(descriptions)}
+        if not problems:
+            counts.update(locations_import(provider=provider, descriptions=descriptions))
+        record = LocationImport(
+            provider=provider,
+            submitted_by=submitted_by if getattr(submitted_by, "pk", None) else None,
+            source=source,
+            filename=filename[:255],
+            sha256=hashlib.sha256(data).hexdigest(),
+            status=LocationImport.Status.REJECTED if problems else LocationImport.Status.APPLIED,
+            counts=counts,
+            problems=[problem.as_json() for problem in problems],
+        )
+        record.raw.save(
+            f"{record.sha256[:16]}-{filename.rsplit('/', 1)[-1][-80:]}",
+            ContentFile(data),
+            save=False,
+        )
+        record.save()
+    return record, problems
+
+
 def locations_import(*, provider, descriptions) -> dict:
     """Store checked location descriptions (from `location_file_read`): all or nothing."""
     created = updated = 0

@@ -20,10 +20,10 @@ from welkom.housing.forms import (
     MunicipalRuleForm,
     RoomFormSet,
 )
-from welkom.housing.location_files import location_file_read, location_template_csv
-from welkom.housing.models import Inspection, Location, MunicipalRule
+from welkom.housing.location_files import location_template_csv
+from welkom.housing.models import Inspection, Location, LocationImport, MunicipalRule
 from welkom.housing.selectors import housing_counts, location_compliance, location_rows
-from welkom.housing.services import locations_import
+from welkom.housing.services import location_file_import
 from welkom.lib.exports import table_csv, table_xlsx
 from welkom.organisations import rules
 from welkom.organisations.models import Organisation
@@ -226,20 +226,23 @@ def locations_upload(request) -> HttpResponse:
     """Location descriptions from a file (the location template): all or nothing."""
     providers = _providers(request)
     form = LocationFileForm(request.POST or None, request.FILES or None, providers=providers)
-    problems, summary = [], None
+    problems = []
     if request.method == "POST" and form.is_valid():
-        provider = form.provider
-        descriptions, problems = location_file_read(
-            form.cleaned_data["file"].read(), provider=provider
+        upload = form.cleaned_data["file"]
+        record, problems = location_file_import(
+            provider=form.provider,
+            data=upload.read(),
+            filename=upload.name,
+            source=LocationImport.Source.UPLOAD,
+            submitted_by=request.user,
         )
         if not problems:
-            summary = locations_import(provider=provider, descriptions=descriptions)
             messages.success(
                 request,
                 _("%(created)d locations added and %(updated)d changed.")
                 % {
-                    "created": summary["locations_created"],
-                    "updated": summary["locations_updated"],
+                    "created": record.counts["locations_created"],
+                    "updated": record.counts["locations_updated"],
                 },
             )
             return redirect("housing:locations")
@@ -250,6 +253,9 @@ def locations_upload(request) -> HttpResponse:
             "form": form,
             "problems": problems,
             "provider_names": ", ".join(p.name for p in providers),
+            "imports": LocationImport.objects.visible_to(request.user).select_related("provider")[
+                :10
+            ],
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welkom.lib.imports import TrackedImport
 from welkom.processing_log.querysets import PersonalDataQuerySet
 from welkom.register.rules import Registration, bsn_masked
 
@@ -287,39 +288,17 @@ class NightListImportQuerySet(models.QuerySet):
         return self.filter(provider_id__in=organisation_ids_of_kind(user, rules.HOUSING_PROVIDER))
 
 
-class NightListImport(models.Model):
+class NightListImport(TrackedImport):
     """One submitted night list: what came in, what it changed, and every problem found."""
-
-    class Status(models.TextChoices):
-        APPLIED = "applied", _("applied")
-        UNCHANGED = "unchanged", _("applied: nothing changed")
-        REJECTED = "rejected", _("rejected")
-
-    class Source(models.TextChoices):
-        UPLOAD = "upload", _("upload")
-        API = "api", _("API")
-        FORM = "form", _("web form")
-        CLI = "cli", _("command line")
 
     provider = models.ForeignKey(
         "organisations.Organisation", models.PROTECT, related_name="night_list_imports"
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    source = models.CharField(_("way in"), max_length=10, choices=Source.choices)
-    filename = models.CharField(_("file name"), max_length=255, blank=True)
     raw = models.FileField(_("file as received"), upload_to="night-lists/%Y/%m/", blank=True)
-    sha256 = models.CharField(max_length=64, editable=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    counts = models.JSONField(_("counts"), default=dict)
-    problems = models.JSONField(_("problems"), default=list)
-    created_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
 
     objects = NightListImportQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(TrackedImport.Meta):
         verbose_name = _("night-list import")
         verbose_name_plural = _("night-list imports")
         permissions = [("submit_night_list", _("Can submit night lists for the organisation"))]

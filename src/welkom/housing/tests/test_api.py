@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from welkom.housing.location_files import location_template_csv
-from welkom.housing.models import Location, Room
+from welkom.housing.models import Location, LocationImport, Room
 from welkom.housing.tests.test_views import location_post
 from welkom.organisations import rules
 from welkom.organisations.models import Membership
@@ -55,6 +55,11 @@ class LocationsApiTests(PersonaTestCase):
         self.assertEqual((problem["row"], problem["column"]), (2, "room_area_m2"))
         self.assertEqual(problem["message"], "The floor area must be more than 0 m².")
         self.assertFalse(Location.objects.exists())
+        # Refused, and still on record: who sent what, and why it was refused.
+        record = LocationImport.objects.get(pk=response.json()["id"])
+        self.assertEqual((record.status, record.source), ("rejected", "api"))
+        self.assertEqual(record.problems[0]["column"], "room_area_m2")
+        self.assertEqual(record.raw.read(), bad)
 
     def test_a_municipality_token_cannot_send_descriptions(self) -> None:
         self.assertEqual(self._post(location_template_csv(), key=self.venlo_key).status_code, 403)
@@ -78,6 +83,17 @@ class LocationUploadPageTests(PersonaTestCase):
         self.assertContains(response, "outside the province of Limburg", status_code=400)
         self.assertContains(response, "Nothing changed.", status_code=400)
         self.assertEqual(Location.objects.get().postcode, "5911 CB")
+        # Both files are on record, with who sent them; the page lists them.
+        records = list(LocationImport.objects.order_by("pk"))
+        self.assertEqual([r.status for r in records], ["applied", "rejected"])
+        self.assertEqual({r.submitted_by for r in records}, {self.provider_manager})
+        self.assertEqual(
+            records[0].counts, {"locations": 1, "locations_created": 1, "locations_updated": 0}
+        )
+        self.assertContains(response, "Recent location files", status_code=400)
+        # Another provider's files are not among them.
+        self.client.force_login(self.other_provider_manager)
+        self.assertNotContains(self.client.get("/en/housing/upload/"), "l.csv")
 
     def test_a_user_of_two_providers_chooses_which_one(self) -> None:
         Membership.access_control.create(

@@ -169,6 +169,21 @@ class CommandTests(PersonaTestCase):
                 self.assertIn("Required columns are missing: ", said)
                 self.assertNotIn("%(", said)
 
+    def test_import_locations_keeps_a_record_whatever_the_outcome(self) -> None:
+        from welkom.housing.models import LocationImport
+
+        out = io.StringIO()
+        call_command("import_locations", self.path, "--provider", "11111111", stdout=out)
+        bad = self.tmp_path("bad.csv", b"code,name\nP01,Huis\n")
+        with self.assertRaises(CommandError):
+            call_command("import_locations", bad, "--provider", "11111111", stdout=out)
+        records = list(LocationImport.objects.order_by("pk"))
+        self.assertEqual(
+            [(r.filename, r.status, r.source) for r in records],
+            [("locations.csv", "applied", "cli"), ("bad.csv", "rejected", "cli")],
+        )
+        self.assertIsNone(records[0].submitted_by)
+
     def test_the_commands_speak_the_language_they_run_in(self) -> None:
         path = self.tmp_path("locations.csv", b"code,name\nP01,Huis\n")
         with translation.override("nl"), self.assertRaises(CommandError) as refused:

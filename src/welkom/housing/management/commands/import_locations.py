@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from welkom.housing.location_files import location_file_read
-from welkom.housing.services import locations_import
+from welkom.housing.models import LocationImport
+from welkom.housing.services import location_file_import
 from welkom.lib.commands import file_read, found, problem_lines, provider_missing
 from welkom.organisations.selectors import housing_provider
 
@@ -22,11 +22,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, provider: str, json: bool, **options) -> None:
         organisation = found(housing_provider(provider), provider_missing(provider))
-        data = file_read(file)
-        descriptions, problems = location_file_read(data, provider=organisation)
-        summary = {"status": "rejected" if problems else "applied", "locations": len(descriptions)}
-        if not problems:
-            summary.update(locations_import(provider=organisation, descriptions=descriptions))
+        record, problems = location_file_import(
+            provider=organisation,
+            data=file_read(file),
+            filename=file.name,
+            source=LocationImport.Source.CLI,
+        )
+        summary = {"id": record.pk, "status": record.status, **record.counts}
         summary["problems"] = [
             {"row": p.row, "column": p.column, "message": p.text} for p in problems
         ]
