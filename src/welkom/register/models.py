@@ -360,6 +360,7 @@ class Signal(models.Model):
         "address-change": _("Report the move"),
         "departure": _("Departure to report"),
         "over-capacity": _("More persons than permitted"),
+        "listed-twice": _("Listed at two places on one night"),
     }
 
     TRANSITIONS = {

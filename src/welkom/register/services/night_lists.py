@@ -30,7 +30,7 @@ from welkom.register.matching import persons_matched
 from welkom.register.models import NightListImport
 from welkom.register.services import writes
 from welkom.register.services.continuing import Continuing, continuing_residents
-from welkom.register.services.signals import signals_refresh
+from welkom.register.services.signals import ListedTwice, listed_twice_report, signals_refresh
 from welkom.register.services.writes import PERSON_COLUMNS
 from welkom.register.stays import (
     Conflict,
@@ -77,6 +77,9 @@ class ImportSummary:
     changed_person_ids: set[int] = field(default_factory=set)
     changed_location_ids: set[int] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
+    # Persons the list named while they stayed at another provider's place: the
+    # municipalities hear of it when the list is refused (`listed_twice_report`).
+    listed_elsewhere: list[ListedTwice] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -165,6 +168,14 @@ def night_lists_import(
             after_each(part.record, part.summary)
     applied = [part for part in parts if part.record.status == NightListImport.Status.APPLIED]
     _signals_refresh(applied, today=today)
+    attempts = [
+        attempt
+        for part in parts
+        if part.record.status == NightListImport.Status.REJECTED
+        for attempt in part.summary.listed_elsewhere
+    ]
+    if attempts:
+        listed_twice_report(attempts, on=today)
     return [(part.record, part.summary) for part in parts]
 
 
@@ -328,7 +339,11 @@ def _apply_alone(part: _Part) -> None:
     except _Rejected:
         # Rolled back: it counts nothing it did not write (persons matched or created, stays),
         # only its rows and why it was refused.
-        part.summary = ImportSummary(rows=part.summary.rows, problems=part.summary.problems)
+        part.summary = ImportSummary(
+            rows=part.summary.rows,
+            problems=part.summary.problems,
+            listed_elsewhere=part.summary.listed_elsewhere,
+        )
 
 
 def _status(summary: ImportSummary) -> str:
@@ -652,6 +667,15 @@ def _conflicts_report(found: list[Conflict], parts, person_ids, location_of, lis
             "night": conflict.night.isoformat(),
         }
         if own.get(conflict.there_id) != part.provider.pk:
+            part.summary.listed_elsewhere.append(
+                ListedTwice(
+                    person_id=conflict.person_id,
+                    name=params["name"],
+                    night=conflict.night,
+                    here_id=conflict.location_id,
+                    there_id=conflict.there_id,
+                )
+            )
             message = gettext_noop(
                 "%(name)s is already listed at another location on the night of %(night)s, "
                 "so cannot have slept at %(here)s. Check the name and date of birth; the "

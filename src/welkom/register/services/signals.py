@@ -27,6 +27,11 @@ from welkom.register.selectors import findings_by_person
 
 SIGNALLING = "brp-registration-signalling"
 OVER_CAPACITY = "over-capacity"
+# A signal of something that happened (a list refused because it named someone staying
+# elsewhere), not of a finding: made once when it happens, closed by people, never by a
+# refresh.
+LISTED_TWICE = "listed-twice"
+EVENT_RULES = (LISTED_TWICE,)
 OVER_CAPACITY_LOOKBACK_DAYS = 30
 
 
@@ -149,6 +154,7 @@ def _stored_signals(
         scope = Signal.internal.filter(
             Q(person_id__in=person_ids) | Q(person__isnull=True, location_id__in=location_ids or [])
         )
+    scope = scope.exclude(rule__in=EVENT_RULES)
     # Plain rows, not objects: the daily run reads every signal (a hundred thousand).
     return {
         key: (pk, status, (deadline, overdue, parameters), person_id, location_id)
@@ -269,6 +275,76 @@ def _over_capacity(on: date, *, location_ids: list[int] | None = None) -> list[_
                 )
             )
     return signals
+
+
+@dataclass(frozen=True)
+class ListedTwice:
+    """A list refused because it named, for a night, a person already staying at another
+    provider's location: who, which night, the place the list named and the other one."""
+
+    person_id: int
+    name: str
+    night: date
+    here_id: int
+    there_id: int
+
+
+@transaction.atomic
+def listed_twice_report(attempts: list[ListedTwice], *, on: date) -> int:
+    """A signal for the municipality of each of the two places (once when both are in one):
+    the provider was told only that the person is listed elsewhere, the municipality sees
+    both places and both providers, to find out where the person slept. The same refused
+    list sent again adds nothing. The number of signals opened."""
+    places = {
+        location.pk: location
+        for location in Location.objects.filter(
+            pk__in={a.here_id for a in attempts} | {a.there_id for a in attempts}
+        ).select_related("provider", "municipality")
+    }
+    opened, persons = 0, set()
+    for attempt in attempts:
+        here, there = places[attempt.here_id], places[attempt.there_id]
+        parameters = {
+            "name": attempt.name,
+            "night": attempt.night.isoformat(),
+            "here": here.address,
+            "here_provider": here.provider.name,
+            "there": there.address,
+            "there_provider": there.provider.name,
+        }
+        for municipality_id in dict.fromkeys((there.municipality_id, here.municipality_id)):
+            key = (
+                f"{LISTED_TWICE}:P{attempt.person_id}:{attempt.night.isoformat()}"
+                f":L{here.pk}:M{municipality_id}"
+            )
+            _signal, created = Signal.internal.get_or_create(
+                key=key,
+                defaults={
+                    "rule": LISTED_TWICE,
+                    "source": "night register: one bed per person per night",
+                    "person_id": attempt.person_id,
+                    "municipality_id": municipality_id,
+                    "since": attempt.night,
+                    "explanation": gettext_noop(
+                        "%(name)s was listed for the night of %(night)s at %(here)s "
+                        "(%(here_provider)s) while already staying at %(there)s "
+                        "(%(there_provider)s). That list was refused. Find out where the "
+                        "person slept; the providers were not told each other's names."
+                    ),
+                    "parameters": parameters,
+                    "first_seen": on,
+                    "last_seen": on,
+                },
+            )
+            opened += created
+            persons.add(attempt.person_id)
+    processing_log_write(
+        processing=Processing.system(activity=SIGNALLING, action=Entry.Action.CREATE),
+        subject_type="person",
+        subject_ids=sorted(persons),
+        object_type="signal",
+    )
+    return opened
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from welkom.register.models import (
 from welkom.register.selectors import profile_rows
 from welkom.register.services import night_list_import, night_lists_import
 from welkom.register.services import night_lists as night_lists_module
+from welkom.register.services.signals import signals_refresh
 from welkom.testing import PersonaTestCase
 
 HEADER = (
@@ -372,6 +373,41 @@ class NightListsTogetherTests(_ThreeLocations):
         self.assertEqual(
             {name: count for name, count in refused.items() if name != "rows" and count}, {}
         )
+
+    def test_the_municipality_hears_of_a_list_refused_for_naming_someone_staying_elsewhere(
+        self,
+    ) -> None:
+        self._import(night_list([(0, "V1", "Nowak")]))  # Provider A houses Nowak
+        elsewhere = night_list([(0, "V1", "Nowak")])
+        for _attempt in range(2):  # the same refused list twice: one signal
+            record, _summary = self._import(elsewhere, provider=self.other_provider)
+            self.assertEqual(record.status, "rejected")
+        [signal] = Signal.internal.filter(rule="listed-twice")
+        self.assertEqual(
+            (signal.person.family_name, signal.municipality, signal.location, signal.since),
+            ("Nowak", self.venlo.municipality, None, FIRST),
+        )
+        self.assertEqual(signal.parameters["there"], self.venlo_location.address)
+        self.assertEqual(signal.parameters["here"], self.other_location.address)
+        self.assertEqual(
+            (signal.parameters["there_provider"], signal.parameters["here_provider"]),
+            ("Provider A", "Provider B"),
+        )
+        # The municipality sees it; neither provider does.
+        for user, sees in (
+            (self.venlo_member, True),
+            (self.horst_member, False),
+            (self.provider_manager, False),
+            (self.other_provider_manager, False),
+        ):
+            with self.subTest(user=user.username):
+                self.assertEqual(
+                    Signal.objects.visible_to(user).filter(pk=signal.pk).exists(), sees
+                )
+        # The daily refresh keeps it open: people close it, not the rules.
+        signals_refresh(on=TODAY)
+        signal.refresh_from_db()
+        self.assertEqual(signal.status, "open")
 
     def test_two_lists_about_one_location_apply_in_their_order(self) -> None:
         results = self._together(
