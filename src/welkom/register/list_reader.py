@@ -16,23 +16,26 @@ status, see the shared domain facts §1.5 and §4.
 from __future__ import annotations
 
 import codecs
-import csv
 import difflib
-import io
 import operator
 import re
 import unicodedata
-import zipfile
-import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
-from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext_noop
 
-from welkom.lib.files import cell_text, date_parse, date_wrong, is_binary, is_utf8
+from welkom.lib.files import (  # noqa: F401 -- the reader's file-level messages, named here too
+    CSV_BROKEN,
+    NOT_READABLE,
+    XLSX_FORMULAS,
+    XLSX_MERGED,
+    Spreadsheet,
+    date_parse,
+    date_wrong,
+)
 from welkom.lib.problems import Problem
 from welkom.register.countries import ALPHA2_TO_ALPHA3
 from welkom.register.matching import name_normalise
@@ -191,22 +194,7 @@ _COUNTRIES: dict[str, tuple[str, str]] = {
 }
 
 # Messages: English msgids; the parameters each takes are named in them.
-NOT_READABLE = gettext_noop(
-    "The file %(filename)s is neither a CSV file nor an Excel workbook (.xlsx). Save it as "
-    "one of those and send it again."
-)
-CSV_BROKEN = gettext_noop(
-    "The file cannot be read as CSV after line %(line)d, for example because a quotation "
-    "mark is never closed."
-)
 EMPTY = gettext_noop("The file contains no night rows.")
-XLSX_FORMULAS = gettext_noop(
-    "The workbook contains %(count)d formulas (%(cells)s). Save a copy with values only and "
-    "send that."
-)
-XLSX_MERGED = gettext_noop(
-    "The workbook contains merged cells (%(cells)s). Unmerge them and send the file again."
-)
 COLUMNS_MISSING = gettext_noop("Required columns are missing: %(columns)s.")
 COLUMNS_UNKNOWN = gettext_noop("Unknown columns: %(columns)s. The known columns are: %(accepted)s.")
 COLUMN_DID_YOU_MEAN = gettext_noop("Unknown column %(name)s: did you mean %(suggestion)s?")
@@ -787,151 +775,37 @@ def _records_read(builder: RowChecker, records: Iterator[tuple[int, list[str]]])
     builder.report(None, None, "", EMPTY, {})
 
 
-def _csv_read(data: bytes, *, filename: str, builder: RowChecker) -> NightList:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"  # Excel's "Unicode text"
-    elif is_binary(data):
-        return _unreadable(filename)
-    elif is_utf8(data):
-        encoding = "utf-8-sig"
-    else:
-        encoding = "cp1252"  # what Excel on Windows writes as "CSV" in Western Europe
-    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    first_line = ""
-    try:
-        for line in text:
-            if line.strip(" \t\r\n,;\ufeff"):
-                first_line = line
-                break
-        text.seek(0)
-    except UnicodeDecodeError:
-        return _unreadable(filename)
-    if not first_line:
-        builder.report(None, None, "", EMPTY, {})
-        return builder.result()
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=counts.__getitem__) if any(counts.values()) else ","
-    # skipinitialspace: `a, "b, c"` is two fields, as a person typing it means.
-    reader = csv.reader(text, delimiter=delimiter, skipinitialspace=True)
-    try:
-        _records_read(builder, enumerate(reader, 1))
-    except UnicodeDecodeError:
-        # Windows-1252 leaves five byte values undefined: not a text file after all.
-        return _unreadable(filename)
-    except csv.Error:
-        builder.report(None, None, "", CSV_BROKEN, {"line": reader.line_num})
-    return builder.result()
+def _leading_zeros(builder: RowChecker) -> Callable[[int, str], str]:
+    """A number cell drops leading zeros: a BSN of 8 digits has lost the leading 0 of its 9, a
+    KvK number of 7 digits the leading 0 of its 8. Known once the header is read."""
+    digits_at: dict[int, int] = {}
 
+    def number_text(position: int, text: str) -> str:
+        if not digits_at and builder.index:
+            digits_at.update(
+                {builder.index.get("bsn", -1): 9, builder.index.get("employer_kvk", -1): 8}
+            )
+        digits = digits_at.get(position)
+        if digits and len(text) == digits - 1:
+            return "0" + text
+        return text
 
-def _unreadable(filename: str) -> NightList:
-    problem = Problem(None, None, NOT_READABLE, {"filename": filename})
-    return NightList(rows=[], problems=[problem], columns=[])
-
-
-_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([A-Z0-9:$]+)[\"']")
-
-
-def _merged_cells(worksheet) -> list[str]:
-    """The merged ranges of a read-only worksheet, from its XML.
-
-    openpyxl lists merged cells only in normal mode, which holds every cell in memory (about
-    7 kB a row: 7 GB for a full sheet). The sheet's XML is scanned instead; text in cells
-    cannot contain "<mergeCell", as XML escapes "<".
-    """
-    found: list[str] = []
-    rest = b""
-    # Private to openpyxl (pinned): the open zip member of this worksheet's XML.
-    with worksheet._get_source() as source:
-        while chunk := source.read(1 << 20):
-            buffer = rest + chunk
-            end = 0
-            for match in _MERGE_CELL.finditer(buffer):
-                found.append(match.group(1).decode("ascii"))
-                end = match.end()
-            rest = buffer[max(end, len(buffer) - 1024) :]
-    return found
-
-
-def _listed(cells: list[str], count: int) -> str:
-    return ", ".join(cells) + (", …" if count > len(cells) else "")
-
-
-def _xlsx_read(data: bytes, *, filename: str, builder: RowChecker) -> NightList:
-    import openpyxl  # only workbooks need it; reading CSV does not pay its import time
-
-    try:
-        # Read-only streams the sheet; formulas stay visible (data_only=False) so that a
-        # formula is refused rather than read as its last cached value, or as nothing.
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:
-        # A zip that is no workbook (.docx, .ods, damaged): openpyxl raises many kinds.
-        return _unreadable(filename)
-    formulas = _Formulas()
-    try:
-        worksheet = workbook.worksheets[0]
-        # Some writers record a wrong sheet size, which would cut rows short in read-only mode.
-        worksheet.reset_dimensions()
-        merged = _merged_cells(worksheet)
-        _records_read(builder, _xlsx_records(worksheet, builder, formulas))
-    except (IndexError, KeyError, ValueError, EOFError, zlib.error, zipfile.BadZipFile, ParseError):
-        # A damaged sheet, found while streaming it: no worksheet, a broken zip or broken XML.
-        return _unreadable(filename)
-    finally:
-        workbook.close()
-    if merged:
-        cells = _listed(merged[:10], len(merged))
-        builder.report(None, None, "", XLSX_MERGED, {"cells": cells})
-    if formulas.count:
-        cells = _listed(formulas.cells, formulas.count)
-        builder.report(None, None, "", XLSX_FORMULAS, {"count": formulas.count, "cells": cells})
-    # Merged and formula cells make the rows' values meaningless; then only the file-level
-    # problems say what to fix.
-    return builder.result(file_problems_only=bool(merged or formulas.count))
-
-
-@dataclass
-class _Formulas:
-    count: int = 0
-    cells: list[str] = field(default_factory=list)  # the first ten, to name in the problem
-
-
-def _xlsx_records(
-    worksheet, builder: RowChecker, formulas: _Formulas
-) -> Iterator[tuple[int, list[str]]]:
-    leading_zeros: dict[int, int] | None = None  # column position → digits, once the header is read
-    for number, row in enumerate(worksheet.iter_rows(), 1):
-        if leading_zeros is None and builder.index:
-            leading_zeros = {
-                builder.index.get("bsn", -1): 9,
-                builder.index.get("employer_kvk", -1): 8,
-            }
-        cells = []
-        for position, cell in enumerate(row):
-            if cell.data_type == "f":
-                formulas.count += 1
-                if len(formulas.cells) < 10:
-                    formulas.cells.append(cell.coordinate)
-                cells.append("")
-                continue
-            value = cell.value
-            text = cell_text(value)
-            if leading_zeros and isinstance(value, int | float) and not isinstance(value, bool):
-                # A number cell drops leading zeros: a BSN of 8 digits has lost the leading 0
-                # of its 9, a KvK number of 7 digits the leading 0 of its 8.
-                digits = leading_zeros.get(position)
-                if digits and len(text) == digits - 1:
-                    text = "0" + text
-            cells.append(text)
-        yield number, cells
+    return number_text
 
 
 def night_list_read(
     data: bytes, *, filename: str, today: date, location_codes: Collection[str] | None = None
 ) -> NightList:
     """Every row and every problem of a list; with `location_codes` (the provider's), a row
-    naming another code is a problem too."""
+    naming another code is a problem too. Read by the one spreadsheet reader
+    (`lib.files.Spreadsheet`), a row at a time."""
     builder = RowChecker(today=today, location_codes=location_codes)
-    # The content decides, not the name: a "nights.csv" may well be a workbook.
-    if data.startswith(b"PK\x03\x04"):
-        return _xlsx_read(data, filename=filename, builder=builder)
-    return _csv_read(data, filename=filename, builder=builder)
+    sheet = Spreadsheet(data, filename=filename, number_text=_leading_zeros(builder))
+    _records_read(builder, sheet.rows())
+    if sheet.unreadable:
+        return NightList(rows=[], problems=sheet.problems, columns=[])
+    for problem in sheet.problems:
+        builder.report(problem.row, problem.column, problem.value, problem.message, problem.params)
+    # Merged and formula cells make the rows' values meaningless; then only the file-level
+    # problems say what to fix.
+    return builder.result(file_problems_only=sheet.values_meaningless)
