@@ -295,6 +295,8 @@ def listed_twice_report(attempts: list[ListedTwice], *, on: date) -> int:
     the provider was told only that the person is listed elsewhere, the municipality sees
     both places and both providers, to find out where the person slept. The same refused
     list sent again adds nothing. The number of signals opened."""
+    # As a refresh: two refused lists at once would both open the same signal.
+    serialised("register.signals.refresh")
     places = {
         location.pk: location
         for location in Location.objects.filter(
