@@ -1,6 +1,7 @@
-"""Reading files that people make with spreadsheets: text or binary, UTF-8 or not, the
-dates they write, and cell values as text. Shared by the night-list and location readers.
-No models; the problems are `welkom.lib.problems.Problem`s, translated where they are shown."""
+"""Reading files that people make with spreadsheets: the one reader of their rows
+(`Spreadsheet`), the dates they write, and cell values as text. The night-list, location
+and external-figures readers all read through it. No models; the problems are
+`welkom.lib.problems.Problem`s, translated where they are shown."""
 
 from __future__ import annotations
 

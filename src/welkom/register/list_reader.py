@@ -131,7 +131,7 @@ HEADER_SYNONYMS: dict[str, str] = {
     "expected departure|departure",
     "employer_kvk": "kvk werkgever|kvk-nummer werkgever|werkgever kvk|kvk|kvk-nummer|employer kvk",
 }
-# What each column holds, for the upload page's table of the names above.
+# What each column holds, for the upload page's list of the names above.
 COLUMN_MEANINGS: dict[str, str] = {
     "night": gettext_noop("The night (the date the person slept there)"),
     "location_code": gettext_noop("Your code for the location"),
