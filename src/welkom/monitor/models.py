@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from welkom.lib.imports import TrackedImport
 from welkom.places.models import Municipality
 
 
@@ -63,19 +64,14 @@ class Refresh(models.Model):
         return f"{self.ran_at:%Y-%m-%d %H:%M}: {self.first_night}–{self.last_night}"
 
 
-class FiguresImport(models.Model):
-    """A spreadsheet of external figures, as received: the rows it added are its figures."""
+class FiguresImport(TrackedImport):
+    """A spreadsheet of external figures, as received, whatever its outcome (a tracked import,
+    as night lists and location files are): the figures an applied one added are its
+    `figures`, and removing it removes them. Counts: rows, added, unchanged."""
 
-    filename = models.CharField(_("file name"), max_length=255)
-    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    rows = models.PositiveIntegerField(_("rows"))
-    added = models.PositiveIntegerField(_("figures added"))
+    raw = models.FileField(_("file as received"), upload_to="figure-files/%Y/%m/", blank=True)
 
-    class Meta:
-        ordering = ["-imported_at"]
+    class Meta(TrackedImport.Meta):
         permissions = [("import_figures", _("Can import external figures"))]
 
     def __str__(self) -> str:

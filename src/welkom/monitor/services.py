@@ -9,11 +9,13 @@ replaced, in one transaction."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_noop
@@ -36,13 +38,64 @@ class FiguresImportSummary:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     record: FiguresImport | None = None
+    new: list = field(default_factory=list)  # the rows whose figures are not in Welkom yet
 
 
 @transaction.atomic
-def figures_import(*, data: bytes, filename: str, user=None) -> FiguresImportSummary:
+def figures_import(
+    *, data: bytes, filename: str, user=None, source: str = FiguresImport.Source.UPLOAD
+) -> FiguresImportSummary:
     """All the file's figures, or none. A figure already in Welkom with the same value and
     source is left alone (so a file sent twice changes nothing); one with another value is a
-    problem: remove the earlier import first."""
+    problem: remove the earlier import first. Every file is kept on record with its outcome,
+    in the same transaction as its figures."""
+    summary = _figures_checked(data)
+    if summary.problems:
+        status = FiguresImport.Status.REJECTED
+    elif summary.new:
+        status = FiguresImport.Status.APPLIED
+    else:
+        status = FiguresImport.Status.UNCHANGED
+    record = FiguresImport(
+        submitted_by=user if getattr(user, "pk", None) else None,
+        source=source,
+        filename=filename[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        status=status,
+        counts={
+            "rows": summary.rows,
+            "added": 0 if summary.problems else len(summary.new),
+            "unchanged": summary.unchanged,
+        },
+        problems=[problem.as_json() for problem in summary.problems],
+    )
+    record.raw.save(
+        f"{record.sha256[:16]}-{filename.rsplit('/', 1)[-1][-80:]}", ContentFile(data), save=False
+    )
+    record.save()
+    summary.record = record
+    if status != FiguresImport.Status.APPLIED:
+        return summary
+    ExternalFigure.objects.bulk_create(
+        ExternalFigure(
+            indicator=r.indicator,
+            area=r.area,
+            period=r.period,
+            scenario=r.scenario,
+            value=r.value,
+            source=r.source,
+            vintage=r.vintage,
+            imported=record,
+        )
+        for r in summary.new
+    )
+    summary.added = len(summary.new)
+    return summary
+
+
+def _figures_checked(data: bytes) -> FiguresImportSummary:
+    """The file's rows checked against the figures Welkom has: the new ones in `new`, the
+    same ones counted in `unchanged`, and every problem."""
     rows, problems = figures_file_read(data, areas=area_codes())
     summary = FiguresImportSummary(rows=len(rows), problems=problems)
     if problems:
@@ -51,7 +104,7 @@ def figures_import(*, data: bytes, filename: str, user=None) -> FiguresImportSum
     existing = {(f.indicator, f.area, f.period, f.scenario.casefold()): f for f in stored}
     # Across imports too, an indicator's periods are written one way.
     kinds = {f.indicator: (period_kind(f.period), f) for f in stored}
-    new = []
+    new = summary.new
     for row in rows:
         before = existing.get((row.indicator, row.area, row.period, row.scenario.casefold()))
         earlier = kinds.get(row.indicator)
@@ -73,25 +126,6 @@ def figures_import(*, data: bytes, filename: str, user=None) -> FiguresImportSum
             summary.unchanged += 1
         else:
             summary.problems.append(_already(row.row, before))
-    if summary.problems or not new:
-        return summary
-    record = FiguresImport.objects.create(
-        filename=filename[:255], imported_by=user, rows=len(rows), added=len(new)
-    )
-    ExternalFigure.objects.bulk_create(
-        ExternalFigure(
-            indicator=r.indicator,
-            area=r.area,
-            period=r.period,
-            scenario=r.scenario,
-            value=r.value,
-            source=r.source,
-            vintage=r.vintage,
-            imported=record,
-        )
-        for r in new
-    )
-    summary.added, summary.record = len(new), record
     return summary
 
 
@@ -109,7 +143,7 @@ def _already(row: int, before: ExternalFigure) -> Problem:
             "source": before.source,
             "vintage": before.vintage or "–",
             "file": before.imported.filename,
-            "day": date_format(before.imported.imported_at, "DATE_FORMAT"),
+            "day": date_format(before.imported.created_at, "DATE_FORMAT"),
         },
     )
 

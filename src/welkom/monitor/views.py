@@ -234,7 +234,7 @@ def figures(request) -> HttpResponse:
         "monitor/figures.html",
         {
             "rows": external_rows(),
-            "imports": FiguresImport.objects.all(),
+            "imports": FiguresImport.objects.filter(status=FiguresImport.Status.APPLIED),
             "form": form,
             "summary": summary,
             "indicators": EXTERNAL,
@@ -254,7 +254,7 @@ def figures_template(request) -> HttpResponse:
 @require_POST
 @permission_required("monitor.import_figures", raise_exception=True)
 def figures_remove(request, import_id: int) -> HttpResponse:
-    record = get_object_or_404(FiguresImport, pk=import_id)
+    record = get_object_or_404(FiguresImport, pk=import_id, status=FiguresImport.Status.APPLIED)
     removed = figures_import_remove(record)
     messages.success(request, _("%(count)d figures removed.") % {"count": removed})
     return redirect("monitor:figures")

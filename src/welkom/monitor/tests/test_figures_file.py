@@ -48,19 +48,26 @@ class FiguresImportTests(TestCase):
         self.assertIn("cannot be negative", messages)
         self.assertIn("as row 2", messages)
         self.assertEqual(ExternalFigure.objects.count(), 0)
-        self.assertEqual(FiguresImport.objects.count(), 0)
+        # Refused, and on record with why (a tracked import).
+        record = FiguresImport.objects.get()
+        self.assertEqual((record.status, record.counts["added"]), ("rejected", 0))
+        self.assertEqual(len(record.problems), len(summary.problems))
 
     def test_sending_the_same_file_twice_changes_nothing(self):
         text = "workers,PV31,2018,,75100,Decisio\nworkers_growth,PV31,2010/2018,,47,Decisio\n"
         first, second = send(text), send(text)
         self.assertEqual((first.added, second.added, second.unchanged), (2, 0, 2))
-        self.assertEqual(FiguresImport.objects.count(), 1)
+        self.assertEqual(
+            list(FiguresImport.objects.order_by("pk").values_list("status", flat=True)),
+            ["applied", "unchanged"],
+        )
+        self.assertEqual(second.record.counts, {"rows": 2, "added": 0, "unchanged": 2})
 
     def test_another_value_for_a_figure_already_there_is_refused_until_removed(self):
         send("workers,PV31,2018,,75100,Decisio\n")
         changed = send("workers,PV31,2018,,76000,Decisio\n")
         self.assertIn("already has this figure", changed.problems[0].text)
-        figures_import_remove(FiguresImport.objects.get())
+        figures_import_remove(FiguresImport.objects.get(status="applied"))
         self.assertEqual(send("workers,PV31,2018,,76000,Decisio\n").added, 1)
 
     def test_a_growth_may_be_negative_but_a_count_not_and_scenarios_differ(self):

@@ -27,11 +27,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: Path, json: bool, once: bool, **options) -> None:
-        if once and FiguresImport.objects.filter(filename=file.name).exists():
+        done = (FiguresImport.Status.APPLIED, FiguresImport.Status.UNCHANGED)
+        if once and FiguresImport.objects.filter(filename=file.name, status__in=done).exists():
             self.stdout.write(f"{file.name} was imported before: nothing done.")
             return
         data = file_read(file)
-        summary = figures_import(data=data, filename=file.name)
+        summary = figures_import(data=data, filename=file.name, source=FiguresImport.Source.CLI)
         result = {
             "rows": summary.rows,
             "added": summary.added,
