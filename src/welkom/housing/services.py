@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from welkom.housing.location_files import location_file_read
@@ -93,17 +90,11 @@ def location_file_import(
             provider=provider,
             submitted_by=submitted_by if getattr(submitted_by, "pk", None) else None,
             source=source,
-            filename=filename[:255],
-            sha256=hashlib.sha256(data).hexdigest(),
             status=LocationImport.Status.REJECTED if problems else LocationImport.Status.APPLIED,
             counts=counts,
             problems=[problem.as_json() for problem in problems],
         )
-        record.raw.save(
-            f"{record.sha256[:16]}-{filename.rsplit('/', 1)[-1][-80:]}",
-            ContentFile(data),
-            save=False,
-        )
+        record.file_keep(data, filename)
         record.save()
     return record, problems
 

@@ -5,7 +5,10 @@ of import adds its organisation and its kept file (`raw`, in a folder of its own
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,3 +40,12 @@ class TrackedImport(models.Model):
     class Meta:
         abstract = True
         ordering = ["-created_at", "-pk"]
+
+    def file_keep(self, data: bytes, filename: str) -> None:
+        """Keep the file as received (in the kind's `raw` field), under its fingerprint and
+        its name; the caller saves the record."""
+        self.filename = filename[:255]
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        self.raw.save(
+            f"{self.sha256[:16]}-{filename.rsplit('/', 1)[-1][-80:]}", ContentFile(data), save=False
+        )

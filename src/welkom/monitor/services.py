@@ -9,13 +9,11 @@ replaced, in one transaction."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_noop
@@ -59,8 +57,6 @@ def figures_import(
     record = FiguresImport(
         submitted_by=user if getattr(user, "pk", None) else None,
         source=source,
-        filename=filename[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
         status=status,
         counts={
             "rows": summary.rows,
@@ -69,9 +65,7 @@ def figures_import(
         },
         problems=[problem.as_json() for problem in summary.problems],
     )
-    record.raw.save(
-        f"{record.sha256[:16]}-{filename.rsplit('/', 1)[-1][-80:]}", ContentFile(data), save=False
-    )
+    record.file_keep(data, filename)
     record.save()
     summary.record = record
     if status != FiguresImport.Status.APPLIED:

@@ -8,14 +8,12 @@ applied or none of it, and every problem is reported with row, column and value.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import polars as pl
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -252,15 +250,9 @@ def _parts_read(lists, *, source: str, submitted_by, today: date) -> list[_Part]
                 provider=provider,
                 submitted_by=submitted_by if getattr(submitted_by, "pk", None) else None,
                 source=source,
-                filename=filename[:255],
-                sha256=hashlib.sha256(data).hexdigest(),
                 status=NightListImport.Status.REJECTED,
             )
-            record.raw.save(
-                f"{record.sha256[:16]}-{filename.rsplit('/', 1)[-1][-80:]}",
-                ContentFile(data),
-                save=False,
-            )
+            record.file_keep(data, filename)
             summary = ImportSummary(rows=submission.rows if submission else 0, problems=problems)
             parts.append(_Part(provider, record, submission, summary, submitted_by))
         chunk.clear()
