@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,7 +138,14 @@ def organisation_add(
         raise ValidationError(errors)
     organisation = Organisation(kind=kind, name=name, kvk_number=kvk, municipality=municipality)
     organisation.full_clean()
-    organisation.save()
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:
+        # Another request added the same KvK number or municipality since the checks above.
+        raise ValidationError(
+            _("Another organisation with this KvK number or municipality was just added.")
+        ) from None
     invitation = None
     if manager_email.strip():
         invitation = invitation_create(

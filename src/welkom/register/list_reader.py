@@ -39,7 +39,7 @@ from welkom.lib.files import (  # noqa: F401 -- the reader's file-level messages
 from welkom.lib.problems import Problem
 from welkom.register.countries import ALPHA2_TO_ALPHA3
 from welkom.register.matching import name_normalise
-from welkom.register.rules import Registration, bsn_is_valid, bsn_masked
+from welkom.register.rules import bsn_is_valid, bsn_masked
 
 NIGHT_LIST_COLUMNS = [
     "night",
@@ -59,9 +59,6 @@ NIGHT_LIST_COLUMNS = [
     "employer_kvk",
 ]
 REQUIRED_COLUMNS = [c for c in NIGHT_LIST_COLUMNS[:10] if c != "document_number"]
-
-DOCUMENT_TYPES = ["identity_card", "passport", "residence_permit", "driving_licence", "other"]
-REGISTRATIONS = [status.value for status in Registration]
 
 # The database columns' lengths (register.Person, register.Stay, housing.Location).
 MAX_LENGTHS = {
@@ -251,11 +248,11 @@ class NightRow:
     nationality: str  # ISO 3166-1 alpha-3
     home_place: str
     home_country: str  # ISO 3166-1 alpha-2
-    document_type: str  # one of DOCUMENT_TYPES
+    document_type: str  # a key of DOCUMENT_TYPE_WORDS
     document_number: str
     bsn: str  # 9 digits, elfproef-valid, or ""
     room: str
-    registration: str  # one of REGISTRATIONS, or "" when absent
+    registration: str  # a key of REGISTRATION_WORDS, or "" when absent
     expected_departure: date | None
     employer_kvk: str  # 8 digits or ""
 
@@ -430,17 +427,17 @@ class RowChecker:
                 self._nameless_report(number, cells, nameless)
             if absent:
                 cells.append("")
-            if _totals_row(cells) and date_parse(night_text.strip()) is None:
-                report(number, None, _shown_row(cells), TOTALS_ROW, {})
-                continue  # its other cells are no person's: no problem of their own
-            data_rows += 1
-
             checked = nights.get(night_text)
             if checked is None:
                 if len(nights) >= _CACHE_LIMIT:
                     nights.clear()
                 checked = nights[night_text] = self.night_check(night_text)
             night, night_problem, night_params = checked
+            # Only a row without a night can be a totals row: a listed night never pays this.
+            if night is None and _totals_row(cells) and date_parse(night_text.strip()) is None:
+                report(number, None, _shown_row(cells), TOTALS_ROW, {})
+                continue  # its other cells are no person's: no problem of their own
+            data_rows += 1
             key = tail_of(cells)
             tail = tails.get(key)
             if tail is None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 from django.db import connection
-from django.db.models import Q
+from django.db.models import JSONField, Q
 from django.utils import timezone
 
 from welkom.housing.models import Location
@@ -74,7 +74,9 @@ def records_write(records: list[NightListImport], fields: tuple[str, ...]) -> No
     """Store these fields of the lists' import records, in one UPDATE from a temporary table
     (`bulk_update` sends a CASE with a parameter per record and field: a tenth of a second
     for a province day's 300 lists)."""
-    json_fields = {"counts", "problems"}
+    json_fields = {
+        name for name in fields if isinstance(NightListImport._meta.get_field(name), JSONField)
+    }
     rows_update(
         NightListImport,
         fields,
