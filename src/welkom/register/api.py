@@ -147,7 +147,7 @@ class NightListCountsOutput(serializers.Serializer):
     persons = serializers.IntegerField()
     persons_created = serializers.IntegerField()
     persons_changed = serializers.IntegerField(
-        help_text="Known persons whose registration or BSN this list changed."
+        help_text="Known persons whose registration, BSN or ID document this list changed."
     )
     stays_opened = serializers.IntegerField()
     stays_closed = serializers.IntegerField()

@@ -47,6 +47,16 @@ class Known(NamedTuple):
     bsn: str
     match_key: str
     registration: str
+    document_type: str = ""
+    document_number: str = ""
+
+
+def document_after(stored: tuple[str, str], listed: tuple[str, str]) -> tuple[str, str]:
+    """The ID document (type, number) a person has after a list names them: the list's, but
+    a list that gives the same type without its number keeps the number known."""
+    if listed[0] == stored[0] and not listed[1]:
+        return stored
+    return listed
 
 
 @dataclass
@@ -56,15 +66,17 @@ class Matched:
     `ids`: per list, per listed person (by index), the person's id; a new person has id
     -(n + 1), n its index in `new` (the listing it is created from, with `bsn_of_new` and
     `registration_of` saying what it is created with). `registration_of`: every matched
-    person's registration after the lists; `bsn_given`: known persons who now have a BSN;
+    person's registration after the lists; `document_of`: every matched person's ID document
+    (type, number) after the lists; `bsn_given`: known persons who now have a BSN;
     `created`: per list, the persons it created; `changed`: per list, the persons it found
-    (in the register or in an earlier list) whose registration it changed or who got a BSN
-    from it, as many as it would have changed arriving alone."""
+    (in the register or in an earlier list) whose registration or document it changed or who
+    got a BSN from it, as many as it would have changed arriving alone."""
 
     ids: list[list[int]] = field(default_factory=list)
     new: list = field(default_factory=list)
     bsn_of_new: dict[int, str] = field(default_factory=dict)
     registration_of: dict[int, str] = field(default_factory=dict)
+    document_of: dict[int, tuple[str, str]] = field(default_factory=dict)
     bsn_given: dict[int, str] = field(default_factory=dict)
     created: list[int] = field(default_factory=list)
     changed: list[int] = field(default_factory=list)
@@ -75,7 +87,8 @@ def persons_matched(lists: Iterable[Iterable], known: Iterable[Known]) -> Matche
     `known` persons: by BSN when the list gives one, else by normalised name, birth date and
     nationality (the first such person by id); new when not found. The lists are read in
     order, as if they came one by one: a person new in the first list is found, not created
-    again, in the second, and a registration the list gives replaces the one before."""
+    again, in the second, and a registration or document the list gives replaces the one
+    before (`document_after`)."""
     matched = Matched()
     found_by_bsn: dict[str, int] = {}
     by_match_key: dict[str, list[int]] = defaultdict(list)
@@ -86,11 +99,12 @@ def persons_matched(lists: Iterable[Iterable], known: Iterable[Known]) -> Matche
         by_match_key[person.match_key].append(person.pk)
         bsn_of[person.pk] = person.bsn
         matched.registration_of[person.pk] = person.registration
+        matched.document_of[person.pk] = (person.document_type, person.document_number)
     for persons in lists:
         ids, created, changed = [], 0, 0
         new_here: set[int] = set()
         for person in persons:
-            changed_here = False  # a BSN given or a registration changed by this list
+            changed_here = False  # a BSN given, a registration or document changed by this list
             if person.bsn and person.bsn in found_by_bsn:
                 pk = found_by_bsn[person.bsn]
             else:
@@ -118,6 +132,13 @@ def persons_matched(lists: Iterable[Iterable], known: Iterable[Known]) -> Matche
                     if person.bsn:
                         found_by_bsn[person.bsn] = pk
                     matched.registration_of[pk] = person.registration or "unknown"
+                    matched.document_of[pk] = (person.document_type, person.document_number)
+            document = document_after(
+                matched.document_of[pk], (person.document_type, person.document_number)
+            )
+            if document != matched.document_of[pk]:
+                changed_here = True
+                matched.document_of[pk] = document
             if person.registration:
                 if matched.registration_of[pk] != person.registration:
                     changed_here = True

@@ -15,9 +15,10 @@ A listed person is continuing when all of this holds, and is otherwise simply no
   else the first person by match key), and nobody else in the batch is listed with their
   BSN or match key (so no other row can be resolved to them);
 - they have an open stay at that location with the room, employer and expected departure the
-  list gives, the registration the list gives (if any) is the stored one, and they have no
-  other stay near any of the batch's nights (a correction in the batch can reach back to
-  one, and the general path would then read the person's stays).
+  list gives, the registration the list gives (if any) and the ID document are the stored
+  ones (`matching.document_after`), and they have no other stay near any of the batch's
+  nights (a correction in the batch can reach back to one, and the general path would then
+  read the person's stays).
 """
 
 from __future__ import annotations
@@ -141,7 +142,9 @@ def _listed(submissions, location_of) -> pl.DataFrame:
     frames = []
     for index, (submission, locations) in enumerate(zip(submissions, location_of, strict=True)):
         codes = list(locations)
-        people = submission.person_frame.select("bsn", "match_key", "registration")
+        people = submission.person_frame.select(
+            "bsn", "match_key", "registration", "document_type", "document_number"
+        )
         runs = submission.run_frame
         frames.append(
             pl.concat(
@@ -216,6 +219,12 @@ def _found(
                 (pl.col("registration") == "")
                 | (pl.col("registration") == pl.col("stored_registration"))
             )
+            # The document as `matching.document_after` leaves it: the stored one.
+            & (pl.col("document_type") == pl.col("stored_document_type"))
+            & (
+                (pl.col("document_number") == "")
+                | (pl.col("document_number") == pl.col("stored_document_number"))
+            )
         )
         .with_columns(registration=pl.col("stored_registration"))
         .select(columns)
@@ -224,12 +233,13 @@ def _found(
 
 def _open_stays(cursor: CursorWrapper, stay: str, person: str, table: str) -> pl.DataFrame:
     """The open stays at the locations in `table` (an `ids_table`), each with its person's
-    BSN, match key and registration; `stay` and `person` are the quoted table names."""
+    BSN, match key, registration and ID document; `stay` and `person` are the quoted table names."""
     return rows_frame(
         cursor,
         f"""
         SELECT s.id, s.person_id, s.location_id, s.check_in, s.room, s.employer_kvk,
-               s.expected_departure, p.bsn, p.match_key, p.registration
+               s.expected_departure, p.bsn, p.match_key, p.registration, p.document_type,
+               p.document_number
         FROM {stay} s JOIN {person} p ON p.id = s.person_id
         WHERE s.check_out IS NULL AND s.location_id IN (SELECT id FROM {table})
         """,  # noqa: S608
@@ -244,6 +254,8 @@ def _open_stays(cursor: CursorWrapper, stay: str, person: str, table: str) -> pl
             "stored_bsn": pl.String,
             "key": pl.String,
             "stored_registration": pl.String,
+            "stored_document_type": pl.String,
+            "stored_document_number": pl.String,
         },
     )
 

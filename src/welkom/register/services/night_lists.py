@@ -61,7 +61,7 @@ class ImportSummary:
     nights: int = 0
     persons: int = 0
     persons_created: int = 0
-    persons_changed: int = 0  # known persons whose registration or BSN the list changed
+    persons_changed: int = 0  # known persons whose registration, BSN or document it changed
     stays_opened: int = 0
     stays_closed: int = 0
     stays_changed: int = 0
@@ -70,6 +70,7 @@ class ImportSummary:
     signals_closed: int = 0
     person_ids: set[int] = field(default_factory=set)  # listed: read and checked
     location_ids: set[int] = field(default_factory=set)
+    covered: set[tuple[int, date]] = field(default_factory=set)  # its (location, night) pairs
     # What the list changed, whose signals are refreshed now: persons whose stays, BSN or
     # registration changed (or who are new), locations whose occupancy changed.
     changed_person_ids: set[int] = field(default_factory=set)
@@ -154,8 +155,9 @@ def night_lists_import(
     parts = _parts_read(lists, source=source, submitted_by=submitted_by, today=today)
     ready = [part for part in parts if not part.summary.problems]
     if not (len(ready) > 1 and _apply_together(_rounds(ready))):
+        sent_with: dict[tuple[int, date], str] = {}
         for part in ready:
-            _apply_alone(part)
+            _apply_alone(part, sent_with)
     for part in parts:
         part.record.status = _status(part.summary)
         part.record.counts = part.summary.as_dict()
@@ -321,13 +323,16 @@ def _apply_together(rounds: list[list[_Part]]) -> bool:
     return True
 
 
-def _apply_alone(part: _Part) -> None:
+def _apply_alone(part: _Part, sent_with: dict[tuple[int, date], str]) -> None:
+    """Apply one list of a batch; `sent_with` holds the (location, night) pairs of the
+    batch's lists applied before it, each with its file name, and gets this list's."""
     try:
         with transaction.atomic():
             serialised(APPLY_LOCK)
-            _apply([part])
+            _apply([part], sent_with)
             if part.summary.problems:
                 raise _Rejected
+        sent_with.update(dict.fromkeys(part.summary.covered, part.record.filename))
     except _Rejected:
         # Rolled back: it counts nothing it did not write (persons matched or created, stays),
         # only its rows and why it was refused.
@@ -363,9 +368,11 @@ class _Rejected(Exception):
     """Rolls back the submission's writes; the problems are in the summary."""
 
 
-def _apply(parts: list[_Part]) -> None:
+def _apply(parts: list[_Part], sent_with: dict[tuple[int, date], str] | None = None) -> None:
     """Apply the lists' submissions in one pass, within the caller's transaction. Each list's
-    counts and problems go in its own summary; the caller rolls back on any problem."""
+    counts and problems go in its own summary; the caller rolls back on any problem. A
+    conflict with a night in `sent_with` (written by a list of the same batch, by file name)
+    is reported as one with that list."""
     location_of = _locations_resolve(parts)  # per part: location code → location id
     if any(part.summary.problems for part in parts):
         return
@@ -394,6 +401,7 @@ def _apply(parts: list[_Part]) -> None:
         person_ids,
         location_of,
         listed,
+        sent_with or {},
     )
     if any(part.summary.problems for part in parts):
         return
@@ -473,6 +481,9 @@ class _Listed:
                 occupancy[(locations[code], night)] = persons
             part.summary.nights = submission.nights
             part.summary.location_ids = set(locations.values())
+            part.summary.covered = {
+                (locations[code], night) for code, night in submission.occupancy
+            }
         return cls(
             submitted=submitted,
             latest=latest,
@@ -598,8 +609,8 @@ def _locations_resolve(parts: list[_Part]) -> list[dict[str, int]]:
 def _persons_resolve(parts: list[_Part]) -> tuple[list[list[int]], dict[int, str]]:
     """Person ids, per part by index in its submission, and the registration of each after
     the lists; new persons are created, and known ones get the BSN and registration the
-    lists give (`matching.persons_matched`). Counts per list the persons it created and
-    those who are new or whose BSN or registration changed."""
+    lists give (`matching.persons_matched`), and their ID document. Counts per list the persons it created and
+    those whose BSN, registration or ID document it changed."""
     values = set()
     for part in parts:
         for person in part.submission.persons:
@@ -608,19 +619,24 @@ def _persons_resolve(parts: list[_Part]) -> tuple[list[list[int]], dict[int, str
                 values.add(person.bsn)
     known = writes.persons_known(values)
     matched = persons_matched([part.submission.persons for part in parts], known)
-    stored = {person.pk: person.registration for person in known}
     registration_changed = {
-        pk: matched.registration_of[pk]
-        for pk, registration in stored.items()
-        if matched.registration_of[pk] != registration
+        person.pk: matched.registration_of[person.pk]
+        for person in known
+        if matched.registration_of[person.pk] != person.registration
+    }
+    document_changed = {
+        person.pk: matched.document_of[person.pk]
+        for person in known
+        if matched.document_of[person.pk] != (person.document_type, person.document_number)
     }
     new = []
     for index, person in enumerate(matched.new):
         columns = {name: getattr(person, name) for name in PERSON_COLUMNS if name != "created_at"}
         columns["bsn"] = matched.bsn_of_new[-index - 1]
         columns["registration"] = matched.registration_of[-index - 1]
+        columns["document_type"], columns["document_number"] = matched.document_of[-index - 1]
         new.append(columns)
-    created = writes.persons_store(matched.bsn_given, registration_changed, new)
+    created = writes.persons_store(matched.bsn_given, registration_changed, document_changed, new)
 
     def stored_id(pk: int) -> int:
         return created[-pk - 1] if pk < 0 else pk
@@ -636,11 +652,15 @@ def _persons_resolve(parts: list[_Part]) -> tuple[list[list[int]], dict[int, str
     return ids, {stored_id(pk): value for pk, value in matched.registration_of.items()}
 
 
-def _conflicts_report(found: list[Conflict], parts, person_ids, location_of, listed) -> None:
+def _conflicts_report(
+    found: list[Conflict], parts, person_ids, location_of, listed, sent_with
+) -> None:
     """Every conflict as a problem of the list whose location it names, at the row of the
     person's night there. The other place is named by its code only to the provider it
     belongs to; any other provider learns that the person is listed elsewhere, never where
-    or by whom (the municipality sees both places)."""
+    or by whom (the municipality sees both places). A night that a list sent in the same
+    batch wrote (`sent_with`) is said to be in that list: named by its file for the
+    provider it belongs to."""
     code_of = {pk: code for locations in location_of for code, pk in locations.items()}
     own = dict(
         Location.objects.filter(pk__in={conflict.there_id for conflict in found}).values_list(
@@ -658,6 +678,7 @@ def _conflicts_report(found: list[Conflict], parts, person_ids, location_of, lis
             "here": here,
             "night": conflict.night.isoformat(),
         }
+        batch_file = sent_with.get((conflict.there_id, conflict.night))
         if own.get(conflict.there_id) != part.provider.pk:
             part.summary.listed_elsewhere.append(
                 ListedTwice(
@@ -668,10 +689,25 @@ def _conflicts_report(found: list[Conflict], parts, person_ids, location_of, lis
                     there_id=conflict.there_id,
                 )
             )
+            message = (
+                gettext_noop(
+                    "%(name)s is already listed at another location on the night of %(night)s, "
+                    "so cannot have slept at %(here)s. Check the name and date of birth; the "
+                    "municipality can see where."
+                )
+                if batch_file is None
+                else gettext_noop(
+                    "%(name)s is listed at another location on the night of %(night)s in "
+                    "another list sent with this one, so cannot have slept at %(here)s. Check "
+                    "the name and date of birth; the municipality can see where."
+                )
+            )
+        elif batch_file is not None:
+            params["there"] = Location.objects.get(pk=conflict.there_id).code
+            params["file"] = batch_file
             message = gettext_noop(
-                "%(name)s is already listed at another location on the night of %(night)s, "
-                "so cannot have slept at %(here)s. Check the name and date of birth; the "
-                "municipality can see where."
+                "%(name)s is listed at %(there)s on the night of %(night)s in %(file)s, sent "
+                "with this list, so cannot have slept at %(here)s."
             )
         else:
             params["there"] = (

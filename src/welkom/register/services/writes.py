@@ -100,7 +100,7 @@ def persons_known(values: Iterable[str]) -> list[Known]:
     with temporary_table([("value", "text")], ((value,) for value in values)) as table:
         # By BSN and by match key in two queries, each on its own index (an OR of the two
         # reads every person), in the order of the primary key (not the model's by name).
-        columns = ("pk", "bsn", "match_key", "registration")
+        columns = ("pk", "bsn", "match_key", "registration", "document_type", "document_number")
         by_bsn = Person.internal.filter(bsn__in=in_table(table, "value")).exclude(bsn="")
         by_key = Person.internal.filter(match_key__in=in_table(table, "value"))
         return [
@@ -112,10 +112,14 @@ def persons_known(values: Iterable[str]) -> list[Known]:
 
 
 def persons_store(
-    bsn_given: dict[int, str], registration_changed: dict[int, str], new: list[dict]
+    bsn_given: dict[int, str],
+    registration_changed: dict[int, str],
+    document_changed: dict[int, tuple[str, str]],
+    new: list[dict],
 ) -> list[int]:
-    """Known persons' new BSNs and registrations, then the new persons (columns as
-    `PERSON_COLUMNS` but the creation time); the new persons' ids, in order."""
+    """Known persons' new BSNs, registrations and ID documents (type, number), then the new
+    persons (columns as `PERSON_COLUMNS` but the creation time); the new persons' ids, in
+    order."""
     for pk, bsn in bsn_given.items():
         Person.internal.filter(pk=pk, bsn="").update(bsn=bsn)
     by_registration: dict[str, list[int]] = defaultdict(list)
@@ -124,6 +128,11 @@ def persons_store(
     for registration, pks in by_registration.items():
         with ids_table(pks) as table:
             Person.internal.filter(pk__in=in_table(table)).update(registration=registration)
+    # Rare (a new passport): a statement per person.
+    for pk, (document_type, document_number) in document_changed.items():
+        Person.internal.filter(pk=pk).update(
+            document_type=document_type, document_number=document_number
+        )
     return _persons_create(new)
 
 

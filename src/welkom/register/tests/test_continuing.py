@@ -84,7 +84,10 @@ class ContinuingResidentsTests(_ThreeLocations):
             today=TODAY,
         )
         self.assertEqual([r.status for r, _s in results], ["applied", "rejected"])
-        self.assertIn("already listed at another location", results[1][0].problems[0]["message"])
+        self.assertIn(
+            "listed at another location on the night of %(night)s in another list sent with this one",
+            results[1][0].problems[0]["message"],
+        )
 
     def test_a_namesake_in_the_register_is_not_set_aside(self) -> None:
         nowak = Person.internal.get(family_name="Nowak")

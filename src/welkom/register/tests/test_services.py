@@ -202,6 +202,63 @@ class NightListImportTests(_ThreeLocations):
         again, summary = self._import(with_registration("rni"))
         self.assertEqual((again.status, summary.persons_changed), ("unchanged", 0))
 
+    def test_a_new_id_document_is_stored_and_counted_as_a_change(self) -> None:
+        def with_document(days: range, document: str) -> bytes:
+            rows = "".join(
+                line(FIRST + timedelta(days=d), "V1", "Nowak").replace(",passport\n", document)
+                for d in days
+            )
+            return (HEADER.rstrip("\n") + ",document_number\n" + rows).encode()
+
+        def stored() -> tuple[str, str]:
+            return Person.internal.values_list("document_type", "document_number").get()
+
+        self._import(with_document(range(3), ",passport,AB123\n"))
+        self.assertEqual(stored(), ("passport", "AB123"))
+        # Re-sent with a new passport: the same stays, one person changed.
+        record, summary = self._import(with_document(range(3), ",passport,CD456\n"))
+        self.assertEqual((record.status, summary.persons_changed), ("applied", 1))
+        self.assertEqual(summary.stays_changed, 0)
+        self.assertEqual(stored(), ("passport", "CD456"))
+        # The same type without its number keeps the number known: nothing changed.
+        record, summary = self._import(with_document(range(3), ",passport,\n"))
+        self.assertEqual((record.status, summary.persons_changed), ("unchanged", 0))
+        self.assertEqual(stored(), ("passport", "CD456"))
+        # The next night, a continuing resident with an identity card: not set aside as
+        # unchanged, stored, and counted.
+        record, summary = self._import(with_document(range(3, 4), ",identity_card,ID789\n"))
+        self.assertEqual((record.status, summary.persons_changed), ("applied", 1))
+        self.assertEqual(stored(), ("identity_card", "ID789"))
+        self.assertEqual(Stay.internal.count(), 1)
+
+    def test_a_new_room_or_employer_is_a_change_of_the_stay(self) -> None:
+        def with_stay(days: range, room: str, employer: str) -> bytes:
+            rows = "".join(
+                line(FIRST + timedelta(days=d), "V1", "Nowak").rstrip("\n")
+                + f",{room},{employer}\n"
+                for d in days
+            )
+            return (HEADER.rstrip("\n") + ",room,employer_kvk\n" + rows).encode()
+
+        def stored() -> list[tuple]:
+            return list(
+                Stay.internal.order_by("check_in").values_list("room", "employer_kvk", "check_out")
+            )
+
+        self._import(with_stay(range(3), "1", "12345678"))
+        record, summary = self._import(with_stay(range(3), "2", "12345678"))
+        self.assertEqual((record.status, summary.stays_changed), ("applied", 1))
+        self.assertEqual(stored(), [("2", "12345678", None)])
+        record, summary = self._import(with_stay(range(3), "2", "87654321"))
+        self.assertEqual((record.status, summary.stays_changed), ("applied", 1))
+        self.assertEqual(stored(), [("2", "87654321", None)])
+        record, _summary = self._import(with_stay(range(3), "2", "87654321"))
+        self.assertEqual(record.status, "unchanged")
+        # The next night in another room: a continuing resident who is not set aside.
+        record, summary = self._import(with_stay(range(3, 4), "3", "87654321"))
+        self.assertEqual(record.status, "applied")
+        self.assertEqual(stored()[-1][0], "3")
+
     def test_the_template_sent_back_unedited_registers_nobody(self) -> None:
         record, summary = self._import(night_list_template_csv())
         self.assertEqual(record.status, "rejected")
@@ -365,6 +422,8 @@ class NightListsTogetherTests(_ThreeLocations):
         problem = results[1][1].problems[0]
         self.assertEqual((problem.row, problem.params["here"]), (2, "V1"))
         self.assertIn("another location", problem.message)
+        self.assertIn("in another list sent with this one", problem.message)
+        self.assertNotIn("list-0.csv", problem.message % problem.params)
         self.assert_nothing_of_the_other_provider(problem, other=self.provider)
         self.assertEqual(self._stays(), {("Nowak", "V1", FIRST, FIRST + timedelta(days=1))})
         # The refused list counts nothing it did not write: its rows, and why.
@@ -372,6 +431,27 @@ class NightListsTogetherTests(_ThreeLocations):
         self.assertEqual(refused["rows"], 2)
         self.assertEqual(
             {name: count for name, count in refused.items() if name != "rows" and count}, {}
+        )
+
+    def test_a_list_refused_because_of_the_providers_own_list_in_the_batch_names_that_file(
+        self,
+    ) -> None:
+        results = self._together(
+            (self.provider, night_list([(0, "V1", "Nowak")])),
+            (self.provider, night_list([(0, "H1", "Nowak")])),
+        )
+        self.assertEqual([record.status for record, _summary in results], ["applied", "rejected"])
+        [problem] = results[1][1].problems
+        self.assertEqual(
+            problem.message % problem.params,
+            f"Jan Nowak is listed at V1 on the night of {FIRST.isoformat()} in list-0.csv, "
+            "sent with this list, so cannot have slept at H1.",
+        )
+        # Sent on its own later, the same list meets a stay of the register, not of a batch.
+        record, summary = self._import(night_list([(0, "H1", "Nowak")]))
+        self.assertEqual(record.status, "rejected")
+        self.assertIn(
+            "already stayed at V1", summary.problems[0].message % summary.problems[0].params
         )
 
     def test_the_municipality_hears_of_a_list_refused_for_naming_someone_staying_elsewhere(
