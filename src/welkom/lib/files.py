@@ -140,6 +140,28 @@ XLSX_FORMULAS = gettext_noop(
 XLSX_MERGED = gettext_noop(
     "The workbook contains merged cells (%(cells)s). Unmerge them and send the file again."
 )
+FILE_TOO_WIDE = gettext_noop(
+    "Row %(row)d has %(count)d columns; a file may have at most %(max)d. Remove the columns "
+    "that do not belong to it and send the file again."
+)
+ROW_TOO_LONG = gettext_noop(
+    "Row %(row)d is longer than %(max)d characters, which no row of this file can be. Check "
+    "that it is the right file, or that a quotation mark is not left open."
+)
+XLSX_TOO_LARGE = gettext_noop(
+    "The workbook holds far more than its size suggests, or too many different texts to "
+    "read. Send the sheet as CSV, or split it into smaller files."
+)
+# What any file a person sends here can hold, checked before it is parsed, so that the work
+# grows with the rows and never with what a file can be shaped to hold (a row of a million
+# commas, a workbook of a million texts in 300 kB). Trailing empty cells do not count: old
+# spreadsheets write many.
+MAX_COLUMNS = 200
+MAX_ROW_CHARACTERS = 64 * 1024
+MAX_XLSX_UNPACKED = 256 * 1024 * 1024  # bytes, all parts together, as the zip declares them
+MAX_XLSX_RATIO = 100  # a workbook's XML packs about 5 to 20 times
+MAX_XLSX_SHARED_STRING_TAGS = 2_000_000  # about 500,000 texts
+_SHARED_STRINGS = "xl/sharedStrings.xml"
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([A-Z0-9:$]+)[\"']")
 _SHEET_DAMAGED = (
     IndexError,
@@ -181,10 +203,16 @@ class Spreadsheet:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         # The content decides, not the name: a "nights.csv" may well be a workbook.
-        if self.data.startswith(b"PK\x03\x04"):
-            yield from self._xlsx_rows()
-        else:
-            yield from self._csv_rows()
+        rows = self._xlsx_rows() if self.data.startswith(b"PK\x03\x04") else self._csv_rows()
+        for number, cells in rows:
+            if len(cells) > MAX_COLUMNS:
+                width = len(cells)
+                while width and not cells[width - 1]:
+                    width -= 1
+                if width > MAX_COLUMNS:
+                    self._refused(FILE_TOO_WIDE, row=number, count=width, max=MAX_COLUMNS)
+                    return
+            yield number, cells
 
     def _unreadable(self) -> None:
         self.unreadable = True
@@ -193,6 +221,11 @@ class Spreadsheet:
             if self.filename
             else Problem(None, None, NEITHER_CSV_NOR_XLSX)
         ]
+
+    def _refused(self, message: str, **params) -> None:
+        """The file is not read further, and this is why: its rows' problems mean nothing."""
+        self.unreadable = True
+        self.problems = [Problem(params.get("row"), None, message, params)]
 
     def _csv_rows(self) -> Iterator[tuple[int, list[str]]]:
         data = self.data
@@ -221,9 +254,15 @@ class Spreadsheet:
         counts = {d: first_line.count(d) for d in (",", ";", "\t")}
         delimiter = max(counts, key=counts.__getitem__) if any(counts.values()) else ","
         # skipinitialspace: `a, "b, c"` is two fields, as a person typing it means.
-        reader = csv.reader(text, delimiter=delimiter, skipinitialspace=True)
+        lines = _RecordLength(text)
+        reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
+        number = 0  # the rows read; a row refused is the next
         try:
-            yield from enumerate(reader, 1)
+            for number, cells in enumerate(reader, 1):
+                lines.record_done()
+                yield number, cells
+        except _RecordTooLong:
+            self._refused(ROW_TOO_LONG, row=number + 1, max=MAX_ROW_CHARACTERS)
         except UnicodeDecodeError:
             # Windows-1252 leaves five byte values undefined: not a text file after all.
             self._unreadable()
@@ -233,6 +272,14 @@ class Spreadsheet:
     def _xlsx_rows(self) -> Iterator[tuple[int, list[str]]]:
         import openpyxl  # only workbooks need it; reading CSV does not pay its import time
 
+        try:
+            too_large = _xlsx_too_large(self.data)
+        except _SHEET_DAMAGED:
+            self._unreadable()
+            return
+        if too_large:
+            self._refused(XLSX_TOO_LARGE)
+            return
         try:
             # Read-only streams the sheet; formulas stay visible (data_only=False) so that a
             # formula is refused rather than read as its last cached value, or as nothing.
@@ -289,6 +336,53 @@ class Spreadsheet:
                 )
             )
         self.values_meaningless = bool(merged or formulas)
+
+
+class _RecordTooLong(Exception):
+    pass
+
+
+class _RecordLength:
+    """The lines of a text for `csv.reader`, refusing a record (a row, with the lines that
+    quoted line breaks add to it) longer than `MAX_ROW_CHARACTERS`, before the reader makes
+    a list of its cells."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.length = 0
+
+    def __iter__(self) -> _RecordLength:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.length += len(line)
+        if self.length > MAX_ROW_CHARACTERS:
+            raise _RecordTooLong
+        return line
+
+    def record_done(self) -> None:
+        self.length = 0
+
+
+def _xlsx_too_large(data: bytes) -> bool:
+    """Whether a workbook unpacks to more than `MAX_XLSX_UNPACKED` bytes or more than
+    `MAX_XLSX_RATIO` times its own size (as its zip declares them: reading a part never gives
+    more than its declared size), or its shared texts have more than
+    `MAX_XLSX_SHARED_STRING_TAGS` XML tags (openpyxl loads them all at once)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > min(MAX_XLSX_UNPACKED, MAX_XLSX_RATIO * len(data) + (1 << 20)):
+            return True
+        if _SHARED_STRINGS not in archive.namelist():
+            return False
+        tags = 0
+        with archive.open(_SHARED_STRINGS) as part:
+            while chunk := part.read(1 << 20):
+                tags += chunk.count(b"<")
+                if tags > MAX_XLSX_SHARED_STRING_TAGS:
+                    return True
+        return False
 
 
 def spreadsheet_records(

@@ -24,7 +24,8 @@ class NightListUploadForm(ForProviderForm):
                     "This file is %(size)d MB; the upload page takes at most %(limit)d MB. "
                     "Split the file by month, or send it through the API or the command line."
                 ),
-                params={"size": upload.size // (1024 * 1024), "limit": settings.UPLOAD_MAX_MB},
+                # Rounded up: 52.4 MB is "53 MB", never "50 MB" beside a limit of 50.
+                params={"size": -(-upload.size // (1024 * 1024)), "limit": settings.UPLOAD_MAX_MB},
             )
         return upload
 

@@ -382,13 +382,17 @@ class RowChecker:
             )
         others = [name for name in unknown if name not in suggested]
         if others:
+            # Named up to a few, each shortened: a header can be shaped to be megabytes.
+            shown = ", ".join(name[:40] for name in others[:_SUGGESTED_AT_MOST]) + (
+                ", …" if len(others) > _SUGGESTED_AT_MOST else ""
+            )
             self.report(
                 None,
                 None,
-                ", ".join(others),
+                shown,
                 COLUMNS_UNKNOWN,
                 {
-                    "columns": ", ".join(others),
+                    "columns": shown,
                     "accepted": ", ".join(f"{_dutch(c)} ({c})" for c in NIGHT_LIST_COLUMNS),
                 },
             )

@@ -28,7 +28,7 @@ from itertools import accumulate
 
 import polars as pl
 
-from welkom.lib.files import is_binary, is_utf8
+from welkom.lib.files import MAX_COLUMNS, MAX_ROW_CHARACTERS, is_binary, is_utf8
 from welkom.lib.problems import Problem
 from welkom.register.list_reader import TAIL_COLUMNS, NightRow, RowChecker, night_list_read
 from welkom.register.matching import name_normalise, person_match_key
@@ -455,6 +455,8 @@ def _columnar_prepare(data: bytes) -> tuple[str, str, bytes] | None:
     header_end = body.find(b"\n")
     if header_end <= 0:
         return None
+    if header_end > MAX_ROW_CHARACTERS:
+        return None  # the row reader refuses it, before making a list of its cells
     header_line = body[:header_end].decode("utf-8").rstrip("\r")
     counts = {d: header_line.count(d) for d in (",", ";", "\t")}
     delimiter = max(counts, key=counts.__getitem__)
@@ -479,7 +481,15 @@ def _columnar_many(
     if not builder.header_read(header) or builder.problems or builder.nameless:
         return [None] * len(bodies)
     lines = [body.count(b"\n") + 1 for body in bodies]
-    raw = _raw_read(bodies, delimiter=delimiter)
+    # Polars reads only rows exactly as wide as the header, which is at most MAX_COLUMNS
+    # wide (there are no quotes on this path): a row of a million commas would otherwise be
+    # a million columns. The row reader refuses such a row, with its number.
+    separators = sum(body.count(delimiter.encode()) for body in bodies)
+    raw = (
+        _raw_read(bodies, delimiter=delimiter)
+        if builder.width <= MAX_COLUMNS and separators == (builder.width - 1) * sum(lines)
+        else None
+    )
     if raw is None or raw.width != builder.width or raw.height != sum(lines):
         if len(bodies) == 1:
             return [None]

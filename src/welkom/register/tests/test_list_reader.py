@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 from django.test import SimpleTestCase
 
+from welkom.lib import files
 from welkom.lib.files import DATE_NO_SUCH_DAY, DATE_NO_SUCH_MONTH
 from welkom.register import list_reader
 from welkom.register.list_reader import (
@@ -365,6 +366,15 @@ class CsvProblemTests(SimpleTestCase):
         )
         self.assertEqual(result.rows, [row(2)])
 
+    def test_a_header_of_many_unknown_columns_gives_a_short_problem(self) -> None:
+        names = [f"kolom {'x' * 100} {i}" for i in range(150)]
+        data = csv_bytes(",".join([*HEADER, *names]), ",".join(ROW))
+        result = night_list_read(data, filename="n.csv", today=TODAY)
+        [problem] = result.problems
+        self.assertEqual(problem.message, list_reader.COLUMNS_UNKNOWN)
+        self.assertTrue(problem.params["columns"].endswith(", …"))
+        self.assertLess(len(problem.params["columns"]), 1000)
+
     def test_it_refuses_a_column_given_twice(self) -> None:
         result = read("column_twice.csv")
         self.assertEqual(found(result), [(None, "night", list_reader.COLUMN_TWICE)])
@@ -516,11 +526,11 @@ class CsvProblemTests(SimpleTestCase):
                 self.assertEqual(result.problems[0].params, {"filename": name})
                 self.assertEqual(result.rows, [])
 
-    def test_it_reports_a_csv_file_it_cannot_parse(self) -> None:
-        data = csv_bytes(",".join(HEADER), ",".join(ROW), '2026-11-02,"V1' + "x" * 200_000)
-        result = night_list_read(data, filename="n.csv", today=TODAY)
-        self.assertEqual(found(result), [(None, None, list_reader.CSV_BROKEN)])
-        self.assertEqual(result.problems[0].params, {"line": 3})
+    def test_a_quote_left_open_is_refused_before_the_reader_holds_the_rest(self) -> None:
+        for rest in ("x" * 200_000, "x\n" * 100_000):  # on one line, or on many
+            data = csv_bytes(",".join(HEADER), ",".join(ROW), '2026-11-02,"V1' + rest)
+            result = night_list_read(data, filename="n.csv", today=TODAY)
+            self.assertEqual(found(result), [(3, None, files.ROW_TOO_LONG)])
 
     def test_it_reports_every_problem_up_to_1000_and_counts_the_rest(self) -> None:
         lines = [",".join(HEADER)] + [",".join(["31-02-2026", *ROW[1:]])] * 1100

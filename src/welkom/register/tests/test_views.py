@@ -87,6 +87,8 @@ class RegisterViewTests(PersonaTestCase):
     def test_it_refuses_a_file_above_the_size_limit(self) -> None:
         response = self._upload(night_list(("V1", "Nowak")))
         self.assertContains(response, "the upload page takes at most 0 MB", status_code=400)
+        # Rounded up: a few hundred bytes are "1 MB" against a limit of 0, never "0 MB".
+        self.assertContains(response, "This file is 1 MB", status_code=400)
         self.assertFalse(NightListImport.objects.exists())
 
     def test_it_shows_every_header_name_it_reads(self) -> None:
