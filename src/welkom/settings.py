@@ -211,6 +211,9 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 # Largest file accepted through the browser; the command line and the API stream larger ones.
 UPLOAD_MAX_MB = env_int("WELKOM_UPLOAD_MAX_MB", 50)
+# How long an import waits for the one before it (imports change the register one at a
+# time) before it answers "busy, send it again" (409 in the API); nothing is stored then.
+IMPORT_WAIT_SECONDS = env_int("WELKOM_IMPORT_WAIT_SECONDS", 60)
 # Months after a person's last stay (and after a file's receipt) that personal data is kept.
 RETENTION_MONTHS = env_int("WELKOM_RETENTION_MONTHS", 12)
 # Where registration facts come from besides night lists and municipality users (a class

@@ -22,6 +22,7 @@ from welkom.housing.models import LocationImport
 from welkom.housing.selectors import location_rows
 from welkom.housing.services import location_file_import
 from welkom.lib.api import body_read, in_request_language
+from welkom.lib.locks import BUSY, Busy
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where
 
@@ -129,13 +130,18 @@ def locations(request: Request) -> Response:
         .first()
     )
     data = body_read(request, settings.UPLOAD_MAX_MB * MB, too_large=_too_large)
-    record, problems = location_file_import(
-        provider=provider,
-        data=data,
-        filename="api-upload",
-        source=LocationImport.Source.API,
-        submitted_by=request.user,
-    )
+    try:
+        record, problems = location_file_import(
+            provider=provider,
+            data=data,
+            filename="api-upload",
+            source=LocationImport.Source.API,
+            submitted_by=request.user,
+        )
+    except Busy:
+        return Response(
+            {"detail": _(BUSY)}, status=status.HTTP_409_CONFLICT, headers={"Retry-After": "30"}
+        )
     body = {
         "id": record.pk,
         "status": record.status,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from welkom.housing.location_files import location_file_read
 from welkom.housing.models import DESCRIPTION_FIELDS, Certificate, Location, LocationImport, Room
+from welkom.lib.locks import serialised
 from welkom.lib.problems import Problem
 from welkom.organisations import rules
 from welkom.places.rules import postcode_parse
@@ -80,7 +82,9 @@ def location_file_import(
 ) -> tuple[LocationImport, list[Problem]]:
     """Read, check and store a location file: all or nothing, in one transaction with its
     tracked record (the file as received, the outcome, its counts and every problem), which
-    is kept whatever the outcome."""
+    is kept whatever the outcome. A provider's files are applied one at a time (two at once
+    would both create a new code); `lib.locks.Busy` when one waits too long."""
+    serialised(f"housing.location-files.{provider.pk}", wait=settings.IMPORT_WAIT_SECONDS)
     descriptions, problems = location_file_read(data, provider=provider)
     with transaction.atomic():
         counts = {"locations": len(descriptions)}

@@ -25,6 +25,7 @@ from welkom.housing.models import Inspection, Location, LocationImport, Municipa
 from welkom.housing.selectors import housing_counts, location_compliance, location_rows
 from welkom.housing.services import location_file_import
 from welkom.lib.exports import table_csv, table_xlsx
+from welkom.lib.locks import BUSY, Busy
 from welkom.organisations import rules
 from welkom.organisations.models import Organisation
 from welkom.organisations.selectors import organisations_where, territory_where
@@ -229,14 +230,18 @@ def locations_upload(request) -> HttpResponse:
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        record, problems = location_file_import(
-            provider=form.provider,
-            data=upload.read(),
-            filename=upload.name,
-            source=LocationImport.Source.UPLOAD,
-            submitted_by=request.user,
-        )
-        if not problems:
+        try:
+            record, problems = location_file_import(
+                provider=form.provider,
+                data=upload.read(),
+                filename=upload.name,
+                source=LocationImport.Source.UPLOAD,
+                submitted_by=request.user,
+            )
+        except Busy:
+            record = None
+            form.add_error(None, _(BUSY))
+        if record is not None and not problems:
             messages.success(
                 request,
                 _("%(created)d locations added and %(updated)d changed.")

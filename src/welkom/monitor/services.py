@@ -14,12 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_noop
 
 from welkom.housing.selectors import location_figures
 from welkom.lib.bulk import rows_insert
+from welkom.lib.locks import serialised
 from welkom.lib.problems import Problem
 from welkom.monitor.figures_file import figures_file_read, period_kind
 from welkom.monitor.indicators import PROVINCE
@@ -46,7 +48,10 @@ def figures_import(
     """All the file's figures, or none. A figure already in Welkom with the same value and
     source is left alone (so a file sent twice changes nothing); one with another value is a
     problem: remove the earlier import first. Every file is kept on record with its outcome,
-    in the same transaction as its figures."""
+    in the same transaction as its figures. Files are applied one at a time (two at once
+    would both find a figure new and store it twice); `lib.locks.Busy` when one waits too
+    long."""
+    serialised("monitor.figures.import", wait=settings.IMPORT_WAIT_SECONDS)
     summary = _figures_checked(data)
     if summary.problems:
         status = FiguresImport.Status.REJECTED

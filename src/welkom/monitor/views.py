@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from welkom.lib.exports import table_csv, table_xlsx
+from welkom.lib.locks import BUSY, Busy
 from welkom.monitor.charts import Series, line_chart
 from welkom.monitor.choropleth import choropleth
 from welkom.monitor.figures_file import figures_template_csv
@@ -207,8 +208,13 @@ def figures(request) -> HttpResponse:
         form = FiguresFileForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            summary = figures_import(data=upload.read(), filename=upload.name, user=request.user)
-            if not summary.problems:
+            try:
+                summary = figures_import(
+                    data=upload.read(), filename=upload.name, user=request.user
+                )
+            except Busy:
+                form.add_error(None, _(BUSY))
+            if summary is not None and not summary.problems:
                 if summary.added:
                     messages.success(
                         request, _("%(added)d figures added.") % {"added": summary.added}
@@ -240,7 +246,7 @@ def figures(request) -> HttpResponse:
             "indicators": EXTERNAL,
             "can_import": request.user.has_perm("monitor.import_figures"),
         },
-        status=400 if summary and summary.problems else 200,
+        status=400 if form.errors or (summary and summary.problems) else 200,
     )
 
 

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from welkom.lib.api import body_read, bounded, in_request_language
+from welkom.lib.locks import BUSY, Busy
 from welkom.lib.problems import Problem, problems_as_text
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where
@@ -184,8 +185,8 @@ class NightListImportOutput(serializers.Serializer):
 def _output(record: NightListImport) -> dict:
     """The submission's outcome; call in the language the messages are wanted in."""
     problems = problems_as_text([Problem.from_json(p) for p in record.problems])
-    # Imports from before signals (or changed persons) were counted have no such counts.
-    counts = {"signals_opened": 0, "signals_closed": 0, "persons_changed": 0, **record.counts}
+    # Imports from before signals (or changed persons) were counted lack some counts.
+    counts = dict.fromkeys(NightListCountsOutput().fields, 0) | record.counts
     data = {"id": record.pk, "status": record.status, "counts": counts, "problems": problems}
     return NightListImportOutput(data).data
 
@@ -300,6 +301,12 @@ _ERRORS = {
         ),
         400: OpenApiResponse(description="An empty body, or JSON not in the documented form."),
         **_ERRORS,
+        409: OpenApiResponse(
+            description=(
+                "Another night list was being applied for longer than the wait allows: "
+                "nothing was stored; send it again after `Retry-After` seconds."
+            )
+        ),
         413: OpenApiResponse(description="Larger than the limit above."),
         415: OpenApiResponse(description="A content type other than those listed."),
         422: OpenApiResponse(
@@ -322,14 +329,21 @@ def night_list_submit(request: Request) -> Response:
     data, filename = _submission_read(request)
     if not data:
         raise _empty()
-    record, _summary = night_list_import(
-        provider=provider,
-        data=data,
-        filename=filename,
-        source=NightListImport.Source.API,
-        # A token acts for its organisation, not for a person.
-        submitted_by=request.user if getattr(request.user, "pk", None) else None,
-    )
+    try:
+        record, _summary = night_list_import(
+            provider=provider,
+            data=data,
+            filename=filename,
+            source=NightListImport.Source.API,
+            # A token acts for its organisation, not for a person.
+            submitted_by=request.user if getattr(request.user, "pk", None) else None,
+        )
+    except Busy:
+        return Response(
+            {"detail": gettext(BUSY)},
+            status=status.HTTP_409_CONFLICT,
+            headers={"Retry-After": "30"},
+        )
     code = {
         NightListImport.Status.APPLIED: status.HTTP_201_CREATED,
         NightListImport.Status.UNCHANGED: status.HTTP_200_OK,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from welkom.housing.models import Location
 from welkom.lib.exports import table_csv, table_xlsx
+from welkom.lib.locks import BUSY, Busy
 from welkom.lib.problems import Problem
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where, processing_by, territory_of
@@ -162,13 +163,16 @@ def upload(request) -> HttpResponse:
     record = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        record, _summary = night_list_import(
-            provider=form.provider,
-            data=upload.read(),
-            filename=upload.name,
-            source=NightListImport.Source.UPLOAD,
-            submitted_by=request.user,
-        )
+        try:
+            record, _summary = night_list_import(
+                provider=form.provider,
+                data=upload.read(),
+                filename=upload.name,
+                source=NightListImport.Source.UPLOAD,
+                submitted_by=request.user,
+            )
+        except Busy:
+            form.add_error(None, _(BUSY))
     status = 400 if form.errors or (record and record.status == "rejected") else 200
     return render(
         request,
@@ -375,14 +379,17 @@ def check_in(request, location_id: int) -> HttpResponse:
         if not persons and not form.new_person:
             form.add_error(None, _("Tick at least one resident or check someone in."))
         else:
-            record, _summary = night_check_in(
-                location=location,
-                night=night,
-                persons=persons,
-                new_person=form.new_person,
-                user=request.user,
-            )
-            if record.status != NightListImport.Status.REJECTED:
+            try:
+                record, _summary = night_check_in(
+                    location=location,
+                    night=night,
+                    persons=persons,
+                    new_person=form.new_person,
+                    user=request.user,
+                )
+            except Busy:
+                form.add_error(None, _(BUSY))
+            if record is not None and record.status != NightListImport.Status.REJECTED:
                 messages.success(request, _("The night is saved."))
                 return redirect(
                     f"{reverse('register:location', args=[location.pk])}?night={night.isoformat()}"

@@ -8,18 +8,20 @@ applied or none of it, and every problem is reported with row, column and value.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import polars as pl
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from welkom.housing.models import Location
-from welkom.lib.locks import serialised
+from welkom.lib.locks import serialised, sqlite_busy_as_busy
 from welkom.lib.problems import Problem
 from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write_each
@@ -44,10 +46,16 @@ from welkom.register.submissions import Submission, submissions_read
 
 NIGHT_REGISTER = "night-register"
 ONE_DAY = timedelta(days=1)
+logger = logging.getLogger(__name__)
 # Lists are applied one transaction at a time, province-wide: two at once (a client retrying
 # after a time-out, two providers naming one person) would each read the register before the
 # other wrote it, and store persons and stays twice. Reading and checking run in parallel.
+# A list waits at most `settings.IMPORT_WAIT_SECONDS` for the one before it (`lib.locks.Busy`).
 APPLY_LOCK = "register.night-lists.apply"
+REGISTER_CHANGED = gettext_noop(
+    "The register changed while this list was being applied, so nothing of it was stored. "
+    "Send it again."
+)
 # Lists are read together up to about this many bytes at a time: fewer, larger polars
 # passes, with the memory of one such pass (a few hundred MB for 32 MB of CSV).
 READ_TOGETHER_BYTES = 32 * 1024 * 1024
@@ -150,9 +158,33 @@ def night_lists_import(
     that every problem is reported against the list that has it, exactly as if the lists
     had come one by one.
     The signals are refreshed once at the end for the persons and locations that changed.
+
+    The records, the register's changes and the signals are one transaction, after the lists
+    are read: a crash leaves nothing of the import, and what is committed is whole. Raises
+    `lib.locks.Busy` (nothing stored) when another import held the register longer than
+    `settings.IMPORT_WAIT_SECONDS`.
     """
     today = today or timezone.localdate()
     parts = _parts_read(lists, source=source, submitted_by=submitted_by, today=today)
+    try:
+        with sqlite_busy_as_busy(), transaction.atomic():
+            serialised(APPLY_LOCK, wait=settings.IMPORT_WAIT_SECONDS)
+            NightListImport.objects.bulk_create([part.record for part in parts])
+            _parts_apply(parts, today=today)
+    except BaseException:
+        for part in parts:  # the files of records that were never stored
+            part.record.raw.delete(save=False)
+        raise
+    if after_each is not None:  # progress, for a caller that reports it
+        for part in parts:
+            after_each(part.record, part.summary)
+    return [(part.record, part.summary) for part in parts]
+
+
+def _parts_apply(parts: list[_Part], *, today: date) -> None:
+    """Apply the lists that were read without problems, together or one by one; record each
+    list's outcome; refresh the signals of what changed, and report persons listed where
+    they cannot have been."""
     ready = [part for part in parts if not part.summary.problems]
     if not (len(ready) > 1 and _apply_together(_rounds(ready))):
         sent_with: dict[tuple[int, date], str] = {}
@@ -163,9 +195,6 @@ def night_lists_import(
         part.record.counts = part.summary.as_dict()
         part.record.problems = [problem.as_json() for problem in part.summary.problems]
     writes.records_write([part.record for part in parts], ("status", "counts", "problems"))
-    if after_each is not None:  # progress, for a caller that reports it
-        for part in parts:
-            after_each(part.record, part.summary)
     applied = [part for part in parts if part.record.status == NightListImport.Status.APPLIED]
     _signals_refresh(applied, today=today)
     attempts = [
@@ -176,7 +205,6 @@ def night_lists_import(
     ]
     if attempts:
         listed_twice_report(attempts, on=today)
-    return [(part.record, part.summary) for part in parts]
 
 
 def _signals_refresh(applied: list[_Part], *, today: date) -> None:
@@ -226,8 +254,8 @@ def _signals_refresh(applied: list[_Part], *, today: date) -> None:
 
 
 def _parts_read(lists, *, source: str, submitted_by, today: date) -> list[_Part]:
-    """A record (with the raw file) and a reading of every list; nothing applied yet. The
-    lists are read a few at a time (`READ_TOGETHER_BYTES`), so that a month of every
+    """A record (with the raw file kept, the record not yet stored) and a reading of every
+    list; nothing applied yet. The lists are read a few at a time (`READ_TOGETHER_BYTES`), so that a month of every
     provider's files is never in memory at once."""
     parts = []
     chunk: list[tuple[object, bytes, str]] = []
@@ -267,7 +295,6 @@ def _parts_read(lists, *, source: str, submitted_by, today: date) -> list[_Part]
             chunk_read()
     if chunk:
         chunk_read()
-    NightListImport.objects.bulk_create([part.record for part in parts])
     return parts
 
 
@@ -309,8 +336,7 @@ def _apply_together(rounds: list[list[_Part]]) -> bool:
     changed) when any of them has a problem: they are then applied one by one, so that each
     problem is reported as if the lists had come one by one."""
     try:
-        with transaction.atomic():
-            serialised(APPLY_LOCK)
+        with transaction.atomic():  # a savepoint in the import's transaction, under its lock
             for parts in rounds:
                 _apply(parts)
                 if any(part.summary.problems for part in parts):
@@ -327,12 +353,17 @@ def _apply_alone(part: _Part, sent_with: dict[tuple[int, date], str]) -> None:
     """Apply one list of a batch; `sent_with` holds the (location, night) pairs of the
     batch's lists applied before it, each with its file name, and gets this list's."""
     try:
-        with transaction.atomic():
-            serialised(APPLY_LOCK)
+        with transaction.atomic():  # a savepoint in the import's transaction, under its lock
             _apply([part], sent_with)
             if part.summary.problems:
                 raise _Rejected
         sent_with.update(dict.fromkeys(part.summary.covered, part.record.filename))
+    except IntegrityError:
+        # A constraint the checks did not foresee: the list is refused, not the request.
+        logger.exception("night list %s refused by a database constraint", part.record.pk)
+        part.summary = ImportSummary(
+            rows=part.summary.rows, problems=[_problem(None, None, "", REGISTER_CHANGED)]
+        )
     except _Rejected:
         # Rolled back: it counts nothing it did not write (persons matched or created, stays),
         # only its rows and why it was refused.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from welkom.housing.models import LocationImport
 from welkom.housing.services import location_file_import
 from welkom.lib.commands import file_read, found, problem_lines, provider_missing
+from welkom.lib.locks import BUSY, Busy
 from welkom.organisations.selectors import housing_provider
 
 
@@ -22,12 +23,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, provider: str, json: bool, **options) -> None:
         organisation = found(housing_provider(provider), provider_missing(provider))
-        record, problems = location_file_import(
-            provider=organisation,
-            data=file_read(file),
-            filename=file.name,
-            source=LocationImport.Source.CLI,
-        )
+        try:
+            record, problems = location_file_import(
+                provider=organisation,
+                data=file_read(file),
+                filename=file.name,
+                source=LocationImport.Source.CLI,
+            )
+        except Busy as busy:
+            raise CommandError(_(BUSY)) from busy
         summary = {"id": record.pk, "status": record.status, **record.counts}
         summary["problems"] = [
             {"row": p.row, "column": p.column, "message": p.text} for p in problems

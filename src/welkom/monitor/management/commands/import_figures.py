@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from welkom.lib.commands import file_read, problem_lines
+from welkom.lib.locks import BUSY, Busy
 from welkom.monitor.models import FiguresImport
 from welkom.monitor.services import figures_import
 
@@ -32,7 +33,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{file.name} was imported before: nothing done.")
             return
         data = file_read(file)
-        summary = figures_import(data=data, filename=file.name, source=FiguresImport.Source.CLI)
+        try:
+            summary = figures_import(data=data, filename=file.name, source=FiguresImport.Source.CLI)
+        except Busy as busy:
+            raise CommandError(_(BUSY)) from busy
         result = {
             "rows": summary.rows,
             "added": summary.added,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from welkom.lib.commands import file_read, found, problem_lines, provider_missing
+from welkom.lib.locks import BUSY, Busy
 from welkom.lib.problems import Problem
 from welkom.organisations.models import Organisation
 from welkom.organisations.selectors import housing_provider
@@ -38,7 +39,10 @@ class Command(BaseCommand):
             return found(housing_provider(kvk_number), provider_missing(kvk_number))
 
         lists = [(provider_of(path), file_read(path), path.name) for path in files]
-        results = night_lists_import(lists, source=NightListImport.Source.CLI)
+        try:
+            results = night_lists_import(lists, source=NightListImport.Source.CLI)
+        except Busy as busy:
+            raise CommandError(_(BUSY)) from busy
         outputs = [_output(record) for record, _summary in results]
         if json:
             self.stdout.write(_json_dumps(outputs[0] if len(outputs) == 1 else {"files": outputs}))
