@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from welkom.housing import rules as norms
 from welkom.housing.models import (
     ADDRESS_FIELDS,
+    ADDRESS_KEPT,
     DESCRIPTION_FIELDS,
     PERMIT_FIELDS,
     BuildingType,
@@ -74,6 +75,12 @@ class LocationForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        if (
+            "postcode" in data
+            and "number" in data
+            and self.instance.history_moves_with(postcode=data["postcode"], number=data["number"])
+        ):
+            self.add_error("postcode", _(ADDRESS_KEPT))
         opened, closed = data.get("opened_on"), data.get("closed_on")
         if opened and closed and closed < opened:
             self.add_error("closed_on", _("The closing date lies before the opening date."))
@@ -148,8 +155,33 @@ class CertificateForm(forms.ModelForm):
         return data
 
 
+class _CertificateFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        """One mark per scheme, also against marks stored since the page was opened (a
+        second tab): a form error rather than the database's refusal."""
+        super().clean()
+        if self.instance.pk is None:
+            return
+        edited = {form.instance.pk for form in self.initial_forms}
+        stored = set(
+            Certificate.objects.filter(location=self.instance)
+            .exclude(pk__in=edited)
+            .values_list("scheme", flat=True)
+        )
+        for form in self.extra_forms:
+            scheme = form.cleaned_data.get("scheme") if form.has_changed() else None
+            if scheme in stored:
+                form.add_error("scheme", _("This location already has this mark: change that one."))
+
+
 CertificateFormSet = forms.inlineformset_factory(
-    Location, Certificate, form=CertificateForm, extra=1, max_num=2, can_delete=True
+    Location,
+    Certificate,
+    form=CertificateForm,
+    formset=_CertificateFormSet,
+    extra=1,
+    max_num=2,
+    can_delete=True,
 )
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from welkom.housing import rules as norms
 from welkom.lib.imports import TrackedImport
@@ -76,6 +76,13 @@ DESCRIPTION_FIELDS = (
     "rights_information_in_language",
 )
 ADDRESS_FIELDS = ("code", "street", "number", "addition", "postcode", "place")
+# History stays where it happened (issue 18, finding 4): a location's nights belong to its
+# address and, through its postcode, to its municipality (`Location.history_moves_with`).
+ADDRESS_KEPT = gettext_noop(
+    "This location has nights in the register, which happened at its address: its postcode "
+    "and house number cannot change. Register the new address as a new location with a code "
+    "of its own, and give this one a closing date."
+)
 PERMIT_FIELDS = ("permitted_capacity", "opened_on", "closed_on")
 
 
@@ -167,6 +174,20 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.street} {self.number}, {self.place or self.municipality}"
+
+    def history_moves_with(self, *, postcode: str, number: str) -> bool:
+        """Whether this postcode and house number would move the location's history: it is
+        stored, has listed nights, and the address is another one."""
+        from welkom.places.rules import PostcodeFormatError, postcode_parse
+
+        if self.pk is None:
+            return False
+        try:
+            new = (str(postcode_parse(postcode)), str(number).strip())
+        except PostcodeFormatError:
+            return False  # the postcode's own check says what is wrong with it
+        stored = Location.objects.filter(pk=self.pk).values_list("postcode", "number").first()
+        return stored is not None and new != stored and self.occupancy.exists()
 
     @property
     def address(self) -> str:

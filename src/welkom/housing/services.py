@@ -5,9 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from welkom.housing.location_files import location_file_read
-from welkom.housing.models import DESCRIPTION_FIELDS, Certificate, Location, LocationImport, Room
+from welkom.housing.models import (
+    ADDRESS_KEPT,
+    DESCRIPTION_FIELDS,
+    Certificate,
+    Location,
+    LocationImport,
+    Room,
+)
 from welkom.lib.locks import serialised
 from welkom.lib.problems import Problem
 from welkom.organisations import rules
@@ -35,6 +43,9 @@ def location_register(
         raise ValidationError({"postcode": error.message}) from None
     if permitted_capacity is not None and permitted_capacity < 0:
         raise ValidationError({"permitted_capacity": "The capacity cannot be negative."})
+    existing = Location.objects.filter(provider=provider, code=code.strip()).first()
+    if existing and existing.history_moves_with(postcode=postcode, number=number):
+        raise ValidationError({"postcode": gettext(ADDRESS_KEPT)})
     location, _created = Location.objects.update_or_create(
         provider=provider,
         code=code.strip(),
@@ -86,6 +97,7 @@ def location_file_import(
     would both create a new code); `lib.locks.Busy` when one waits too long."""
     serialised(f"housing.location-files.{provider.pk}", wait=settings.IMPORT_WAIT_SECONDS)
     descriptions, problems = location_file_read(data, provider=provider)
+    problems += _addresses_kept(provider, descriptions)
     with transaction.atomic():
         counts = {"locations": len(descriptions)}
         if not problems:
@@ -101,6 +113,24 @@ def location_file_import(
         record.file_keep(data, filename)
         record.save()
     return record, problems
+
+
+def _addresses_kept(provider, descriptions) -> list[Problem]:
+    """A problem for each location of the file that would move a location's history."""
+    stored = {
+        location.code: location
+        for location in Location.objects.filter(
+            provider=provider, code__in=[item.code for item in descriptions]
+        )
+    }
+    return [
+        Problem(item.first_row, "postcode", ADDRESS_KEPT, {}, item.location["postcode"])
+        for item in descriptions
+        if item.code in stored
+        and stored[item.code].history_moves_with(
+            postcode=item.location["postcode"], number=item.location["number"]
+        )
+    ]
 
 
 def locations_import(*, provider, descriptions) -> dict:

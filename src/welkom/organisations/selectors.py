@@ -45,11 +45,6 @@ def organisations_where(user, permission: str) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=ids)
 
 
-def organisation_ids_of_kind(user, *kinds: str) -> list[int]:
-    """Ids of the user's organisations of these kinds (e.g. the housing providers it works for)."""
-    return [m.organisation_id for m in memberships_of(user) if m.organisation.kind in kinds]
-
-
 def organisation_ids_where(user, permission: str, *kinds: str) -> list[int]:
     """Ids of the user's organisations of these kinds in which their role grants `permission`."""
     return [
@@ -66,15 +61,6 @@ def territory_where(user, permission: str) -> list[int]:
         m.organisation.municipality_id
         for m in memberships_of(user)
         if m.organisation.kind == rules.MUNICIPALITY and permission in m.permissions
-    ]
-
-
-def territory_of(user) -> list[int]:
-    """Ids of the municipalities whose territory the user works for (municipality staff)."""
-    return [
-        m.organisation.municipality_id
-        for m in memberships_of(user)
-        if m.organisation.kind == rules.MUNICIPALITY
     ]
 
 

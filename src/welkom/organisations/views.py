@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from welkom.lib.http import posted_object_or_404
 from welkom.organisations.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -199,7 +200,7 @@ def api_tokens(request) -> HttpResponse:
     new_key = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = get_object_or_404(organisations, pk=request.POST.get("organisation"))
+        organisation = posted_object_or_404(organisations, request.POST.get("organisation"))
         _token, new_key = api_token_create(
             organisation=organisation, name=form.cleaned_data["name"], created_by=request.user
         )

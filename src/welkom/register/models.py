@@ -278,14 +278,19 @@ class OccupancyProfile(models.Model):
 
 class NightListImportQuerySet(models.QuerySet):
     def visible_to(self, user) -> NightListImportQuerySet:
+        """A provider's lists, to the members whose role may send them."""
         from welkom.organisations import rules
-        from welkom.organisations.selectors import organisation_ids_of_kind
+        from welkom.organisations.selectors import organisation_ids_where
 
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(provider_id__in=organisation_ids_of_kind(user, rules.HOUSING_PROVIDER))
+        return self.filter(
+            provider_id__in=organisation_ids_where(
+                user, "register.submit_night_list", rules.HOUSING_PROVIDER
+            )
+        )
 
 
 class NightListImport(TrackedImport):
@@ -311,28 +316,32 @@ class SignalQuerySet(PersonalDataQuerySet):
     subject_type = "person"
     subject_field = "person_id"
 
-    def visible_to(self, user) -> SignalQuerySet:
+    def visible_to(self, user, permission: str = "register.view_signal") -> SignalQuerySet:
         """Providers: signals at their locations; a municipality: in its territory; an
-        employer or temp agency: about its own workers (by KvK number on the stay)."""
+        employer or temp agency: about its own workers (by KvK number on the stay). Only
+        memberships whose role grants `permission` count (to change a signal:
+        "register.change_signal"): a privacy officer's municipality does not widen what the
+        same person sees as a provider's member."""
         from welkom.organisations import rules
         from welkom.organisations.selectors import (
             memberships_of,
-            organisation_ids_of_kind,
-            territory_of,
+            organisation_ids_where,
+            territory_where,
         )
 
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
-        providers = organisation_ids_of_kind(user, rules.HOUSING_PROVIDER)
+        providers = organisation_ids_where(user, permission, rules.HOUSING_PROVIDER)
         employers = [
             m.organisation.kvk_number
             for m in memberships_of(user)
             if m.organisation.kind in {rules.EMPLOYER, rules.TEMP_AGENCY}
+            and permission in m.permissions
             and m.organisation.kvk_number
         ]
-        territory = territory_of(user)
+        territory = territory_where(user, permission)
         if not (providers or employers or territory):
             return self.none()
         return self.filter(

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from welkom.housing.models import Location
 from welkom.lib.exports import table_csv, table_xlsx
+from welkom.lib.http import posted_object_or_404
 from welkom.lib.locks import BUSY, Busy
 from welkom.lib.problems import Problem
 from welkom.organisations import rules
-from welkom.organisations.selectors import organisations_where, processing_by, territory_of
+from welkom.organisations.selectors import organisations_where, processing_by, territory_where
 from welkom.register.forms import (
     CheckInForm,
     NightForm,
@@ -261,7 +262,7 @@ def signals(request) -> HttpResponse:
 @require_POST
 def signal_status(request, signal_id: int) -> HttpResponse:
     signal = get_object_or_404(
-        Signal.objects.visible_to(request.user).for_processing(
+        Signal.objects.visible_to(request.user, "register.change_signal").for_processing(
             processing_by(request.user, activity=SIGNALLING)
         ),
         pk=signal_id,
@@ -293,7 +294,9 @@ def person_registration(request, stay_id: int) -> HttpResponse:
     processing = processing_by(request.user, activity=NIGHT_REGISTER)
     stay = get_object_or_404(
         Stay.objects.visible_to(request.user)
-        .filter(location__municipality_id__in=territory_of(request.user))
+        .filter(
+            location__municipality_id__in=territory_where(request.user, "register.change_person")
+        )
         .select_related("person", "location")
         .for_processing(processing),
         pk=stay_id,
@@ -333,8 +336,8 @@ def duplicates(request) -> HttpResponse:
 def merge(request) -> HttpResponse:
     processing = processing_by(request.user, activity=NIGHT_REGISTER)
     visible = Person.objects.visible_to(request.user).for_processing(processing)
-    keep = get_object_or_404(visible, pk=request.POST.get("keep"))
-    other = get_object_or_404(visible, pk=request.POST.get("merge"))
+    keep = posted_object_or_404(visible, request.POST.get("keep"))
+    other = posted_object_or_404(visible, request.POST.get("merge"))
     try:
         persons_merge(keep=keep, merge=other, user=request.user)
     except ValidationError as error:

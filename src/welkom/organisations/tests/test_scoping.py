@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
+from welkom.organisations import rules
 from welkom.organisations.models import ApiToken, Membership, Organisation
-from welkom.organisations.selectors import processing_by, territory_of
+from welkom.organisations.selectors import processing_by, territory_where
 from welkom.organisations.services import USER_ADMINISTRATION, api_token_create
 from welkom.testing import PersonaTestCase
 
@@ -17,10 +18,16 @@ class OrganisationScopingTests(PersonaTestCase):
         self.assertEqual(list(Organisation.objects.visible_to(self.outsider)), [])
         self.assertEqual(list(Organisation.objects.visible_to(AnonymousUser())), [])
 
-    def test_it_gives_municipality_users_their_territory(self) -> None:
-        self.assertEqual(territory_of(self.venlo_member), [self.venlo.municipality_id])
-        self.assertEqual(territory_of(self.provider_manager), [])
-        self.assertEqual(territory_of(self.province_member), [])
+    def test_it_gives_municipality_users_their_territory_per_permission(self) -> None:
+        stays = "register.view_stay"
+        self.assertEqual(territory_where(self.venlo_member, stays), [self.venlo.municipality_id])
+        self.assertEqual(territory_where(self.provider_manager, stays), [])
+        self.assertEqual(territory_where(self.province_member, stays), [])
+        # A privacy officer has the territory for the log, not for the register.
+        Membership.access_control.create(
+            user=self.provider_member, organisation=self.horst, role=rules.PRIVACY_OFFICER
+        )
+        self.assertEqual(territory_where(self.provider_member, stays), [])
 
 
 class MembershipScopingTests(PersonaTestCase):

@@ -9,9 +9,11 @@ from django.core.management import call_command
 
 from welkom.housing.models import Location
 from welkom.housing.services import location_describe, location_register
+from welkom.organisations import rules
+from welkom.organisations.models import Membership
 from welkom.register.models import NightListImport, Person, Signal
 from welkom.register.services import night_list_import, signals_refresh
-from welkom.testing import PersonaTestCase
+from welkom.testing import PersonaTestCase, user_make
 
 FIRST = date(2026, 1, 1)
 HEADER = (
@@ -213,6 +215,31 @@ class SignalsTests(PersonaTestCase):
                 "agencymanager": (False, False),
             },
         )
+
+    def test_a_privacy_role_elsewhere_does_not_widen_a_provider_members_signals(self) -> None:
+        """Scoped per membership and permission (issue 18, finding 3): a provider's member
+        who is also Horst's privacy officer neither sees nor dismisses Horst's signals."""
+        self._import(rows("V1", "Nowak", range(3)))
+        self._import(rows("H1", "Ivanov", range(3)), provider=self.other_provider)
+        signals_refresh(on=FIRST + timedelta(days=3))
+        Membership.access_control.create(
+            user=self.provider_member, organisation=self.horst, role=rules.PRIVACY_OFFICER
+        )
+        self.client.force_login(self.provider_member)
+        page = self.client.get("/en/register/signals/").content.decode()
+        self.assertEqual(("Nowak" in page, "Ivanov" in page), (True, False))
+        horst_signal = Signal.internal.filter(person__family_name="Ivanov").first()
+        response = self.client.post(
+            f"/en/register/signals/{horst_signal.pk}/status/",
+            {"status": "dismissed", "reason": "not ours"},
+        )
+        self.assertEqual(response.status_code, 404)
+        horst_signal.refresh_from_db()
+        self.assertEqual(horst_signal.status, "open")
+        # The other way round: Horst's privacy officer alone has no signals at all.
+        privacy = user_make("horstprivacy", self.horst, rules.PRIVACY_OFFICER)
+        self.assertFalse(Signal.objects.visible_to(privacy).exists())
+        self.assertFalse(NightListImport.objects.visible_to(privacy).exists())
 
     def test_it_refuses_the_province_partners_and_outsiders(self) -> None:
         for user in [self.province_member, self.partner_member, self.outsider]:
