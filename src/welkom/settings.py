@@ -5,6 +5,8 @@ The variables are listed with their defaults and a line each in `.env.example`.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 from pathlib import Path
 
@@ -16,15 +18,20 @@ from welkom.env import env_bool, env_int, env_list, env_str
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPOSITORY_DIR = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(env_str("WELKOM_VAR_DIR", str(REPOSITORY_DIR / "var")))
+# Everything Welkom keeps (the SQLite database, received files, keys) is for its own user
+# only: the folder is closed to others, and files it stores are 0600 (FILE_UPLOAD_*).
+VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+with contextlib.suppress(PermissionError):  # a volume owned by someone else keeps its mode
+    VAR_DIR.chmod(0o700)
 
 
 def _key_from_file(name: str) -> str:
     """A random key kept in VAR_DIR, made on first use, so a fresh clone needs no setup."""
     path = VAR_DIR / name
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -72,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "welkom.site.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "welkom.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -140,8 +148,11 @@ OTP_TOTP_ISSUER = "Welkom"
 # Lock-out after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = env_int("WELKOM_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("WELKOM_LOGIN_COOLOFF_MINUTES", 15) / 60
-# Locks an account after repeated failures, and separately an address that tries many.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locks an account for the address that failed with it, so that nobody elsewhere can lock
+# someone else's account out by failing on purpose; the address is the client's, as the
+# proxy in front gives it (`lib.http.client_address`).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "welkom.lib.http.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -161,8 +172,13 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_SSL_REDIRECT = env_bool("WELKOM_SSL_REDIRECT", False)
-if env_bool("WELKOM_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("WELKOM_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies in front that each add the address they received from to X-Forwarded-For:
+# the client's address is the one the first of them added (a client can write anything
+# before it, never after it).
+PROXY_COUNT = env_int("WELKOM_PROXY_COUNT", 1) if BEHIND_PROXY else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -209,6 +225,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Largest file accepted through the browser; the command line and the API stream larger ones.
 UPLOAD_MAX_MB = env_int("WELKOM_UPLOAD_MAX_MB", 50)
 # How long an import waits for the one before it (imports change the register one at a

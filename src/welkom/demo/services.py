@@ -20,7 +20,7 @@ from welkom.demo.population import (
     persons_generate,
     stays_generate,
 )
-from welkom.housing.models import MunicipalRule
+from welkom.housing.models import Location, MunicipalRule
 from welkom.housing.services import location_describe, location_register
 from welkom.loket.models import Activity, ActivityKind, MunicipalContact
 from welkom.loket.services import contact_save
@@ -212,14 +212,21 @@ def _locations_register(
 ) -> None:
     """The generated locations in the database, each with a generated description."""
     for location in locations:
-        registered = location_register(
-            provider=providers[location.provider_index],
-            code=location.code,
-            street=location.street,
-            number=str(location.number),
-            postcode=location.postcode,
-            permitted_capacity=location.capacity,
-        )
+        provider = providers[location.provider_index]
+        earlier = Location.objects.filter(provider=provider, code=location.code).first()
+        if earlier and earlier.history_moves_with(
+            postcode=location.postcode, number=str(location.number)
+        ):
+            registered = earlier  # a run over an earlier one: its nights keep their address
+        else:
+            registered = location_register(
+                provider=provider,
+                code=location.code,
+                street=location.street,
+                number=str(location.number),
+                postcode=location.postcode,
+                permitted_capacity=location.capacity,
+            )
         generated = description_generate(describing, location, today=today)
         location_describe(
             registered,

@@ -110,6 +110,23 @@ def is_utf8(data: bytes) -> bool:
     return True
 
 
+# In Windows-1252 text (Dutch, French, German) most bytes above 0x7F are accented letters
+# (0xC0-0xFF); the 0x80-0x9F block holds a few signs (€ ‘ ’ “ ” –). Shift-JIS, Big5 or GBK
+# put most of their bytes there, and read as Windows-1252 would become plausible nonsense.
+_C1 = bytes(range(0x80, 0xA0))
+_HIGH = bytes(range(0xA0, 0x100))
+
+
+def looks_windows_1252(data: bytes) -> bool:
+    """Whether text that is not UTF-8 reads as Windows-1252 (not a multi-byte encoding that
+    happens to decode as it): at most half of its non-ASCII bytes in 0x80-0x9F, or too few
+    to tell."""
+    sample = data[: 1 << 20]
+    c1 = len(sample) - len(sample.translate(None, _C1))
+    high = len(sample) - len(sample.translate(None, _HIGH))
+    return c1 < 4 or c1 <= high
+
+
 def cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -124,6 +141,10 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+ENCODING_UNKNOWN = gettext_noop(
+    "The file's letters are in an encoding Welkom cannot read with certainty (neither UTF-8 "
+    'nor Windows-1252). Save it again as "CSV UTF-8" and send it again.'
+)
 NEITHER_CSV_NOR_XLSX = gettext_noop("The file is neither a CSV file nor an Excel workbook (.xlsx).")
 NOT_READABLE = gettext_noop(
     "The file %(filename)s is neither a CSV file nor an Excel workbook (.xlsx). Save it as "
@@ -236,8 +257,11 @@ class Spreadsheet:
             return
         elif is_utf8(data):
             encoding = "utf-8-sig"
-        else:
+        elif looks_windows_1252(data):
             encoding = "cp1252"  # what Excel on Windows writes as "CSV" in Western Europe
+        else:
+            self._refused(ENCODING_UNKNOWN)
+            return
         text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
         first_line = ""
         try:

@@ -202,6 +202,9 @@ COLUMN_WITHOUT_NAME = gettext_noop(
 REQUIRED = gettext_noop("A value is required.")
 TOO_LONG = gettext_noop("Too long: at most %(max)d characters.")
 CONTROL_CHARACTERS = gettext_noop("Contains control characters, such as a tab or a line break.")
+DIRECTION_CHARACTERS = gettext_noop(
+    "Contains invisible characters that turn the direction of the text: type the value again."
+)
 NOT_A_DATE = gettext_noop("Not a date. Write dates as yyyy-mm-dd or dd-mm-yyyy.")
 NIGHT_IN_FUTURE = gettext_noop("The night lies in the future (after %(today)s).")
 NIGHT_TOO_EARLY = gettext_noop("The night lies before %(earliest)s.")
@@ -281,12 +284,15 @@ def night_list_template_csv() -> bytes:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Invisible characters that turn the direction of text (U+202E shows "Kowalski" as
+# "ikslawoK" and can make a shown value lie about what is stored).
+_DIRECTION = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _shown(text: str) -> str:
     if not text.isprintable():
         # A NUL cannot be stored in PostgreSQL JSON, where the import keeps its problems.
-        text = _CONTROL.sub("\ufffd", text)
+        text = _DIRECTION.sub("\ufffd", _CONTROL.sub("\ufffd", text))
     return text[:VALUE_SHOWN]
 
 
@@ -633,6 +639,9 @@ def _text(raw: str, problem: _Found, *, required: bool) -> str:
         return ""
     if not value.isprintable() and _CONTROL.search(value):
         problem(value, CONTROL_CHARACTERS)
+        return ""
+    if not value.isprintable() and _DIRECTION.search(value):
+        problem(value, DIRECTION_CHARACTERS)
         return ""
     if not value.isascii():
         # Files from macOS may carry decomposed accents; store one spelling.

@@ -28,7 +28,13 @@ from itertools import accumulate
 
 import polars as pl
 
-from welkom.lib.files import MAX_COLUMNS, MAX_ROW_CHARACTERS, is_binary, is_utf8
+from welkom.lib.files import (
+    MAX_COLUMNS,
+    MAX_ROW_CHARACTERS,
+    is_binary,
+    is_utf8,
+    looks_windows_1252,
+)
 from welkom.lib.problems import Problem
 from welkom.register.list_reader import TAIL_COLUMNS, NightRow, RowChecker, night_list_read
 from welkom.register.matching import name_normalise, person_match_key
@@ -706,6 +712,8 @@ def _utf8(data: bytes) -> bytes | None:
         return None
     if is_utf8(data):
         return data[3:] if data.startswith(codecs.BOM_UTF8) else data
+    if not looks_windows_1252(data):
+        return None  # the row reader says which encoding to save it in
     try:
         return data.decode("cp1252").encode("utf-8")
     except UnicodeDecodeError:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import escape_leading_slashes
 
 from welkom.processing_log.context import trace_from_traceparent, traced
@@ -97,4 +98,19 @@ class LanguageMemoryMiddleware:
             secure=settings.LANGUAGE_COOKIE_SECURE,
             httponly=True,
         )
+        return response
+
+
+class PrivatePagesMiddleware:
+    """What a signed-in user sees (pages, exports) and every API answer is never kept by a
+    browser or a proxy: "no-store". Public pages for visitors keep their own caching."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -38,6 +38,35 @@ class LoginTests(PersonaTestCase):
         self.assertEqual(response.status_code, 429)
         self.assertContains(response, "temporarily locked", status_code=429)
 
+    def test_a_stranger_cannot_lock_someone_elses_account(self) -> None:
+        for _ in range(6):
+            self.client.post(
+                "/en/account/login/",
+                {"username": "providermember", "password": "wrong"},
+                REMOTE_ADDR="203.0.113.9",
+            )
+        response = self.client.post(
+            "/en/account/login/",
+            {"username": "providermember", "password": PASSWORD},
+            REMOTE_ADDR="198.51.100.4",
+        )
+        self.assertEqual(response.status_code, 302)  # signed in, from the owner's address
+
+    @override_settings(PROXY_COUNT=1)
+    def test_behind_a_proxy_the_lock_is_for_the_clients_address(self) -> None:
+        def attempt(password: str, client: str):
+            return self.client.post(
+                "/en/account/login/",
+                {"username": "providermember", "password": password},
+                REMOTE_ADDR="10.0.0.2",  # the proxy, for everyone
+                HTTP_X_FORWARDED_FOR=f"1.2.3.4, {client}",  # the first part is the client's
+            )
+
+        for _ in range(5):
+            attempt("wrong", "203.0.113.9")
+        self.assertEqual(attempt(PASSWORD, "203.0.113.9").status_code, 429)
+        self.assertEqual(attempt(PASSWORD, "198.51.100.4").status_code, 302)
+
     def test_it_signs_out_with_a_post(self) -> None:
         self.client.force_login(self.provider_member)
         self.client.post("/en/account/logout/")

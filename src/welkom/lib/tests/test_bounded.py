@@ -13,13 +13,17 @@ import sys
 import textwrap
 import time
 import zipfile
+from datetime import date
 
 import openpyxl
 from django.test import SimpleTestCase
 
 from welkom.lib import files
 from welkom.lib.files import Spreadsheet, spreadsheet_records
+from welkom.register.list_reader import DIRECTION_CHARACTERS
+from welkom.register.submissions import submissions_read
 
+TODAY = date(2026, 11, 28)
 HEADER = "night,location_code,family_name,given_names,date_of_birth,nationality,home_place,home_country,document_type"
 ROW = "2026-11-02,V1,Nowak,Jan,1990-01-01,POL,Opole,PL,passport"
 
@@ -152,3 +156,31 @@ class NightListMemoryTests(SimpleTestCase):
         measured = self.measure(wide.encode())
         self.assertEqual(measured["problems"], [])  # empty cells at the end are no problem
         self.assertLess(measured["rss"], 600 * 1024 * 1024)
+
+
+class EncodingTests(SimpleTestCase):
+    def test_a_multi_byte_encoding_is_not_read_as_windows_1252(self) -> None:
+        data = ("a,b\n田中,太郎\n山田,花子\n").encode("shift_jis")
+        _rows, problems = read(data)
+        self.assertEqual([p.message for p in problems], [files.ENCODING_UNKNOWN])
+        [(submission, problems)] = submissions_read([(data, "n.csv")], today=TODAY)
+        self.assertEqual(
+            (submission, [p.message for p in problems]), (None, [files.ENCODING_UNKNOWN])
+        )
+
+    def test_windows_1252_with_its_signs_still_reads(self) -> None:
+        data = "a,b\nCafé “Zuid”,€ 5 – België\nJoão,Müller\n".encode("cp1252")
+        rows, problems = read(data)
+        self.assertEqual((problems, rows[1][1]), ([], ["Café “Zuid”", "€ 5 – België"]))
+
+
+class DirectionTests(SimpleTestCase):
+    def test_a_name_that_turns_the_text_around_is_refused_on_both_paths(self) -> None:
+        data = (HEADER + "\n" + ROW.replace("Nowak", "Now\u202eak") + "\n").encode()
+        [(submission, problems)] = submissions_read([(data, "n.csv")], today=TODAY)
+        self.assertIsNone(submission)
+        self.assertEqual(
+            [(p.row, p.column, p.message) for p in problems],
+            [(2, "family_name", DIRECTION_CHARACTERS)],
+        )
+        self.assertNotIn("\u202e", problems[0].value)
