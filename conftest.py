@@ -1,4 +1,5 @@
-"""pytest configuration: fast password hashing and plain static files for the test run."""
+"""pytest configuration: fast password hashing, plain static files and empty rate counters
+for the test run."""
 
 from __future__ import annotations
 
@@ -19,4 +20,14 @@ def _test_settings():
     # WhiteNoise warns on every request when the collected-static folder does not exist yet
     # (a fresh clone that never ran `make run`); the tests serve static files from the finders.
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with empty rate counters (`lib.throttle`): the cache is the
+    process's own, and would otherwise count the whole run's requests from one address."""
+    from django.core.cache import cache
+
+    cache.clear()
     yield

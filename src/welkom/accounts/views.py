@@ -17,6 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from welkom.accounts.forms import LoginForm, TwoFactorForm
 from welkom.accounts.services import totp_device_for_enrolment, totp_verify
+from welkom.lib.http import client_address
+from welkom.lib.throttle import Rate, too_many, wait_before
 
 
 class LoginView(auth_views.LoginView):
@@ -25,11 +27,26 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+# Password resets: per address, and per e-mail address asked for (a stranger cannot fill
+# someone's mailbox; the page says the same whether or not the address is known).
+RESETS_PER_ADDRESS = Rate(10, 3600)
+RESETS_PER_ACCOUNT = Rate(3, 3600)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        email = request.POST.get("email", "").strip().casefold()
+        seconds = wait_before("accounts.reset.address", client_address(request), RESETS_PER_ADDRESS)
+        if seconds is None and email:
+            seconds = wait_before("accounts.reset.account", email, RESETS_PER_ACCOUNT)
+        if seconds is not None:
+            return too_many(request, seconds)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from welkom.lib.throttle import Rate, throttled
 from welkom.loket import rules
 from welkom.loket.forms import (
     ActivityForm,
@@ -50,6 +51,10 @@ from welkom.loket.text import render as text_render
 from welkom.organisations.selectors import territory_where
 from welkom.places.models import Municipality
 from welkom.places.selectors import municipality_at
+
+# A public form sent from one address: far more than a person (or a housing location's
+# shared connection) asks, far less than a script.
+PUBLIC_FORM = Rate(120, 60)
 
 
 def _resolve(target: str) -> str | None:
@@ -99,6 +104,7 @@ def topic(request, slug: str) -> HttpResponse:
     )
 
 
+@throttled("loket.contact", PUBLIC_FORM)
 @sensitive_post_parameters()
 def contact(request) -> HttpResponse:
     """Postcode or municipality (or, with JavaScript, the visitor's location) → the contact.
@@ -143,6 +149,7 @@ def contact(request) -> HttpResponse:
 
 
 @never_cache
+@throttled("loket.check", PUBLIC_FORM)
 @sensitive_post_parameters()
 def check(request) -> HttpResponse:
     """The "What must I do?" check. Posted, so that no answer ends up in an address or a server
@@ -173,6 +180,7 @@ def check(request) -> HttpResponse:
     )
 
 
+@throttled("loket.directory", PUBLIC_FORM)
 def directory(request) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}

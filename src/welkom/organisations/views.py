@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from welkom.lib.http import posted_object_or_404
+from welkom.lib.throttle import Rate, too_many, wait_before
 from welkom.organisations.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -28,6 +29,9 @@ from welkom.organisations.services import (
     membership_remove,
     organisation_add,
 )
+
+# Invitations one account may send: a team's worth in an hour, not a mailing.
+INVITATIONS = Rate(30, 3600)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -105,6 +109,9 @@ def team(request) -> HttpResponse:
 @permission_required("organisations.manage_members", raise_exception=True)
 @require_POST
 def invite(request, organisation_id: int) -> HttpResponse:
+    seconds = wait_before("organisations.invite", str(request.user.pk), INVITATIONS)
+    if seconds is not None:
+        return too_many(request, seconds)
     organisation = get_object_or_404(
         organisations_where(request.user, "organisations.manage_members"), pk=organisation_id
     )

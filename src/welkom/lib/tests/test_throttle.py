@@ -1,0 +1,70 @@
+"""Rates of public forms, password resets and invitations (issue 18, finding 7): the
+(count + 1)th in the window answers 429 with how long to wait, in the user's language, and
+does nothing; other clients and other accounts are not affected."""
+
+from __future__ import annotations
+
+from django.core import mail
+
+from welkom.accounts.views import RESETS_PER_ACCOUNT, RESETS_PER_ADDRESS
+from welkom.lib.throttle import Rate, wait_before
+from welkom.loket.views import PUBLIC_FORM
+from welkom.organisations.views import INVITATIONS
+from welkom.testing import PersonaTestCase
+
+
+class RateTests(PersonaTestCase):
+    def test_the_count_plus_one_waits_and_others_do_not(self) -> None:
+        rate = Rate(3, 60)
+        self.assertEqual([wait_before("s", "a", rate) for _ in range(3)], [None] * 3)
+        self.assertGreater(wait_before("s", "a", rate), 0)
+        self.assertIsNone(wait_before("s", "b", rate))
+        self.assertIsNone(wait_before("other scope", "a", rate))
+
+    def test_password_resets_per_address_and_per_account(self) -> None:
+        def reset(email: str, address: str):
+            return self.client.post(
+                "/account/password-reset/", {"email": email}, REMOTE_ADDR=address
+            )
+
+        for i in range(RESETS_PER_ACCOUNT.count):
+            self.assertEqual(
+                reset("providermember@example.test", f"198.51.100.{i}").status_code, 302
+            )
+        refused = reset("providermember@example.test", "198.51.100.99")
+        self.assertContains(refused, "Te vaak gevraagd", status_code=429)
+        self.assertEqual(len(mail.outbox), RESETS_PER_ACCOUNT.count)
+        self.assertIn("Retry-After", refused)
+        # One address asking for many accounts is stopped too.
+        for i in range(RESETS_PER_ADDRESS.count):
+            reset(f"someone{i}@example.test", "203.0.113.7")
+        self.assertEqual(reset("venlomember@example.test", "203.0.113.7").status_code, 429)
+
+    def test_public_forms_count_questions_not_visits(self) -> None:
+        for _ in range(PUBLIC_FORM.count + 5):
+            self.assertEqual(self.client.get("/loket/contact/").status_code, 200)
+        for _ in range(PUBLIC_FORM.count):
+            self.client.get("/loket/contact/", {"municipality": "GM0983"})
+        self.assertEqual(
+            self.client.get("/loket/contact/", {"municipality": "GM0983"}).status_code, 429
+        )
+        # Another connection is not affected.
+        answer = self.client.get(
+            "/loket/contact/", {"municipality": "GM0983"}, REMOTE_ADDR="198.51.100.4"
+        )
+        self.assertEqual(answer.status_code, 200)
+
+    def test_invitations_per_account(self) -> None:
+        self.client.force_login(self.provider_manager)
+        url = f"/organisation/{self.provider.pk}/invite/"
+        prefix = f"org{self.provider.pk}"
+        for i in range(INVITATIONS.count):
+            self.client.post(
+                url, {f"{prefix}-email": f"new{i}@example.test", f"{prefix}-role": "member"}
+            )
+        sent = len(mail.outbox)
+        refused = self.client.post(
+            url, {f"{prefix}-email": "one-more@example.test", f"{prefix}-role": "member"}
+        )
+        self.assertEqual(refused.status_code, 429)
+        self.assertEqual(len(mail.outbox), sent)
