@@ -116,8 +116,8 @@ class PeriodTable:
 def period_table(
     *, period_kind: str, period: date, known: frozenset[str] | set[str] = frozenset()
 ) -> PeriodTable:
-    """The figures of a night or month with small cells hidden (see suppression.py); the
-    municipalities in `known` are the viewer's own and are shown as they are."""
+    """The figures of a night or month with small cells hidden as the public sees them (see
+    suppression.py); the municipalities in `known` are the viewer's own and are shown."""
     # A month's counts of persons are averages: shown as whole numbers, so that a night
     # hidden on its own cannot be narrowed down from the month and the other nights.
     whole = period_kind == Figure.Period.MONTH
@@ -146,15 +146,13 @@ def period_table(
         ]
         for a in all_areas
     }
-    hidden = hidden_cells(
-        values,
-        counts=PERSON_COUNTS,
-        sums=sums + breakdowns,
-        linked=linked,
-        breakdowns=breakdowns,
-        known={(code, indicator) for code in known for indicator in REGISTER},
+    # What the public sees, for every view: a municipality's own view shows its own cells on
+    # top, which it knows anyway, so no two views together give away a hidden cell.
+    public = hidden_cells(
+        values, counts=PERSON_COUNTS, sums=sums + breakdowns, linked=linked, breakdowns=breakdowns
     )
-    return PeriodTable(values, hidden)
+    own = {(code, indicator) for code in known for indicator in REGISTER}
+    return PeriodTable(values, {cell: how for cell, how in public.items() if cell not in own})
 
 
 def indicator_cells(

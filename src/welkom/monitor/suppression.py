@@ -6,13 +6,18 @@ every count; and within an area, the parts of a breakdown (by registration, by n
 group, by kind of stay) add up to the persons staying.
 
 - Primary: a count of persons from 1 to 4 is hidden ("<5").
-- Secondary: when a shown sum has exactly one hidden part, its smallest other shown part is
-  hidden too ("×"), or, when every other part is known to the viewer, the sum itself. A
-  breakdown in which one part is the whole is hidden too: it would say something about every
-  person in the area. Cells linked to a hidden cell (a rate, location-nights over capacity,
-  the parts of a hidden total) are hidden with it. All of this is repeated until nothing
-  changes.
-- Known cells (the viewer's own municipality) are never hidden, and count as shown.
+- Secondary: every viewer knows one part of a sum (a municipality its own figure, a provider
+  the figure of a place it alone houses). So a shown sum has no hidden part, or at least
+  `MIN_HIDDEN_PARTS` (3): with one or two, whoever knows one of them works out the other
+  from the sum. Its smallest other shown parts are hidden too ("×"), or, when no other part
+  can be, the sum itself. A hidden sum has at least two hidden parts, or it is the sum of
+  what is shown. A breakdown in which one part is the whole is hidden too: it would say
+  something about every person in the area. Cells linked to a hidden cell (a rate,
+  location-nights over capacity, the parts of a hidden total) are hidden with it. All of
+  this is repeated until nothing changes.
+- Known cells are never hidden, and count as shown. The monitor computes what the public
+  sees (nothing known) and shows a municipality its own cells on top of that, so that no
+  view gives away what another hides (`selectors.period_table`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 THRESHOLD = 5
+MIN_HIDDEN_PARTS = 3  # of a shown sum, when any: a viewer who knows one cannot solve two
 PRIMARY = "primary"  # shown as "<5"
 SECONDARY = "secondary"  # shown as "×": hidden so that a small count cannot be worked out
 
@@ -60,17 +66,22 @@ def hidden_cells(
                     hidden[other] = SECONDARY
                     changed = True
         for total, parts in sums:
-            if total in hidden or total not in values:
+            if total not in values:
                 continue
             present = [p for p in parts if p in values]
-            if sum(p in hidden for p in present) != 1:
+            hidden_parts = sum(p in hidden for p in present)
+            # A shown sum: none hidden, or MIN_HIDDEN_PARTS; a hidden sum: at least two
+            # hidden parts (with none it is the sum of the shown ones, with one it gives
+            # that one away to whoever learns the sum elsewhere).
+            wanted = 2 if total in hidden else MIN_HIDDEN_PARTS
+            if hidden_parts == 0 and total not in hidden or hidden_parts >= wanted:
                 continue
             candidates = [p for p in present if p not in hidden and p not in known]
             if candidates:
                 smallest = min(candidates, key=lambda p: (values[p], p))
                 hidden[smallest] = SECONDARY
                 changed = True
-            elif total not in known:
+            elif total not in hidden and total not in known:
                 hidden[total] = SECONDARY
                 changed = True
     return hidden
