@@ -74,7 +74,7 @@ def hidden_cells(
             # hidden parts (with none it is the sum of the shown ones, with one it gives
             # that one away to whoever learns the sum elsewhere).
             wanted = 2 if total in hidden else MIN_HIDDEN_PARTS
-            if hidden_parts == 0 and total not in hidden or hidden_parts >= wanted:
+            if (hidden_parts == 0 and total not in hidden) or hidden_parts >= wanted:
                 continue
             candidates = [p for p in present if p not in hidden and p not in known]
             if candidates:
