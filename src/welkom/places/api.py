@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+import re
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
@@ -11,7 +13,12 @@ from welkom.places.selectors import (
     InvalidPostcode,
     PostcodeLookupError,
     municipality_for_postcode,
+    not_a_postcode,
 )
+
+# What the API takes as a postcode, exactly as documented: four digits, optionally a space
+# and two letters. (The site's forms forgive more: dots, dashes, other spaces.)
+POSTCODE_PATTERN = r"^[1-9][0-9]{3}( ?[A-Za-z]{2})?$"
 
 
 class PostcodeOutput(serializers.Serializer):
@@ -27,6 +34,15 @@ class ErrorOutput(serializers.Serializer):
 
 
 @extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "postcode",
+            str,
+            OpenApiParameter.PATH,
+            description="A Dutch postcode: four digits, then (optionally) two letters.",
+            pattern=POSTCODE_PATTERN,
+        )
+    ],
     responses={
         200: PostcodeOutput,
         400: OpenApiResponse(ErrorOutput, description="Not a Dutch postcode."),
@@ -40,6 +56,8 @@ class ErrorOutput(serializers.Serializer):
 def postcode_lookup(request, postcode: str) -> Response:
     """The Limburg municipality of a postcode (public reference data)."""
     try:
+        if not re.fullmatch(POSTCODE_PATTERN[1:-1], postcode):
+            raise not_a_postcode(postcode)
         municipality = municipality_for_postcode(postcode)
     except PostcodeLookupError as error:
         status = 400 if isinstance(error, InvalidPostcode) else 404

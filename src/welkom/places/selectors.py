@@ -27,18 +27,22 @@ class UnknownPostcode(PostcodeLookupError):
     pass
 
 
+def not_a_postcode(value: str) -> InvalidPostcode:
+    return InvalidPostcode(
+        _(
+            "“%(value)s” is not a Dutch postcode. Write four digits and two letters, "
+            "for example 5912 AB."
+        )
+        % {"value": value}
+    )
+
+
 def municipality_for_postcode(postcode: str) -> Municipality:
     """The Limburg municipality of a postcode, or an error that says what is wrong."""
     try:
         parsed = postcode_parse(postcode)
     except PostcodeFormatError:
-        raise InvalidPostcode(
-            _(
-                "“%(value)s” is not a Dutch postcode. Write four digits and two letters, "
-                "for example 5912 AB."
-            )
-            % {"value": postcode}
-        ) from None
+        raise not_a_postcode(postcode) from None
     area = PostcodeArea.objects.select_related("municipality__region").filter(pc4=parsed.pc4)
     found = area.first()
     if found is not None:

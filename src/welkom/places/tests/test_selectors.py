@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 
 from django.test import TestCase
+from django.utils import translation
 
 from welkom.places.reference import DATA_DIR
 from welkom.places.selectors import (
@@ -14,6 +15,10 @@ from welkom.places.selectors import (
 
 
 class MunicipalityForPostcodeTests(TestCase):
+    def setUp(self) -> None:
+        # The messages are checked in English, whatever language an earlier test left on.
+        self.enterContext(translation.override("en"))
+
     def test_it_finds_the_municipality_of_all_279_limburg_postcodes(self) -> None:
         with (DATA_DIR / "limburg-postcodes.csv").open(encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
