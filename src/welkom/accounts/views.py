@@ -11,12 +11,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from welkom.accounts.forms import LoginForm, TwoFactorForm
-from welkom.accounts.services import totp_device_for_enrolment, totp_verify
+from welkom.accounts.services import (
+    Verified,
+    totp_confirm,
+    totp_device_for_enrolment,
+    totp_verify,
+)
 from welkom.lib.http import client_address
 from welkom.lib.throttle import Rate, too_many, wait_before
 
@@ -72,14 +77,27 @@ def two_factor(request) -> HttpResponse:
     """Enrol an authenticator app (first time) or enter a code from it."""
     enrolled = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     form = TwoFactorForm(request.POST or None)
+    mailed = False
     if request.method == "POST" and form.is_valid():
-        if totp_verify(request=request, token=form.cleaned_data["token"]):
+        verified = totp_verify(
+            request=request,
+            token=form.cleaned_data["token"],
+            confirm_url=lambda signed: request.build_absolute_uri(
+                reverse("accounts:two_factor_confirm", args=[signed])
+            ),
+        )
+        if verified is Verified.YES:
             messages.success(request, _("Two-factor authentication succeeded."))
             return redirect("site:home")
-        form.add_error(
-            "token",
-            _("This code is not right. Codes change every 30 seconds; try the current one."),
-        )
+        if verified is Verified.MAILED:
+            mailed = True
+        else:
+            form.add_error(
+                "token",
+                _("This code is not right. Codes change every 30 seconds; try the current one."),
+            )
+    if mailed:
+        return render(request, "accounts/two_factor_mailed.html", {"email": request.user.email})
     context = {"form": form, "enrolled": enrolled}
     if not enrolled:
         device = totp_device_for_enrolment(user=request.user)
@@ -89,3 +107,12 @@ def two_factor(request) -> HttpResponse:
             "secret": base64.b32encode(device.bin_key).decode().rstrip("="),
         }
     return render(request, "accounts/two_factor.html", context)
+
+
+@login_required
+def two_factor_confirm(request, signed: str) -> HttpResponse:
+    """The link mailed on enrolment: it confirms the new authenticator."""
+    if totp_confirm(request=request, signed=signed):
+        messages.success(request, _("Your authenticator is confirmed. You are signed in with it."))
+        return redirect("site:home")
+    return render(request, "accounts/two_factor_link_invalid.html", status=400)

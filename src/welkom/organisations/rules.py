@@ -91,10 +91,12 @@ ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     (ENFORCEMENT_PARTNER, MANAGER): frozenset({"organisations.manage_members"}),
 }
 
-# Kinds whose users see a territory, aggregates or shared cases, and roles that see logs:
-# they must sign in with a second factor.
+# Kinds whose users see a territory, aggregates or shared cases, roles that see logs, and
+# any role that may see a BSN or a document number (a provider's residents): they must sign
+# in with a second factor. Anyone else may enrol one, and is then asked for it too.
 TWO_FACTOR_KINDS = frozenset({MUNICIPALITY, PROVINCE, ENFORCEMENT_PARTNER})
 TWO_FACTOR_ROLES = frozenset({PRIVACY_OFFICER})
+TWO_FACTOR_PERMISSIONS = frozenset({"register.view_stay", "register.change_person"})
 
 
 def role_permissions(kind: str, role: str) -> frozenset[str]:
@@ -106,4 +108,8 @@ def roles_for_kind(kind: str) -> list[str]:
 
 
 def requires_two_factor(kind: str, role: str) -> bool:
-    return kind in TWO_FACTOR_KINDS or role in TWO_FACTOR_ROLES
+    return (
+        kind in TWO_FACTOR_KINDS
+        or role in TWO_FACTOR_ROLES
+        or bool(role_permissions(kind, role) & TWO_FACTOR_PERMISSIONS)
+    )

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import re
+import time
+from unittest import mock
 
 from django.core import mail
 from django.test import override_settings
@@ -102,24 +104,59 @@ class TwoFactorTests(PersonaTestCase):
         )
         self.assertEqual(self.client.get("/en/processing-log/").status_code, 302)
 
-    def test_it_lets_a_housing_provider_in_without_a_second_factor(self) -> None:
-        self.client.force_login(self.provider_manager)
-        self.assertEqual(self.client.get("/en/").status_code, 200)
+    def test_it_asks_anyone_who_may_see_a_bsn_for_a_second_factor(self) -> None:
+        # A provider's members see their residents' BSNs and document numbers.
+        for user in (self.provider_manager, self.provider_member):
+            self.client.force_login(user)
+            self.assertRedirects(
+                self.client.get("/en/"), "/en/account/two-factor/", fetch_redirect_response=False
+            )
 
-    def test_it_enrols_an_authenticator_and_then_lets_the_user_in(self) -> None:
-        self.client.force_login(self.province_privacy)
+    def test_it_lets_an_employer_in_without_one_unless_it_enrolled_one(self) -> None:
+        self.client.force_login(self.employer_manager)
+        self.assertEqual(self.client.get("/en/").status_code, 200)
+        TOTPDevice.objects.create(user=self.employer_manager, name="app", confirmed=True)
+        self.assertEqual(self.client.get("/en/").status_code, 302)
+
+    def _enrol(self, user) -> TOTPDevice:
+        self.client.force_login(user)
         page = self.client.get("/en/account/two-factor/")
         self.assertContains(page, "<svg")
-        device = TOTPDevice.objects.get(user=self.province_privacy)
+        device = TOTPDevice.objects.get(user=user)
         wrong = self.client.post("/en/account/two-factor/", {"token": "000000"})
         self.assertContains(wrong, "This code is not right")
         device.refresh_from_db()
         device.throttle_reset()  # a failure makes the next try wait a second (django-otp throttling)
         code = f"{totp(device.bin_key):06d}"
-        self.assertRedirects(self.client.post("/en/account/two-factor/", {"token": code}), "/en/")
+        mailed = self.client.post("/en/account/two-factor/", {"token": code})
+        self.assertContains(mailed, "open the link we have sent to")
+        device.refresh_from_db()
+        self.assertFalse(device.confirmed)  # a right code alone does not enrol it
+        return device
+
+    def test_it_enrols_an_authenticator_when_its_owner_opens_the_mailed_link(self) -> None:
+        device = self._enrol(self.province_privacy)
+        self.assertEqual(self.client.get("/en/processing-log/").status_code, 302)
+        [message] = mail.outbox
+        self.assertEqual(message.to, ["provinceprivacy@example.test"])
+        link = re.search(r"http://testserver(\S+)", message.body).group(1)
+        self.assertRedirects(self.client.get(link), "/en/")
         device.refresh_from_db()
         self.assertTrue(device.confirmed)
         self.assertEqual(self.client.get("/en/processing-log/").status_code, 200)
+        # Used once: the same link again confirms nothing.
+        self.assertEqual(self.client.get(link).status_code, 400)
+
+    def test_a_mailed_link_works_only_for_its_own_account_and_for_an_hour(self) -> None:
+        self._enrol(self.province_privacy)
+        link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+        self.client.force_login(self.venlo_member)  # someone else, signed in
+        self.assertEqual(self.client.get(link).status_code, 400)
+        self.client.force_login(self.province_privacy)
+        later = time.time() + 3601
+        with mock.patch("django.core.signing.time.time", return_value=later):
+            self.assertEqual(self.client.get(link).status_code, 400)
+        self.assertFalse(TOTPDevice.objects.filter(confirmed=True).exists())
 
 
 class AdminLoginTests(PersonaTestCase):

@@ -35,7 +35,9 @@ class RolePermissionTests(TestCase):
         self.assertTrue(rules.requires_two_factor(rules.PROVINCE, rules.MEMBER))
         self.assertTrue(rules.requires_two_factor(rules.ENFORCEMENT_PARTNER, rules.MEMBER))
         self.assertTrue(rules.requires_two_factor(rules.PROVINCE, rules.PRIVACY_OFFICER))
-        self.assertFalse(rules.requires_two_factor(rules.HOUSING_PROVIDER, rules.MANAGER))
+        # A provider's members see their residents' BSNs and document numbers.
+        self.assertTrue(rules.requires_two_factor(rules.HOUSING_PROVIDER, rules.MANAGER))
+        self.assertTrue(rules.requires_two_factor(rules.HOUSING_PROVIDER, rules.MEMBER))
         self.assertFalse(rules.requires_two_factor(rules.EMPLOYER, rules.MEMBER))
 
     def test_it_offers_the_privacy_role_only_to_governments(self) -> None:
