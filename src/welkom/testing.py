@@ -84,3 +84,31 @@ class LogFlushAllowed:
             with connection.cursor() as cursor:
                 for table in LOG_TABLES:
                     cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
+def at_once(calls: list) -> list:
+    """Run each call in a thread of its own (its own database connection), all released
+    together, as clients sending at once are: what each returned, or the exception it
+    raised (for the test to report)."""
+    import threading
+
+    from django.db import connections
+
+    start = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index: int, call) -> None:
+        try:
+            start.wait()
+            results[index] = call()
+        except Exception as error:  # reported by the test's assertion
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

@@ -3,16 +3,15 @@ really run side by side: the figures are stored once."""
 
 from __future__ import annotations
 
-import threading
 import unittest
 
-from django.db import connection, connections
+from django.db import connection
 from django.test import TransactionTestCase
 
 from welkom.monitor.figures_file import figures_template_csv
 from welkom.monitor.models import ExternalFigure
 from welkom.monitor.services import figures_import
-from welkom.testing import LogFlushAllowed
+from welkom.testing import LogFlushAllowed, at_once
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "SQLite runs one writer at a time")
@@ -21,23 +20,7 @@ class FiguresAtOnceTests(LogFlushAllowed, TransactionTestCase):
 
     def test_the_same_file_four_times_at_once_stores_its_figures_once(self) -> None:
         data = figures_template_csv()
-        start = threading.Barrier(4)
-        statuses: list = [None] * 4
-
-        def run(index: int) -> None:
-            try:
-                start.wait()
-                statuses[index] = figures_import(data=data, filename="f.csv").record.status
-            except Exception as error:  # reported by the assertion below
-                statuses[index] = error
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        statuses = at_once([lambda: figures_import(data=data, filename="f.csv").record.status] * 4)
         self.assertEqual(
             sorted(map(str, statuses)), ["applied", "unchanged", "unchanged", "unchanged"]
         )

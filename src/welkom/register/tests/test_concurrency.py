@@ -19,7 +19,7 @@ from welkom.organisations.services import api_token_create
 from welkom.register.models import NightListImport, Occupancy, Person, Stay
 from welkom.register.services import night_list_import
 from welkom.register.services.night_lists import APPLY_LOCK
-from welkom.testing import LogFlushAllowed, user_make
+from welkom.testing import LogFlushAllowed, at_once, user_make
 
 HEADER = (
     "night,location_code,family_name,given_names,date_of_birth,nationality,home_place,"
@@ -60,33 +60,21 @@ class ImportsAtOnceTests(LogFlushAllowed, TransactionTestCase):
         )
 
     def _at_once(self, lists: list[bytes]) -> list:
-        """Import each list in its own thread (its own connection), all released together."""
-        start = threading.Barrier(len(lists))
-        results: list = [None] * len(lists)
+        """Import each list in its own thread, all released together: their statuses."""
 
-        def run(index: int, data: bytes) -> None:
-            try:
-                start.wait()
-                record, _summary = night_list_import(
+        def importing(index: int, data: bytes):
+            return lambda: (
+                night_list_import(
                     provider=self.provider,
                     data=data,
                     filename=f"nights-{index}.csv",
                     source=NightListImport.Source.API,
                     submitted_by=self.manager,
                     today=TODAY,
-                )
-                results[index] = record.status
-            except Exception as error:  # the test reports what was raised
-                results[index] = error
-            finally:
-                connections.close_all()
+                )[0].status
+            )
 
-        threads = [threading.Thread(target=run, args=item) for item in enumerate(lists)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        return results
+        return at_once([importing(index, data) for index, data in enumerate(lists)])
 
     def test_the_same_new_list_twice_at_once_is_applied_once(self) -> None:
         data = day_list(FIRST, [f"Nowak{i}" for i in range(40)])
@@ -139,30 +127,19 @@ class ApiAtOnceTests(LogFlushAllowed, TransactionTestCase):
         )
 
     def _post_at_once(self, lists: list[bytes]) -> list[int]:
-        start = threading.Barrier(len(lists))
-        codes: list = [None] * len(lists)
-
-        def run(index: int, data: bytes) -> None:
-            try:
-                start.wait()
-                response = Client().post(
+        def posting(data: bytes):
+            return lambda: (
+                Client()
+                .post(
                     "/api/v1/night-lists",
                     data=data,
                     content_type="text/csv",
                     HTTP_AUTHORIZATION=f"Token {self.key}",
                 )
-                codes[index] = response.status_code
-            except Exception as error:  # a 500 the client raised: reported by the test
-                codes[index] = error
-            finally:
-                connections.close_all()
+                .status_code
+            )
 
-        threads = [threading.Thread(target=run, args=item) for item in enumerate(lists)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        return codes
+        return at_once([posting(data) for data in lists])
 
     def test_twelve_clients_at_once_store_each_person_and_stay_once(self) -> None:
         night = timezone.localdate() - timedelta(days=1)
