@@ -6,7 +6,9 @@ examples per operation, so that CI stays well within its time."""
 from __future__ import annotations
 
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -25,6 +27,12 @@ class ApiSchemaTests(PersonaTestCase):
         _token, key = api_token_create(
             organisation=self.provider, name="PMS", created_by=self.provider_manager
         )
+        # As Django's test client does: the app called through WSGI must not close the test's
+        # connection at the end of each request (PostgreSQL would lose the test's
+        # transaction, and with it the token).
+        for signal in (signals.request_started, signals.request_finished):
+            signal.disconnect(close_old_connections)
+            self.addCleanup(signal.connect, close_old_connections)
         schema = schemathesis.openapi.from_wsgi(
             "/api/v1/schema?format=json", get_wsgi_application()
         )
