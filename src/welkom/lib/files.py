@@ -298,7 +298,7 @@ class Spreadsheet:
 
         try:
             too_large = _xlsx_too_large(self.data)
-        except _SHEET_DAMAGED:
+        except Exception:  # a damaged, encrypted or oddly compressed zip: no workbook to read
             self._unreadable()
             return
         if too_large:

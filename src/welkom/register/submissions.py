@@ -492,7 +492,7 @@ def _columnar_many(
     # a million columns. The row reader refuses such a row, with its number.
     separators = sum(body.count(delimiter.encode()) for body in bodies)
     raw = (
-        _raw_read(bodies, delimiter=delimiter)
+        _raw_read(bodies, delimiter=delimiter, width=builder.width)
         if builder.width <= MAX_COLUMNS and separators == (builder.width - 1) * sum(lines)
         else None
     )
@@ -553,15 +553,18 @@ def _columnar_many(
     ]
 
 
-def _raw_read(bodies: list[bytes], *, delimiter: str) -> pl.DataFrame | None:
-    """The lists' rows as text cells, all in one frame; None when polars cannot read them."""
+def _raw_read(bodies: list[bytes], *, delimiter: str, width: int) -> pl.DataFrame | None:
+    """The lists' rows as text cells, all in one frame, exactly `width` (the header's) wide;
+    None when polars cannot read them so. The width is given, not taken from the first row:
+    a row far wider than the header (balanced by rows without separators elsewhere, so that
+    the separators add up) would otherwise make polars allocate that many columns."""
     try:
         return pl.read_csv(
             io.BytesIO(b"\n".join(bodies)),
             has_header=False,
             separator=delimiter,
             quote_char=None,
-            infer_schema=False,
+            schema={f"column_{i + 1}": pl.String for i in range(width)},
             empty_string_is_null=False,
         )
     except (pl.exceptions.PolarsError, ValueError):

@@ -184,3 +184,16 @@ class DirectionTests(SimpleTestCase):
             [(2, "family_name", DIRECTION_CHARACTERS)],
         )
         self.assertNotIn("\u202e", problems[0].value)
+
+
+class BalancedSeparatorsTests(SimpleTestCase):
+    def test_a_wide_row_balanced_by_rows_without_separators_never_reaches_polars_wide(self) -> None:
+        header = HEADER.count(",")
+        wide = ROW + "," * (200_000 - ROW.count(","))  # the separators of 200,000 columns
+        bare = ["x"] * (200_000 // header)  # rows without a separator, to balance them
+        data = (HEADER + "\n" + wide + "\n" + "\n".join(bare) + "\n").encode()
+        started = time.perf_counter()
+        [(submission, problems)] = submissions_read([(data, "n.csv")], today=TODAY)
+        self.assertIsNone(submission)
+        self.assertTrue(problems)
+        self.assertLess(time.perf_counter() - started, 20)
