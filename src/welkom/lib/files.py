@@ -348,7 +348,7 @@ class Spreadsheet:
             workbook.close()
         if merged:
             self.problems.append(
-                Problem(None, None, XLSX_MERGED, {"cells": _listed(merged[:10], len(merged))})
+                Problem(None, None, XLSX_MERGED, {"cells": first_listed(merged[:10], len(merged))})
             )
         if formulas:
             self.problems.append(
@@ -356,7 +356,7 @@ class Spreadsheet:
                     None,
                     None,
                     XLSX_FORMULAS,
-                    {"count": formulas, "cells": _listed(formula_cells, formulas)},
+                    {"count": formulas, "cells": first_listed(formula_cells, formulas)},
                 )
             )
         self.values_meaningless = bool(merged or formulas)
@@ -442,5 +442,6 @@ def _merged_cells(worksheet) -> list[str]:
     return found
 
 
-def _listed(cells: list[str], count: int) -> str:
+def first_listed(cells: list[str], count: int) -> str:
+    """The first few of `count` names, with "…" when there are more."""
     return ", ".join(cells) + (", …" if count > len(cells) else "")

@@ -35,6 +35,7 @@ from welkom.lib.files import (  # noqa: F401 -- the reader's file-level messages
     Spreadsheet,
     date_parse,
     date_wrong,
+    first_listed,
 )
 from welkom.lib.problems import Problem
 from welkom.register.countries import ALPHA2_TO_ALPHA3
@@ -389,9 +390,7 @@ class RowChecker:
         others = [name for name in unknown if name not in suggested]
         if others:
             # Named up to a few, each shortened: a header can be shaped to be megabytes.
-            shown = ", ".join(name[:40] for name in others[:_SUGGESTED_AT_MOST]) + (
-                ", …" if len(others) > _SUGGESTED_AT_MOST else ""
-            )
+            shown = first_listed([name[:40] for name in others[:_SUGGESTED_AT_MOST]], len(others))
             self.report(
                 None,
                 None,
