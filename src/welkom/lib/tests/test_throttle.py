@@ -4,6 +4,8 @@ does nothing; other clients and other accounts are not affected."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.core import mail
 
 from welkom.accounts.views import RESETS_PER_ACCOUNT, RESETS_PER_ADDRESS
@@ -14,6 +16,21 @@ from welkom.testing import PersonaTestCase
 
 
 class RateTests(PersonaTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        # The windows are fixed; a run of 120 requests that crossed a minute's end would
+        # start counting again half-way. The clock stands still in the middle of a window.
+        clock = mock.patch("welkom.lib.throttle.time.time", return_value=1_800_000_030.0)
+        clock.start()
+        self.addCleanup(clock.stop)
+
+    def test_a_new_window_counts_again(self) -> None:
+        rate = Rate(1, 60)
+        self.assertIsNone(wait_before("s", "a", rate))
+        self.assertEqual(wait_before("s", "a", rate), 30)
+        with mock.patch("welkom.lib.throttle.time.time", return_value=1_800_000_060.0):
+            self.assertIsNone(wait_before("s", "a", rate))
+
     def test_the_count_plus_one_waits_and_others_do_not(self) -> None:
         rate = Rate(3, 60)
         self.assertEqual([wait_before("s", "a", rate) for _ in range(3)], [None] * 3)
