@@ -100,7 +100,7 @@ def two_factor(request) -> HttpResponse:
         return render(request, "accounts/two_factor_mailed.html", {"email": request.user.email})
     context = {"form": form, "enrolled": enrolled}
     if not enrolled:
-        device = totp_device_for_enrolment(user=request.user)
+        device = totp_device_for_enrolment(request=request)
         uri = _otpauth_uri(device)
         context |= {
             "qr_svg": _qr_svg(uri),

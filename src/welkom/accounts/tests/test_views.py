@@ -5,7 +5,7 @@ import time
 from unittest import mock
 
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -122,7 +122,7 @@ class TwoFactorTests(PersonaTestCase):
         self.client.force_login(user)
         page = self.client.get("/en/account/two-factor/")
         self.assertContains(page, "<svg")
-        device = TOTPDevice.objects.get(user=user)
+        device = TOTPDevice.objects.get(pk=self.client.session["welkom_enrolment"]["device"])
         wrong = self.client.post("/en/account/two-factor/", {"token": "000000"})
         self.assertContains(wrong, "This code is not right")
         device.refresh_from_db()
@@ -157,6 +157,32 @@ class TwoFactorTests(PersonaTestCase):
         with mock.patch("django.core.signing.time.time", return_value=later):
             self.assertEqual(self.client.get(link).status_code, 400)
         self.assertFalse(TOTPDevice.objects.filter(confirmed=True).exists())
+
+    def test_someone_with_the_password_can_neither_see_nor_plant_the_owners_secret(self) -> None:
+        # The attacker signs in with a stolen password in its own session and enrols.
+        attacker = Client()
+        attacker.force_login(self.province_privacy)
+        attacker_secret = _secret(attacker.get("/en/account/two-factor/"))
+        [planted] = TOTPDevice.objects.filter(user=self.province_privacy)
+        code = f"{totp(planted.bin_key):06d}"
+        attacker.post("/en/account/two-factor/", {"token": code})
+        planted_link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+        # The owner, in its own session, sees another secret ...
+        device = self._enrol(self.province_privacy)
+        self.assertNotEqual(_secret(self.client.get("/en/account/two-factor/")), attacker_secret)
+        # ... and opening the link the attacker's try mailed confirms nothing.
+        self.assertEqual(self.client.get(planted_link).status_code, 400)
+        own_link = re.search(r"http://testserver(\S+)", mail.outbox[1].body).group(1)
+        self.assertRedirects(self.client.get(own_link), "/en/")
+        self.assertEqual(
+            list(TOTPDevice.objects.filter(user=self.province_privacy)), [device]
+        )  # the attacker's unconfirmed one is gone
+        device.refresh_from_db()
+        self.assertTrue(device.confirmed)
+
+
+def _secret(page) -> str:
+    return re.search(r'class="welkom-secret">([A-Z2-7]+)<', page.content.decode()).group(1)
 
 
 class AdminLoginTests(PersonaTestCase):
