@@ -110,21 +110,49 @@ def is_utf8(data: bytes) -> bool:
     return True
 
 
-# In Windows-1252 text (Dutch, French, German) most bytes above 0x7F are accented letters
-# (0xC0-0xFF); the 0x80-0x9F block holds a few signs (€ ‘ ’ “ ” –). Shift-JIS, Big5 or GBK
-# put most of their bytes there, and read as Windows-1252 would become plausible nonsense.
+# In Windows-1252 text (Dutch, French, German, Spanish) a byte above 0x7F is an accented
+# letter or a sign, and such bytes stand alone between plain letters: "Müller", "João",
+# "€ 5". Three signs that tell another encoding read as Windows-1252 would give plausible
+# nonsense instead of an error:
+# - most of those bytes in the 0x80-0x9F block (a few signs in Windows-1252: € ‘ ’ “ ” –),
+#   where Shift-JIS puts its lead bytes;
+# - most of those bytes (and four or more) side by side: every character of GBK, Big5,
+#   EUC-KR, EUC-JP and Shift-JIS is two such bytes, every Cyrillic or Greek letter of
+#   Windows-1251 or -1253 is one, so their words are runs; in Windows-1252 text two
+#   accented letters side by side ("Müßig") are the exception;
+# - a letter of Windows-1250 (Polish, Czech, Romanian on Windows) that is a sign in
+#   Windows-1252, inside a word: ą ł ż Ą Ł Ż ş ľ Ľ read as ¹ ³ ¿ ¥ £ ¯ º ¾ ¼ ("£ódŸ"),
+#   between two letters, starting a word before a small letter ("£ukasz"; "¿Qué" is
+#   Spanish and reads) or ending one ("Pawe³"; "m³" is a cubic metre and reads).
+# Any of them refuses the file with "save it as CSV UTF-8". What reads as Windows-1252 then
+# may still be another single-byte Latin encoding whose letters are all letters there too
+# (Windows-1250's ę ń ć read as ê ñ æ): no test on bytes can tell those apart.
 _C1 = bytes(range(0x80, 0xA0))
 _HIGH = bytes(range(0xA0, 0x100))
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{2,}")
+_HIGH_LETTER = rb"\xc0-\xd6\xd8-\xf6\xf8-\xff\x8a\x8c\x8e\x9a\x9c\x9e\x9f"
+_CENTRAL_EUROPEAN = rb"[\xb9\xb3\xbf\xa5\xa3\xaf\xba\xaa\xbe\xbc]"
+_CENTRAL_EUROPEAN_IN_A_WORD = re.compile(
+    rb"(?<=[A-Za-z%(h)s])%(ce)s(?=[A-Za-z%(h)s])"  # "D¹browska"
+    rb"|(?<![A-Za-z\x80-\xff])%(ce)s(?=[a-z\xdf-\xff])"  # "£ukasz", "¯aneta"
+    rb"|(?<=[A-Za-ln-z%(h)s])%(ce)s(?![A-Za-z\x80-\xff])"  # "Pawe³", not "25 m³"
+    % {b"h": _HIGH_LETTER, b"ce": _CENTRAL_EUROPEAN}
+)
 
 
 def looks_windows_1252(data: bytes) -> bool:
-    """Whether text that is not UTF-8 reads as Windows-1252 (not a multi-byte encoding that
-    happens to decode as it): at most half of its non-ASCII bytes in 0x80-0x9F, or too few
-    to tell."""
+    """Whether text that is not UTF-8 reads as Windows-1252, not as another encoding that
+    happens to decode as it (see above); text with fewer than four bytes above 0x7F is
+    taken as Windows-1252 unless one of them is a Windows-1250 letter inside a word."""
     sample = data[: 1 << 20]
     c1 = len(sample) - len(sample.translate(None, _C1))
     high = len(sample) - len(sample.translate(None, _HIGH))
-    return c1 < 4 or c1 <= high
+    if c1 >= 4 and c1 > high:
+        return False
+    in_runs = sum(len(run) for run in _HIGH_RUN.findall(sample))
+    if in_runs >= 4 and in_runs * 2 > c1 + high:
+        return False
+    return _CENTRAL_EUROPEAN_IN_A_WORD.search(sample) is None
 
 
 def cell_text(value: object) -> str:

@@ -172,6 +172,25 @@ class EncodingTests(SimpleTestCase):
         data = "a,b\nCafé “Zuid”,€ 5 – België\nJoão,Müller\n".encode("cp1252")
         rows, problems = read(data)
         self.assertEqual((problems, rows[1][1]), ([], ["Café “Zuid”", "€ 5 – België"]))
+        signs = "a,b\nMüßig,¿Qué? 25 m³ 20 °C Brand® £5\nFrançois Œuvre,Señor Núñez Ærø\n"
+        rows, problems = read(signs.encode("cp1252"))
+        self.assertEqual((problems, rows[1][1]), ([], ["Müßig", "¿Qué? 25 m³ 20 °C Brand® £5"]))
+
+    def test_other_encodings_that_decode_as_windows_1252_are_refused(self) -> None:
+        for text, encoding in [
+            ("a,b\n王,伟\n李,娜\n", "gbk"),
+            ("a,b\n陳,大文\n", "big5"),
+            ("a,b\n김,민준\n", "euc_kr"),
+            ("a,b\n田中,太郎\n", "euc_jp"),
+            ("a,b\nИван,Петров\n", "cp1251"),  # Bulgarian on Windows
+            ("a,b\nΓιάννης,Παπάς\n", "cp1253"),
+            ("a,b\nPaweł,Dąbrowski\n", "cp1250"),  # Polish on Windows
+            ("a,b\nŁukasz,Nowak\n", "cp1250"),
+            ("a,b\nŞtefan,Ţuţea\n", "cp1250"),  # Romanian on Windows
+        ]:
+            with self.subTest(encoding=encoding, text=text):
+                _rows, problems = read(text.encode(encoding))
+                self.assertEqual([p.message for p in problems], [files.ENCODING_UNKNOWN])
 
 
 class DirectionTests(SimpleTestCase):
