@@ -38,9 +38,7 @@ def totp_device_for_enrolment(*, request) -> TOTPDevice:
     another session of the same account gets another one."""
     user = request.user
     mine = request.session.get(ENROLMENT_SESSION_KEY) or {}
-    device = TOTPDevice.objects.filter(
-        pk=mine.get("device"), user=user, confirmed=False
-    ).first()
+    device = TOTPDevice.objects.filter(pk=mine.get("device"), user=user, confirmed=False).first()
     if device is None:
         # Tries abandoned longer ago than a link lives can never be confirmed any more.
         TOTPDevice.objects.filter(

@@ -23,13 +23,33 @@ from welkom.accounts.services import (
     totp_verify,
 )
 from welkom.lib.http import client_address
-from welkom.lib.throttle import Rate, too_many, wait_before
+from welkom.lib.throttle import Rate, too_many, wait_before, waiting
+
+
+# Failed sign-ins per address, whatever the account: the lock-out (django-axes) is per
+# account and address, so without this one address could try a password on every account.
+# Only failures count, so an office behind one address signs in as often as it likes.
+LOGIN_FAILURES_PER_ADDRESS = Rate(30, 3600)
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        seconds = waiting(
+            "accounts.login.address", client_address(request), LOGIN_FAILURES_PER_ADDRESS
+        )
+        if seconds is not None:
+            return too_many(request, seconds)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        wait_before(
+            "accounts.login.address", client_address(self.request), LOGIN_FAILURES_PER_ADDRESS
+        )
+        return super().form_invalid(form)
 
 
 # Password resets: per address, and per e-mail address asked for (a stranger cannot fill

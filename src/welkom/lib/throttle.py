@@ -27,13 +27,25 @@ class Rate:
     seconds: int
 
 
-def wait_before(scope: str, key: str, rate: Rate) -> int | None:
-    """Count one more for `key` in `scope`; None while within `rate`, else the seconds until
-    the window ends."""
+def _window(scope: str, key: str, rate: Rate) -> tuple[str, int]:
+    """The cache entry of `key` in `scope` for the window now, and the seconds it has left."""
     now = time.time()
     window = int(now // rate.seconds)
     digest = hashlib.sha256(f"{scope}\0{key}".encode()).hexdigest()[:32]
-    name = f"throttle:{digest}:{window}"
+    return f"throttle:{digest}:{window}", max(1, int(rate.seconds - now % rate.seconds))
+
+
+def waiting(scope: str, key: str, rate: Rate) -> int | None:
+    """Without counting: None while `key` has used fewer than `rate` in `scope`'s window,
+    else the seconds until the window ends (for rates that count only failures)."""
+    name, left = _window(scope, key, rate)
+    return left if cache.get(name, 0) >= rate.count else None
+
+
+def wait_before(scope: str, key: str, rate: Rate) -> int | None:
+    """Count one more for `key` in `scope`; None while within `rate`, else the seconds until
+    the window ends."""
+    name, left = _window(scope, key, rate)
     if cache.add(name, 1, timeout=rate.seconds):
         count = 1
     else:
@@ -44,7 +56,7 @@ def wait_before(scope: str, key: str, rate: Rate) -> int | None:
             count = 1
     if count <= rate.count:
         return None
-    return max(1, int(rate.seconds - now % rate.seconds))
+    return left
 
 
 def too_many(request: HttpRequest, seconds: int) -> HttpResponse:

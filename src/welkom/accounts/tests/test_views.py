@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from welkom.accounts.views import LOGIN_FAILURES_PER_ADDRESS
 from welkom.testing import PersonaTestCase
 
 PASSWORD = "a-long-test-password"
@@ -53,6 +54,24 @@ class LoginTests(PersonaTestCase):
             REMOTE_ADDR="198.51.100.4",
         )
         self.assertEqual(response.status_code, 302)  # signed in, from the owner's address
+
+    @mock.patch("welkom.lib.throttle.time.time", return_value=1_800_001_800.0)  # mid-window
+    def test_one_address_cannot_try_passwords_on_every_account(self, _clock) -> None:
+        for i in range(LOGIN_FAILURES_PER_ADDRESS.count):
+            self.client.post(
+                "/en/account/login/",
+                {"username": f"someone{i}", "password": "guess"},
+                REMOTE_ADDR="203.0.113.9",
+            )
+        right = {"username": "providermember", "password": PASSWORD}
+        refused = self.client.post("/en/account/login/", right, REMOTE_ADDR="203.0.113.9")
+        self.assertContains(refused, "Too many requests", status_code=429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+        # The owner, from another address, signs in; successes are never counted.
+        for _ in range(LOGIN_FAILURES_PER_ADDRESS.count + 1):
+            self.client.logout()
+            signed_in = self.client.post("/en/account/login/", right, REMOTE_ADDR="198.51.100.4")
+            self.assertEqual(signed_in.status_code, 302)
 
     @override_settings(PROXY_COUNT=1)
     def test_behind_a_proxy_the_lock_is_for_the_clients_address(self) -> None:
