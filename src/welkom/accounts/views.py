@@ -25,7 +25,6 @@ from welkom.accounts.services import (
 from welkom.lib.http import client_address
 from welkom.lib.throttle import Rate, too_many, wait_before, waiting
 
-
 # Failed sign-ins per address, whatever the account: the lock-out (django-axes) is per
 # account and address, so without this one address could try a password on every account.
 # Only failures count, so an office behind one address signs in as often as it likes.

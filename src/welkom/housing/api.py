@@ -21,8 +21,8 @@ from rest_framework.response import Response
 from welkom.housing.models import LocationImport
 from welkom.housing.selectors import location_rows
 from welkom.housing.services import location_file_import
-from welkom.lib.api import body_read, in_request_language
-from welkom.lib.locks import BUSY, Busy
+from welkom.lib.api import TooLarge, body_read, busy_documented, busy_response, in_request_language
+from welkom.lib.locks import Busy
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where
 
@@ -30,11 +30,6 @@ MB = 1024 * 1024
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OCTET_STREAM = "application/octet-stream"
-
-
-class TooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "too_large"
 
 
 def _too_large() -> TooLarge:
@@ -99,6 +94,10 @@ class ImportOutput(serializers.Serializer):
     responses={
         201: ImportOutput,
         400: OpenApiResponse(ImportOutput, description="Refused: nothing changed."),
+        401: OpenApiResponse(description="No API token, or an unknown or revoked one."),
+        403: OpenApiResponse(description="The caller may not change a provider's locations."),
+        409: busy_documented("location file of this provider"),
+        413: OpenApiResponse(description="Larger than the upload limit."),
     },
 )
 @in_request_language
@@ -129,6 +128,8 @@ def locations(request: Request) -> Response:
         .filter(kind=rules.HOUSING_PROVIDER)
         .first()
     )
+    if provider is None:
+        raise exceptions.PermissionDenied()
     data = body_read(request, settings.UPLOAD_MAX_MB * MB, too_large=_too_large)
     try:
         record, problems = location_file_import(
@@ -139,9 +140,7 @@ def locations(request: Request) -> Response:
             submitted_by=request.user,
         )
     except Busy:
-        return Response(
-            {"detail": _(BUSY)}, status=status.HTTP_409_CONFLICT, headers={"Retry-After": "30"}
-        )
+        return busy_response()
     body = {
         "id": record.pk,
         "status": record.status,

@@ -1,5 +1,5 @@
-"""Plumbing that every API view shares: the caller's language, and reading a request body
-up to a limit."""
+"""Plumbing that every API view shares: the caller's language, reading a request body up
+to a limit, and the answer when another import holds the lock."""
 
 from __future__ import annotations
 
@@ -8,10 +8,41 @@ from collections.abc import Callable, Iterator
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
+from rest_framework.response import Response
+
+from welkom.lib.locks import BUSY
 
 CHUNK = 1 << 20
+RETRY_AFTER_SECONDS = 30
+
+
+class TooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+def busy_response() -> Response:
+    """409 for an import that waited longer than `settings.IMPORT_WAIT_SECONDS` for another
+    (`lib.locks.Busy`): nothing was stored, the client sends it again later."""
+    return Response(
+        {"detail": gettext(BUSY)},
+        status=status.HTTP_409_CONFLICT,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def busy_documented(what: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        description=(
+            f"Another {what} was being applied for longer than the wait allows: nothing was "
+            "stored; send it again after `Retry-After` seconds."
+        )
+    )
 
 
 def in_request_language(view: Callable) -> Callable:

@@ -24,8 +24,15 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from welkom.lib.api import body_read, bounded, in_request_language
-from welkom.lib.locks import BUSY, Busy
+from welkom.lib.api import (
+    TooLarge,
+    body_read,
+    bounded,
+    busy_documented,
+    busy_response,
+    in_request_language,
+)
+from welkom.lib.locks import Busy
 from welkom.lib.problems import Problem, problems_as_text
 from welkom.organisations import rules
 from welkom.organisations.selectors import organisations_where
@@ -53,11 +60,6 @@ def _limit_mb() -> int:
 class CanSubmitNightLists(BasePermission):
     def has_permission(self, request, view) -> bool:
         return request.user.has_perm(SUBMIT_PERMISSION)
-
-
-class TooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "too_large"
 
 
 def _too_large() -> TooLarge:
@@ -301,12 +303,7 @@ _ERRORS = {
         ),
         400: OpenApiResponse(description="An empty body, or JSON not in the documented form."),
         **_ERRORS,
-        409: OpenApiResponse(
-            description=(
-                "Another night list was being applied for longer than the wait allows: "
-                "nothing was stored; send it again after `Retry-After` seconds."
-            )
-        ),
+        409: busy_documented("night list"),
         413: OpenApiResponse(description="Larger than the limit above."),
         415: OpenApiResponse(description="A content type other than those listed."),
         422: OpenApiResponse(
@@ -339,11 +336,7 @@ def night_list_submit(request: Request) -> Response:
             submitted_by=request.user if getattr(request.user, "pk", None) else None,
         )
     except Busy:
-        return Response(
-            {"detail": gettext(BUSY)},
-            status=status.HTTP_409_CONFLICT,
-            headers={"Retry-After": "30"},
-        )
+        return busy_response()
     code = {
         NightListImport.Status.APPLIED: status.HTTP_201_CREATED,
         NightListImport.Status.UNCHANGED: status.HTTP_200_OK,

@@ -52,9 +52,12 @@ logger = logging.getLogger(__name__)
 # other wrote it, and store persons and stays twice. Reading and checking run in parallel.
 # A list waits at most `settings.IMPORT_WAIT_SECONDS` for the one before it (`lib.locks.Busy`).
 APPLY_LOCK = "register.night-lists.apply"
-REGISTER_CHANGED = gettext_noop(
-    "The register changed while this list was being applied, so nothing of it was stored. "
-    "Send it again."
+# A database constraint refused what the checks let through (a defect, logged for the
+# administrators): the list is refused, not the request.
+REGISTER_CONFLICT = gettext_noop(
+    "This list conflicts with what the register holds in a way Welkom's checks did not "
+    "foresee, so nothing of it was stored. The error has been logged for the administrators; "
+    "if sending it again gives this message again, contact them."
 )
 # Lists are read together up to about this many bytes at a time: fewer, larger polars
 # passes, with the memory of one such pass (a few hundred MB for 32 MB of CSV).
@@ -204,7 +207,7 @@ def _parts_apply(parts: list[_Part], *, today: date) -> None:
         for attempt in part.summary.listed_elsewhere
     ]
     if attempts:
-        listed_twice_report(attempts, on=today)
+        listed_twice_report(attempts, on=today, wait=settings.IMPORT_WAIT_SECONDS)
 
 
 def _signals_refresh(applied: list[_Part], *, today: date) -> None:
@@ -218,10 +221,13 @@ def _signals_refresh(applied: list[_Part], *, today: date) -> None:
     if len(person_ids) > EVERYONE_FROM:
         # Most of the register changed: refreshing everyone's signals reads the same rows
         # without lists of a hundred thousand ids in every query.
-        refresh = signals_refresh(on=today)
+        refresh = signals_refresh(on=today, wait=settings.IMPORT_WAIT_SECONDS)
     else:
         refresh = signals_refresh(
-            on=today, person_ids=sorted(person_ids), location_ids=sorted(location_ids)
+            on=today,
+            person_ids=sorted(person_ids),
+            location_ids=sorted(location_ids),
+            wait=settings.IMPORT_WAIT_SECONDS,
         )
     # Each signal counts for one list: the first that changed its person or location, as
     # when the lists come one by one and the later ones find it open (or closed) already.
@@ -362,7 +368,7 @@ def _apply_alone(part: _Part, sent_with: dict[tuple[int, date], str]) -> None:
         # A constraint the checks did not foresee: the list is refused, not the request.
         logger.exception("night list %s refused by a database constraint", part.record.pk)
         part.summary = ImportSummary(
-            rows=part.summary.rows, problems=[_problem(None, None, "", REGISTER_CHANGED)]
+            rows=part.summary.rows, problems=[_problem(None, None, "", REGISTER_CONFLICT)]
         )
     except _Rejected:
         # Rolled back: it counts nothing it did not write (persons matched or created, stays),

@@ -33,6 +33,8 @@ OVER_CAPACITY = "over-capacity"
 LISTED_TWICE = "listed-twice"
 EVENT_RULES = (LISTED_TWICE,)
 OVER_CAPACITY_LOOKBACK_DAYS = 30
+# One refresh (or listed-twice report) at a time: two at once would open the same signal.
+REFRESH_LOCK = "register.signals.refresh"
 
 
 @dataclass(slots=True)
@@ -83,7 +85,11 @@ class RefreshSummary:
 
 @transaction.atomic
 def signals_refresh(
-    *, on: date, person_ids: list[int] | None = None, location_ids: list[int] | None = None
+    *,
+    on: date,
+    person_ids: list[int] | None = None,
+    location_ids: list[int] | None = None,
+    wait: float | None = None,
 ) -> RefreshSummary:
     """Make the open signals match today's findings; safe to run as often as wanted.
 
@@ -91,9 +97,10 @@ def signals_refresh(
     done; a signal that people closed or dismissed stays as they left it. With `person_ids`
     and `location_ids` only those persons' and locations' signals are refreshed (after an
     import); without, everyone's (the daily run). One refresh at a time: two at once (an
-    import and the daily run) would both open the same new signal.
+    import and the daily run) would both open the same new signal; with `wait` (seconds, as
+    an import gives), `lib.locks.Busy` after waiting that long for the other.
     """
-    serialised("register.signals.refresh")
+    serialised(REFRESH_LOCK, wait=wait)
     found = _registration_found(on, person_ids)
     for signal in _over_capacity(on, location_ids=location_ids):
         found[signal.key] = signal
@@ -290,13 +297,13 @@ class ListedTwice:
 
 
 @transaction.atomic
-def listed_twice_report(attempts: list[ListedTwice], *, on: date) -> int:
+def listed_twice_report(attempts: list[ListedTwice], *, on: date, wait: float | None = None) -> int:
     """A signal for the municipality of each of the two places (once when both are in one):
     the provider was told only that the person is listed elsewhere, the municipality sees
     both places and both providers, to find out where the person slept. The same refused
     list sent again adds nothing. The number of signals opened."""
     # As a refresh: two refused lists at once would both open the same signal.
-    serialised("register.signals.refresh")
+    serialised(REFRESH_LOCK, wait=wait)
     places = {
         location.pk: location
         for location in Location.objects.filter(

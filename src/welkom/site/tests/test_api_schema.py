@@ -5,14 +5,18 @@ examples per operation, so that CI stays well within its time."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from welkom.housing.services import location_register
+from welkom.lib.locks import Busy
 from welkom.organisations.services import api_token_create
 from welkom.testing import PersonaTestCase
 
@@ -58,3 +62,24 @@ class ApiSchemaTests(PersonaTestCase):
 
             with self.subTest(operation=operation.label):
                 answered_as_documented()
+
+
+class BusyAnswersTests(PersonaTestCase):
+    """An import behind another answers 409: each operation that can says so in its
+    document (schemathesis cannot make the lock busy, so it would not see one missing)."""
+
+    def test_every_409_is_documented(self) -> None:
+        _token, key = api_token_create(
+            organisation=self.provider, name="PMS", created_by=self.provider_manager
+        )
+        document = SchemaGenerator().get_schema(request=None, public=True)
+        for path, service in [
+            ("/api/v1/night-lists", "welkom.register.api.night_list_import"),
+            ("/api/v1/locations", "welkom.housing.api.location_file_import"),
+        ]:
+            with self.subTest(path=path), mock.patch(service, side_effect=Busy("test")):
+                answer = self.client.post(
+                    path, b"a,b\n1,2\n", content_type="text/csv", HTTP_AUTHORIZATION=f"Token {key}"
+                )
+                self.assertEqual((answer.status_code, answer["Retry-After"]), (409, "30"))
+                self.assertIn("409", document["paths"][path]["post"]["responses"])
