@@ -32,6 +32,7 @@ from welkom.housing.forms import CertificateForm, LocationForm, RoomForm
 from welkom.housing.models import ADDRESS_FIELDS, DESCRIPTION_FIELDS, PERMIT_FIELDS, Location
 from welkom.lib.files import date_parse, spreadsheet_records
 from welkom.lib.problems import Problem
+from welkom.lib.text import DIRECTION_CHARACTERS, direction_marked
 
 LOCATION_COLUMNS = [*ADDRESS_FIELDS, *PERMIT_FIELDS, *DESCRIPTION_FIELDS]
 CERTIFICATE_COLUMNS = [
@@ -204,6 +205,10 @@ def location_file_read(data: bytes, *, provider) -> tuple[list[LocationDescripti
     for number, cells in records[1:]:
         row = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
         if not any(row.values()):
+            continue
+        marked = [name for name, value in row.items() if direction_marked(value)]
+        if marked:
+            problems.extend(Problem(number, name, DIRECTION_CHARACTERS) for name in marked)
             continue
         code = row.get("code", "")
         location_values = {c: row.get(c, "") for c in LOCATION_COLUMNS + CERTIFICATE_COLUMNS}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 
 from welkom.lib.files import spreadsheet_records
 from welkom.lib.problems import Problem
+from welkom.lib.text import DIRECTION_CHARACTERS, direction_marked
 from welkom.monitor.indicators import COUNT, EXTERNAL, Indicator
 
 COLUMNS = ("indicator", "area_code", "period", "scenario", "value", "source", "vintage")
@@ -105,6 +106,10 @@ def figures_file_read(data: bytes, *, areas: set[str]) -> tuple[list[FigureRow],
         values = {
             name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(names)
         }
+        marked = [name for name, value in values.items() if direction_marked(value)]
+        if marked:
+            problems.extend(Problem(number, name, DIRECTION_CHARACTERS) for name in marked)
+            continue
         row, row_problems = _row_read(number, values, areas=areas, kinds=kinds, first_of=first_of)
         if row_problems:
             problems.extend(row_problems)

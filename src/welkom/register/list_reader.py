@@ -38,6 +38,9 @@ from welkom.lib.files import (  # noqa: F401 -- the reader's file-level messages
     first_listed,
 )
 from welkom.lib.problems import Problem
+from welkom.lib.text import CONTROL as _CONTROL
+from welkom.lib.text import CONTROL_CHARACTERS, DIRECTION_CHARACTERS
+from welkom.lib.text import DIRECTION as _DIRECTION
 from welkom.register.countries import ALPHA2_TO_ALPHA3
 from welkom.register.matching import name_normalise
 from welkom.register.rules import bsn_is_valid, bsn_masked
@@ -202,10 +205,6 @@ COLUMN_WITHOUT_NAME = gettext_noop(
 )
 REQUIRED = gettext_noop("A value is required.")
 TOO_LONG = gettext_noop("Too long: at most %(max)d characters.")
-CONTROL_CHARACTERS = gettext_noop("Contains control characters, such as a tab or a line break.")
-DIRECTION_CHARACTERS = gettext_noop(
-    "Contains invisible characters that turn the direction of the text: type the value again."
-)
 NOT_A_DATE = gettext_noop("Not a date. Write dates as yyyy-mm-dd or dd-mm-yyyy.")
 NIGHT_IN_FUTURE = gettext_noop("The night lies in the future (after %(today)s).")
 NIGHT_TOO_EARLY = gettext_noop("The night lies before %(earliest)s.")
@@ -282,12 +281,6 @@ def night_list_template_csv() -> bytes:
     # The byte-order mark makes Excel open the file as UTF-8 (Kraków, not KrakÃ³w).
     text = ",".join(NIGHT_LIST_COLUMNS) + "\r\n" + _TEMPLATE_EXAMPLE + "\r\n"
     return codecs.BOM_UTF8 + text.encode("utf-8")
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# Invisible characters that turn the direction of text (U+202E shows "Kowalski" as
-# "ikslawoK" and can make a shown value lie about what is stored).
-_DIRECTION = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _shown(text: str) -> str:

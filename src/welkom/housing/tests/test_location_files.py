@@ -80,6 +80,12 @@ class LocationFileTests(PersonaTestCase):
                 "outside the province",
             ),
             "not a date": (changed("opened_on", "gisteren"), 2, "opened_on", "Not a date"),
+            "direction mark": (
+                changed("room_name", "\u202e1 remakpaalS"),  # shows as "Slaapkamer 1"
+                2,
+                "room_name",
+                "turn the direction",
+            ),
             "not yes or no": (changed("washing", "misschien"), 2, "washing", "Write yes or no."),
             "certificate dates": (
                 changed("certificate_valid_until", "2020-01-01"),

@@ -53,6 +53,14 @@ class FiguresImportTests(TestCase):
         self.assertEqual((record.status, record.counts["added"]), ("rejected", 0))
         self.assertEqual(len(record.problems), len(summary.problems))
 
+    def test_a_source_that_turns_the_text_direction_is_refused(self):
+        summary = send("workers,PV31,2018,,75100,\u202eoicsed\n")  # shows as "Decisio"
+        self.assertEqual(
+            [(p.row, p.column) for p in summary.problems], [(2, "source")], summary.problems
+        )
+        self.assertIn("turn the direction", summary.problems[0].text)
+        self.assertEqual(ExternalFigure.objects.count(), 0)
+
     def test_sending_the_same_file_twice_changes_nothing(self):
         text = "workers,PV31,2018,,75100,Decisio\nworkers_growth,PV31,2010/2018,,47,Decisio\n"
         first, second = send(text), send(text)
