@@ -60,7 +60,7 @@ class ImportBookkeepingTests(PersonaTestCase):
         self.assertEqual(response.status_code, 422)
         [problem] = response.json()["problems"]
         self.assertIn(
-            "Het register veranderde terwijl deze lijst werd verwerkt", problem["message"]
+            "Deze lijst botst met wat het register bevat", problem["message"]
         )
         record = NightListImport.objects.get()
         self.assertEqual((record.status, record.counts["persons"]), ("rejected", 0))
