@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "welkom.site.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "welkom.site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,6 +112,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'welkom.sqlite3'}"),
         conn_max_age=env_int("WELKOM_DB_CONN_MAX_AGE", 60),
+        # A kept connection that the database dropped (a restart, a fail-over) is noticed at
+        # the start of the next request and opened again, instead of a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -263,7 +267,24 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "line": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "line"},
+    },
     "root": {"handlers": ["console"], "level": env_str("WELKOM_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One JSON line per request (welkom.site.middleware.RequestLogMiddleware).
+        "welkom.requests": {
+            "handlers": ["requests"],
+            "level": "INFO" if env_bool("WELKOM_REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+        # Its access log says the same with the path in it; Welkom's line has no personal data.
+        "django.server": {"level": "WARNING"},
+    },
 }

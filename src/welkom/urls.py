@@ -11,6 +11,7 @@ from welkom.housing.api import locations
 from welkom.organisations.api import organisation_me
 from welkom.places.api import postcode_lookup
 from welkom.register.api import night_list_retrieve, night_list_submit
+from welkom.site.health import healthz, readyz
 
 # The admin signs in through Welkom's own login, so lock-out and two-factor apply there too.
 admin.site.login = login_required(admin.site.login)
@@ -25,6 +26,8 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/v1/", include((api_patterns, "api"))),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
@@ -41,3 +44,6 @@ urlpatterns = [
         prefix_default_language=False,
     ),
 ]
+
+# Any error the views do not handle; a database that cannot be reached answers 503.
+handler500 = "welkom.site.views.server_error"

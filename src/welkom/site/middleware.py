@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import json
+import logging
+import time
+
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import translate_url
@@ -8,6 +12,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import escape_leading_slashes
 
 from welkom.processing_log.context import trace_from_traceparent, traced
+
+request_logger = logging.getLogger("welkom.requests")
 
 
 class ContentSecurityPolicyMiddleware:
@@ -113,4 +119,33 @@ class PrivatePagesMiddleware:
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class RequestLogMiddleware:
+    """One log line per request, as JSON: method, the route's pattern (never the path: it
+    may hold a postcode or an id), status, milliseconds, language and trace. No query
+    string, no user, no address: the processing log says who read which personal data.
+    First in the chain, so that it also times the other middleware."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        trace = getattr(request, "trace", None)
+        request_logger.info(
+            json.dumps(
+                {
+                    "method": request.method,
+                    "route": f"/{match.route}" if match else None,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "language": translation.get_language(),
+                    "trace": getattr(trace, "trace_id", None),
+                }
+            )
+        )
         return response

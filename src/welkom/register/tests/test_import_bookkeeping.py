@@ -59,9 +59,7 @@ class ImportBookkeepingTests(PersonaTestCase):
             response = self._post(as_csv([row("Nowak")]))
         self.assertEqual(response.status_code, 422)
         [problem] = response.json()["problems"]
-        self.assertIn(
-            "Deze lijst botst met wat het register bevat", problem["message"]
-        )
+        self.assertIn("Deze lijst botst met wat het register bevat", problem["message"])
         record = NightListImport.objects.get()
         self.assertEqual((record.status, record.counts["persons"]), ("rejected", 0))
         self.assertFalse(Stay.internal.exists() or Person.internal.exists())
