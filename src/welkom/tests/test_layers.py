@@ -40,6 +40,8 @@ LAYERS: list[list[tuple[str, ...]]] = [
     [("welkom.register",)],
     [("welkom.loket",)],
     [("welkom.monitor",)],
+    # The nightly jobs run the commands of the apps below.
+    [("welkom.jobs",)],
     [("welkom.site",)],
     [("welkom.demo",)],
     [("welkom.settings", "welkom.urls", "welkom.wsgi", "welkom.__main__", "welkom.testing")],
