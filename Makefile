@@ -7,12 +7,16 @@ DEMO_INSTALLED := $(VENV)/.installed-demo
 # Development defaults for `make run`: demo mode (demo accounts, no 2FA, mail to console), plain HTTP.
 RUN_ENV := WELKOM_DEMO_MODE=true WELKOM_HTTPS=false
 
-.PHONY: help install run test lint check-migrations check-translations messages bench clean
+RUNTIME_INSTALLED := $(VENV)/.installed-runtime
+
+.PHONY: help install install-runtime run serve prepare jobs test lint check-migrations check-translations messages bench bench-web clean
 
 help:
 	@echo "make run    set up and serve Welkom with demo data on http://127.0.0.1:8000"
 	@echo "make test   run the test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)"
-	@echo "make lint | check-migrations | check-translations | messages | clean"
+	@echo "make serve  production server (gunicorn) on WELKOM_BIND (127.0.0.1:8000); set DATABASE_URL"
+	@echo "make jobs   the nightly jobs' scheduler (welkom run_jobs)"
+	@echo "make lint | check-migrations | check-translations | messages | bench | bench-web | clean"
 
 # Two install levels in one virtual environment: the demo extra for `make run`, and the
 # development tools on top of it for tests, lint and checks. Production takes runtime.txt.
@@ -27,6 +31,30 @@ $(INSTALLED): $(DEMO_INSTALLED) requirements/dev.txt
 	touch $@
 
 install: $(INSTALLED)
+
+# Production: what runtime.txt pins and Welkom itself, nothing for demo or development. The
+# container runs exactly these targets (Dockerfile), and CI runs them too (.ci/run).
+$(RUNTIME_INSTALLED): pyproject.toml requirements/runtime.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/runtime.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+install-runtime: $(RUNTIME_INSTALLED)
+
+# What a release needs before it serves: compiled translations, static files, migrations, the
+# loket's texts. Safe to run on every start.
+prepare: $(RUNTIME_INSTALLED)
+	$(BIN)/welkom compile_translations
+	$(BIN)/welkom collectstatic --noinput --verbosity 0
+	$(BIN)/welkom migrate --noinput
+	$(BIN)/welkom loket_content
+
+serve: prepare
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py
+
+jobs: $(RUNTIME_INSTALLED)
+	$(BIN)/welkom run_jobs
 
 run: $(DEMO_INSTALLED)
 	$(BIN)/welkom compile_translations
