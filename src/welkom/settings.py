@@ -239,6 +239,9 @@ UPLOAD_MAX_MB = env_int("WELKOM_UPLOAD_MAX_MB", 50)
 IMPORT_WAIT_SECONDS = env_int("WELKOM_IMPORT_WAIT_SECONDS", 60)
 # Months after a person's last stay (and after a file's receipt) that personal data is kept.
 RETENTION_MONTHS = env_int("WELKOM_RETENTION_MONTHS", 12)
+# Seconds a public page (loket, public monitor) is kept at most; a change renders it again
+# at once (lib.public_pages).
+PUBLIC_CACHE_SECONDS = env_int("WELKOM_PUBLIC_CACHE_SECONDS", 600)
 JOBS_AT = env_str("WELKOM_JOBS_AT", "02:30")  # local time of the nightly jobs (welkom run_jobs)
 JOBS_POLL_SECONDS = env_int("WELKOM_JOBS_POLL_SECONDS", 60)
 # Where registration facts come from besides night lists and municipality users (a class

@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from welkom.lib.public_pages import kept_public
 from welkom.lib.throttle import Rate, throttled
 from welkom.loket import rules
 from welkom.loket.forms import (
@@ -84,10 +86,12 @@ def _language_name(code: str) -> str:
 # --- Public ------------------------------------------------------------------------------
 
 
+@kept_public
 def index(request) -> HttpResponse:
     return render(request, "loket/index.html", {"pages": topic_list(get_language())})
 
 
+@kept_public
 def topic(request, slug: str) -> HttpResponse:
     page = topic_page(slug, get_language())
     if page is None:
@@ -104,7 +108,11 @@ def topic(request, slug: str) -> HttpResponse:
     )
 
 
+# A lookup that changes nothing: without a CSRF token its page is the same for everyone and
+# can be kept (lib.public_pages); a forged post could only show someone a contact card.
+@csrf_exempt
 @throttled("loket.contact", PUBLIC_FORM)
+@kept_public
 @sensitive_post_parameters()
 def contact(request) -> HttpResponse:
     """Postcode or municipality (or, with JavaScript, the visitor's location) → the contact.
@@ -181,6 +189,7 @@ def check(request) -> HttpResponse:
 
 
 @throttled("loket.directory", PUBLIC_FORM)
+@kept_public
 def directory(request) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}

@@ -23,6 +23,7 @@ from welkom.housing.selectors import location_figures
 from welkom.lib.bulk import rows_insert
 from welkom.lib.locks import serialised
 from welkom.lib.problems import Problem
+from welkom.lib.public_pages import public_pages_changed
 from welkom.monitor.figures_file import figures_file_read, period_kind
 from welkom.monitor.indicators import PROVINCE
 from welkom.monitor.models import ActionProgress, ExternalFigure, Figure, FiguresImport, Refresh
@@ -152,6 +153,7 @@ def figures_import_remove(record: FiguresImport) -> int:
     """Remove an import and every figure it added; returns how many."""
     removed = record.figures.count()
     record.delete()
+    public_pages_changed()
     return removed
 
 
@@ -221,6 +223,7 @@ def monitor_refresh(*, today: date, history_nights: int = HISTORY_NIGHTS) -> Ref
     Refresh.objects.create(
         last_night=last, first_night=first, figures=len(rows), seconds=round(seconds, 2)
     )
+    public_pages_changed()
     return RefreshSummary(first, last, len(rows), seconds)
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from welkom.lib.exports import table_csv, table_xlsx
 from welkom.lib.locks import BUSY, Busy
+from welkom.lib.public_pages import kept_public
 from welkom.monitor.charts import Series, line_chart
 from welkom.monitor.choropleth import choropleth
 from welkom.monitor.figures_file import figures_template_csv
@@ -334,6 +335,7 @@ def report(request, year: int) -> HttpResponse:
     return render(request, "monitor/report.html", report_context(year=year))
 
 
+@kept_public
 def public(request) -> HttpResponse:
     """The province's figures for everyone, in the five languages: small cells hidden."""
     nights = nights_available()

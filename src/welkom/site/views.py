@@ -8,11 +8,13 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from welkom.lib.public_pages import kept_public
 from welkom.site.selectors import home_scopes, home_tasks
 
 logger = logging.getLogger(__name__)
 
 
+@kept_public  # the public front page; a signed-in user has a session, and is never kept
 def home(request) -> HttpResponse:
     """The public front page, or, signed in, what this user can do in Welkom."""
     if not request.user.is_authenticated:
