@@ -91,5 +91,10 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/night_register.py --scale province --engine both
 	$(BIN)/python bench/monitor.py --scale province --engine both
 
+# Not part of CI: the public pages under load with gunicorn and wrk (docs/benchmarks.md);
+# needs PostgreSQL on 127.0.0.1:5432.
+bench-web: $(INSTALLED)
+	bench/web.sh
+
 clean:
 	rm -rf $(VENV) var

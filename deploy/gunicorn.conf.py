@@ -11,9 +11,13 @@ threads = int(os.environ.get("WELKOM_THREADS", "1"))
 timeout = int(os.environ.get("WELKOM_TIMEOUT_SECONDS", "120"))
 graceful_timeout = 30
 keepalive = 5
-# Restart a worker now and then: memory a large import took is given back.
-max_requests = 2000
-max_requests_jitter = 200
+# Restart a worker now and then, so that memory a large import took is given back, but
+# seldom: at 1,200 requests/s a limit of 2,000 restarted a worker every two seconds, and
+# the requests queued behind the restart made the p95 800 ms (docs/benchmarks.md).
+max_requests = 100_000
+max_requests_jitter = 10_000
+# The app is loaded once in the master and forked: a restarted worker serves at once.
+preload_app = True
 # Welkom logs one line per request itself (without the path, which may hold personal data).
 accesslog = None
 errorlog = "-"
