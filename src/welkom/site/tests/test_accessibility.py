@@ -7,9 +7,12 @@ Skipped when Chromium or Playwright is missing, unless WELKOM_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.db import OperationalError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -91,6 +94,15 @@ class AccessibilityTests(StaticLiveServerTestCase):
 
     def test_it_finds_no_wcag_violations_on_the_page_for_an_unknown_address(self):
         self.check_page("not-found", "site:home", suffix="no-such-page/", status=404, expect="h1")
+
+    def test_it_finds_no_wcag_violations_on_the_page_for_a_database_that_cannot_be_reached(self):
+        with (
+            mock.patch("welkom.site.views.render", side_effect=OperationalError("gone")),
+            mock.patch("welkom.site.views.database_reachable", return_value=False),
+        ):
+            self.check_page(
+                "unavailable", "site:home", viewport=browser.PHONE_VIEWPORT, status=503, expect="h1"
+            )
 
     def test_it_finds_no_wcag_violations_on_the_login_page(self):
         self.check_page("login", "accounts:login", expect="input[name=username]")
