@@ -12,8 +12,10 @@ kept in any case.
 
 Only what is the same for every visitor is kept: GET and HEAD without a session or a
 pending message (the layout would show a signed-in user's name, or a message meant for
-one visitor), status 200, no cookie set by the view, no CSRF token in the page. The middleware around the view still
-runs for every request (security headers, the language cookie, the request log)."""
+one visitor), status 200, no cookie set by the view, no CSRF token in the page. The
+middleware around the view still runs for every request (security headers, the language
+cookie, the request log). A query string is part of the address, so odd queries make
+entries of their own; the cache's own limit (Django's local memory keeps 300) bounds them."""
 
 from __future__ import annotations
 
