@@ -239,6 +239,19 @@ UPLOAD_MAX_MB = env_int("WELKOM_UPLOAD_MAX_MB", 50)
 IMPORT_WAIT_SECONDS = env_int("WELKOM_IMPORT_WAIT_SECONDS", 60)
 # Months after a person's last stay (and after a file's receipt) that personal data is kept.
 RETENTION_MONTHS = env_int("WELKOM_RETENTION_MONTHS", 12)
+# The cache: each process's own memory, or with WELKOM_CACHE_URL=redis://host:6379/0 one
+# Redis for all processes, so that rate limits (lib.throttle) count exactly and a kept public
+# page (lib.public_pages) is rendered once for all of them.
+CACHE_URL = env_str("WELKOM_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+if CACHE_URL and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    raise ValueError("WELKOM_CACHE_URL must start with redis://, rediss:// or unix://")
 # Seconds a public page (loket, public monitor) is kept at most; a change renders it again
 # at once (lib.public_pages).
 PUBLIC_CACHE_SECONDS = env_int("WELKOM_PUBLIC_CACHE_SECONDS", 600)

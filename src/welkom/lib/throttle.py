@@ -4,7 +4,7 @@ addresses stored as they are); over the rate, the view answers 429 with a page i
 user's language that says how long to wait (ADR 0016).
 
 The default cache is the process's own memory: with N server processes a client gets at
-most N times the rate. A shared cache (Django's `CACHES`) makes it exact."""
+most N times the rate. A shared cache (`WELKOM_CACHE_URL=redis://…`) makes it exact."""
 
 from __future__ import annotations
 
