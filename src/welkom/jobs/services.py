@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Q
 from django.utils import timezone
@@ -38,7 +37,7 @@ def nightly_jobs() -> list[Job]:
         Job("registration_signals", "registration_signals"),
         Job("refresh_monitor", "refresh_monitor"),
         # Last: the digests count the signals the jobs above opened.
-        Job("send_digests", "send_digests", {"base_url": settings.BASE_URL}),
+        Job("send_digests", "send_digests"),
     ]
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
@@ -17,9 +18,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+        parser.add_argument(
+            "--base-url", default=None, help="where users reach Welkom (default WELKOM_BASE_URL)"
+        )
 
-    def handle(self, *args, base_url: str, **options) -> None:
+    def handle(self, *args, base_url: str | None, **options) -> None:
+        base_url = base_url or settings.BASE_URL
         sent = 0
         for user in get_user_model().objects.filter(is_active=True).exclude(email=""):
             if not user.has_perm("register.view_signal"):
