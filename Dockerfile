@@ -1,6 +1,7 @@
-# Welkom's image: the production install (`make install-runtime`) and `make prepare`'s
-# static files in a build stage, then a slim, non-root runtime stage that runs `make serve`
-# (web) or `make jobs` (scheduler). Every step is a Makefile target that CI runs too
+# Welkom's image: the production install (`make install-runtime`) in a build stage, then a
+# slim, non-root runtime stage that runs `make serve` (web: `make prepare` compiles the
+# translations, collects the static files into the volume and migrates on every start) or
+# `make jobs` (scheduler). Every step is a Makefile target that CI runs too
 # (.ci/deployment); no image can be pulled on the build machines, so this file itself is
 # not built in CI. See docs/operations.md.
 FROM python:3.11-slim AS build
@@ -10,10 +11,7 @@ COPY pyproject.toml Makefile ./
 COPY requirements ./requirements
 COPY src ./src
 COPY deploy ./deploy
-RUN make install-runtime PYTHON=python3.11 \
- && WELKOM_VAR_DIR=/app/var .venv/bin/welkom compile_translations \
- && WELKOM_VAR_DIR=/app/var .venv/bin/welkom collectstatic --noinput --verbosity 0 \
- && rm -f /app/var/secret-key /app/var/pseudonym-key
+RUN make install-runtime PYTHON=python3.11
 
 FROM python:3.11-slim AS runtime
 RUN apt-get update && apt-get install -y --no-install-recommends make postgresql-client \
