@@ -326,7 +326,8 @@ def location_rows(*, user, on: date, filters: dict | None = None) -> list[Locati
     locations = (
         Location.objects.visible_to(user)
         .select_related("municipality", "provider")
-        .prefetch_related("rooms", "certificates")
+        .defer("municipality__boundary")  # a municipality's outline is a large JSON text
+        .prefetch_related("certificates")
         .order_by("municipality__name", "street", "number", "code")
     )
     if filters.get("stay_type"):
@@ -339,7 +340,8 @@ def location_rows(*, user, on: date, filters: dict | None = None) -> list[Locati
         locations = locations.filter(certificates__scheme=filters["mark"])
     rows = []
     soon = on + timedelta(days=EXPIRING_WITHIN_DAYS)
-    for location, compliance in _judged(locations.distinct(), on=on):
+    locations = locations.distinct()
+    for location, compliance in _judged(locations, on=on, parts=_rooms_and_marks(locations)):
         marks = list(location.certificates.all())
         row = LocationRow(
             location=location,
@@ -382,9 +384,10 @@ def housing_counts(*, on: date) -> list[CountRow]:
     compliance, per municipality and kind of stay: counts only, for the province."""
     locations = (
         Location.objects.select_related("municipality")
-        .prefetch_related("rooms", "certificates")
+        .defer("municipality__boundary")
         .order_by("municipality__name", "stay_type")
     )
+    parts = _rooms_and_marks(locations)
     open_on_date = (
         location
         for location in locations
@@ -392,13 +395,13 @@ def housing_counts(*, on: date) -> list[CountRow]:
         and not (location.closed_on and location.closed_on < on)
     )
     groups: dict[tuple[str, str], list[int]] = {}
-    for location, compliance in _judged(open_on_date, on=on):
+    for location, compliance in _judged(open_on_date, on=on, parts=parts):
         counts = groups.setdefault(
             (location.municipality.name, location.stay_type), [0, 0, 0, 0, 0]
         )
         counts[0] += 1
         counts[1] += location.permitted_capacity or 0
-        counts[2] += bool(location.certificates.all())
+        counts[2] += bool(parts[1].get(location.pk))
         counts[3] += compliance.compliant
         counts[4] += compliance.effective_capacity or 0
     return [

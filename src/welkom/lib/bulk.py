@@ -19,13 +19,14 @@ do not run: the caller gives every column.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from itertools import count
 
 import polars as pl
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.expressions import RawSQL
 
 
@@ -132,36 +133,65 @@ def rows_update(model, fields: Sequence[str], rows: Sequence[Sequence]) -> None:
         )
 
 
-_table_numbers = count(1)
-
-
 @contextmanager
 def temporary_table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence]) -> Iterator[str]:
     """A temporary table with `columns` ((name, SQL type) pairs) holding `rows`, by name, for
     the duration of the block: `WHERE person_id IN (SELECT id FROM <name>)` instead of a
-    parameter per id. Names and types come from the caller's code, never from input."""
-    name = f"welkom_rows_{next(_table_numbers)}"
+    parameter per id. Names and types come from the caller's code, never from input.
+
+    The table is kept for the connection and emptied, not dropped: PostgreSQL holds the lock
+    of a table created and dropped in a transaction until the transaction ends, and one
+    import (a month of thirty daily lists per location, applied one by one in the import's
+    transaction) made thousands of them and ran out of lock slots ("out of shared memory").
+    A block inside another block with the same columns gets a table of its own."""
+    in_use = _tables_in_use()
+    signature = hashlib.sha256(repr(list(columns)).encode()).hexdigest()[:12]
+    name = next(
+        f"welkom_rows_{signature}_{slot}"
+        for slot in count()
+        if f"welkom_rows_{signature}_{slot}" not in in_use
+    )
     names = ", ".join(column for column, _type in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})"
-        )
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(f"ANALYZE {name}")  # so that the planner knows its size
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {name} ({names}) VALUES ({placeholders})",  # noqa: S608
-                [tuple(_sqlite_value(v) for v in row) for row in rows],
+    in_use.add(name)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} "
+                f"({', '.join(f'{c} {t}' for c, t in columns)})"
             )
-    yield name
-    # Not on an error: the table then goes with the transaction's rollback (or the session),
-    # and a statement in a failed transaction would hide the error.
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE {name}")
+            _emptied(cursor, name)  # rows left by a block that ended in an error
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                cursor.execute(f"ANALYZE {name}")  # so that the planner knows its size
+            else:
+                placeholders = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {name} ({names}) VALUES ({placeholders})",  # noqa: S608
+                    [tuple(_sqlite_value(v) for v in row) for row in rows],
+                )
+        yield name
+        # Not on an error: a statement in a failed transaction would hide the error, and the
+        # next block with these columns empties the table first.
+        with connection.cursor() as cursor:
+            _emptied(cursor, name)
+    finally:
+        in_use.discard(name)
+
+
+def _tables_in_use() -> set[str]:
+    """The names of the temporary tables of this thread's connection that a block holds."""
+    wrapper = connections[DEFAULT_DB_ALIAS]  # this thread's; `connection` is a shared proxy
+    return wrapper.__dict__.setdefault("welkom_temporary_tables_in_use", set())
+
+
+def _emptied(cursor, name: str) -> None:
+    # TRUNCATE takes the lock the table already has; on SQLite, DELETE without WHERE is its
+    # truncate.
+    cursor.execute(
+        f"TRUNCATE {name}" if connection.vendor == "postgresql" else f"DELETE FROM {name}"  # noqa: S608
+    )
 
 
 def ids_table(ids: Iterable[int]) -> AbstractContextManager[str]:
