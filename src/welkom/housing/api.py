@@ -116,7 +116,7 @@ def locations(request: Request) -> Response:
                     "building_type": row.location.building_type,
                     "stay_type": row.location.stay_type,
                     "permitted_capacity": row.location.permitted_capacity,
-                    "effective_capacity": row.compliance.effective_capacity,
+                    "effective_capacity": row.judged.effective_capacity,
                     "quality_marks": [c.scheme for c in row.marks],
                     "all_applicable_rules_met": row.compliant,
                 }

@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class HousingConfig(AppConfig):
     name = "welkom.housing"
     label = "housing"
+
+    def ready(self) -> None:
+        from welkom.housing.receivers import receivers_connect
+
+        receivers_connect()

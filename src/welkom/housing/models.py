@@ -154,6 +154,10 @@ class Location(models.Model):
     extinguisher_reob = models.BooleanField(
         _("inspected by a REOB-recognised company"), default=False
     )
+    # Raised by every change of what the norms judge (the location, its rooms and marks, its
+    # municipality's rules): a kept judgement of an older version is judged again
+    # (`selectors.location_judgements`).
+    facts_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = LocationQuerySet.as_manager()
 
@@ -372,3 +376,27 @@ class LocationImport(TrackedImport):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class Judgement(models.Model):
+    """A location's compliance as judged for one day, kept so that lists of thousands of
+    locations need not judge every norm again (`selectors.location_judgements`). Only what lists show:
+    the detail page judges afresh, with every finding."""
+
+    location = models.ForeignKey(Location, models.CASCADE, related_name="+")
+    on = models.DateField()
+    facts_version = models.PositiveIntegerField()
+    parameters = models.CharField(max_length=40)  # the norm switches it was judged with
+    described = models.BooleanField()
+    compliant = models.BooleanField()
+    effective_capacity = models.PositiveIntegerField(null=True)
+    failing = models.JSONField(default=list)  # the norms with a rule not met
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["location", "on"], name="judgement_one_per_day")
+        ]
+        indexes = [models.Index(fields=["on"], name="judgement_on")]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} on {self.on}"

@@ -11,9 +11,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from welkom.housing import rules as norms
-from welkom.housing.models import Certificate, Location, MunicipalRule, Room, StayType
+from welkom.housing.models import (
+    Certificate,
+    Judgement,
+    Location,
+    MunicipalRule,
+    Room,
+    StayType,
+)
+from welkom.lib.bulk import ids_table, in_table
 
 
 def norm_parameters() -> norms.NormParameters:
@@ -247,6 +257,110 @@ def _rooms_and_marks(locations) -> tuple[dict[int, list[norms.Room]], dict[int, 
     return rooms, marks
 
 
+# Judgements are kept for dates near today only: lists and signals ask about today and the
+# last nights; a night long past is judged afresh each time it is asked about.
+JUDGEMENTS_KEPT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What a list shows of a location's compliance on a day (see `Compliance`)."""
+
+    effective_capacity: int | None
+    described: bool
+    compliant: bool
+    failing: frozenset[str]  # the norms with a rule not met, applying or not
+
+    @classmethod
+    def of(cls, compliance: Compliance) -> Judged:
+        return cls(
+            effective_capacity=compliance.effective_capacity,
+            described=compliance.described,
+            compliant=compliance.compliant,
+            failing=frozenset(o.norm for o in compliance.outcomes if not o.passed),
+        )
+
+
+def location_judgements(locations, *, on: date) -> dict[int, Judged]:
+    """Each location's judgement on a date, by id, for a queryset of locations.
+
+    Judging every norm costs about a third of a millisecond a location, which for the
+    province's 3,000 locations is a second on every page and after every import. So a
+    judgement is kept (`Judgement`) with the location's `facts_version` and the norm
+    switches it was made with, and used while both are the same; every change of what the
+    norms judge raises the version (`housing.receivers`). The versions are read before the
+    facts: a judgement made from facts that changed meanwhile is kept under the old version,
+    so it is judged again next time, never shown as current.
+    """
+    versions = dict(locations.order_by().values_list("pk", "facts_version"))
+    if not versions:
+        return {}
+    switches = _switches()
+    kept_here = abs((on - timezone.localdate()).days) <= JUDGEMENTS_KEPT_DAYS
+    found: dict[int, Judged] = {}
+    if kept_here:
+        # By the ids already read, from a table with a primary key: a subquery of `locations`
+        # was planned as a scan of it per kept judgement while the table had no statistics.
+        with ids_table(versions) as ids:
+            kept = list(
+                Judgement.objects.filter(
+                    location_id__in=in_table(ids), on=on, parameters=switches
+                ).values_list(
+                    "location_id",
+                    "facts_version",
+                    "effective_capacity",
+                    "described",
+                    "compliant",
+                    "failing",
+                )
+            )
+        for location_id, version, capacity, described, compliant, failing in kept:
+            if versions[location_id] == version:
+                found[location_id] = Judged(capacity, described, compliant, frozenset(failing))
+    missing = [pk for pk in versions if pk not in found]
+    if not missing:
+        return found
+    judged_now = Location.objects.filter(pk__in=missing).select_related(None)
+    for location, compliance in _judged(judged_now, on=on, parts=_rooms_and_marks(judged_now)):
+        found[location.pk] = Judged.of(compliance)
+    if kept_here:
+        _judgements_keep({pk: found[pk] for pk in missing}, versions, on=on, switches=switches)
+    return found
+
+
+def _switches() -> str:
+    parameters = norm_parameters()
+    return f"snf2025={int(parameters.snf_2025)},uhn={int(parameters.uhn_burners)}"
+
+
+def _judgements_keep(
+    judged: dict[int, Judged], versions: dict[int, int], *, on: date, switches: str
+) -> None:
+    """Keep fresh judgements in place of older ones; a judgement another request kept at the
+    same moment is as good as this one, so a conflict is ignored."""
+    with transaction.atomic():
+        Judgement.objects.filter(location_id__in=list(judged), on=on).delete()
+        Judgement.objects.filter(
+            on__lt=timezone.localdate() - timedelta(JUDGEMENTS_KEPT_DAYS)
+        ).delete()
+        Judgement.objects.bulk_create(
+            [
+                Judgement(
+                    location_id=pk,
+                    on=on,
+                    facts_version=versions[pk],
+                    parameters=switches,
+                    described=item.described,
+                    compliant=item.compliant,
+                    effective_capacity=item.effective_capacity,
+                    failing=sorted(item.failing),
+                )
+                for pk, item in judged.items()
+            ],
+            ignore_conflicts=True,
+        )
+
+
 def effective_capacities(*, on: date, location_ids=None) -> dict[int, int | None]:
     """The most persons each location may hold on a date: the lowest of its permit and every
     norm that applies to it. The register's overcrowding signal and overview read this, for
@@ -255,8 +369,8 @@ def effective_capacities(*, on: date, location_ids=None) -> dict[int, int | None
     if location_ids is not None:
         locations = locations.filter(pk__in=location_ids)
     return {
-        location.pk: compliance.effective_capacity
-        for location, compliance in _judged(locations, on=on, parts=_rooms_and_marks(locations))
+        pk: judged.effective_capacity
+        for pk, judged in location_judgements(locations, on=on).items()
     }
 
 
@@ -282,27 +396,31 @@ class LocationFigures:
 def location_figures(*, on: date) -> list[LocationFigures]:
     """Every location's countable facts, judged against the norms of `on` (norms change
     rarely; a past night is counted with today's judgement, as the overcrowding signal does)."""
-    figures = []
-    locations = Location.objects.prefetch_related("rooms", "certificates")
-    for location, compliance in _judged(locations, on=on):
-        certificates = [c.valid_until for c in location.certificates.all()]
-        figures.append(
-            LocationFigures(
-                location_id=location.pk,
-                municipality_id=location.municipality_id,
-                stay_type=location.stay_type,
-                opened_on=location.opened_on,
-                closed_on=location.closed_on,
-                capacity=(
-                    compliance.effective_capacity
-                    if compliance.effective_capacity is not None
-                    else location.permitted_capacity
-                ),
-                certified_until=max(certificates) if certificates else None,
-                compliant=compliance.compliant,
-            )
+    locations = Location.objects.all()
+    judged = location_judgements(locations, on=on)
+    certified: dict[int, date] = {}
+    for location_id, valid_until in Certificate.objects.values_list("location_id", "valid_until"):
+        certified[location_id] = max(valid_until, certified.get(location_id, valid_until))
+    return [
+        LocationFigures(
+            location_id=location.pk,
+            municipality_id=location.municipality_id,
+            stay_type=location.stay_type,
+            opened_on=location.opened_on,
+            closed_on=location.closed_on,
+            capacity=(
+                judged[location.pk].effective_capacity
+                if judged[location.pk].effective_capacity is not None
+                else location.permitted_capacity
+            ),
+            certified_until=certified.get(location.pk),
+            compliant=judged[location.pk].compliant,
         )
-    return figures
+        for location in locations.only(
+            "pk", "municipality_id", "stay_type", "opened_on", "closed_on", "permitted_capacity"
+        )
+        if location.pk in judged
+    ]
 
 
 EXPIRING_WITHIN_DAYS = 30
@@ -311,13 +429,13 @@ EXPIRING_WITHIN_DAYS = 30
 @dataclass(frozen=True)
 class LocationRow:
     location: Location
-    compliance: Compliance
+    judged: Judged
     marks: list[Certificate]
     expiring: list[Certificate]  # expired, or expiring within 30 days
 
     @property
     def compliant(self) -> bool:
-        return self.compliance.compliant
+        return self.judged.compliant
 
 
 def location_rows(*, user, on: date, filters: dict | None = None) -> list[LocationRow]:
@@ -341,18 +459,19 @@ def location_rows(*, user, on: date, filters: dict | None = None) -> list[Locati
     rows = []
     soon = on + timedelta(days=EXPIRING_WITHIN_DAYS)
     locations = locations.distinct()
-    for location, compliance in _judged(locations, on=on, parts=_rooms_and_marks(locations)):
+    judged = location_judgements(Location.objects.filter(pk__in=locations.values("pk")), on=on)
+    for location in locations:
         marks = list(location.certificates.all())
         row = LocationRow(
             location=location,
-            compliance=compliance,
+            judged=judged[location.pk],
             marks=marks,
             expiring=[c for c in marks if c.valid_until <= soon],
         )
         if filters.get("non_compliant") and row.compliant:
             continue
         failing = filters.get("failing")
-        if failing and not any(o.norm == failing and not o.passed for o in row.compliance.outcomes):
+        if failing and failing not in row.judged.failing:
             continue
         if filters.get("expiring") and not row.expiring:
             continue
@@ -384,26 +503,27 @@ def housing_counts(*, on: date) -> list[CountRow]:
     compliance, per municipality and kind of stay: counts only, for the province."""
     locations = (
         Location.objects.select_related("municipality")
-        .defer("municipality__boundary")
+        .only(
+            "pk", "stay_type", "permitted_capacity", "opened_on", "closed_on", "municipality__name"
+        )
         .order_by("municipality__name", "stay_type")
     )
-    parts = _rooms_and_marks(locations)
-    open_on_date = (
-        location
-        for location in locations
-        if not (location.opened_on and location.opened_on > on)
-        and not (location.closed_on and location.closed_on < on)
-    )
+    judged = location_judgements(Location.objects.all(), on=on)
+    marked = set(Certificate.objects.values_list("location_id", flat=True))
     groups: dict[tuple[str, str], list[int]] = {}
-    for location, compliance in _judged(open_on_date, on=on, parts=parts):
+    for location in locations:
+        if (location.opened_on and location.opened_on > on) or (
+            location.closed_on and location.closed_on < on
+        ):
+            continue
         counts = groups.setdefault(
             (location.municipality.name, location.stay_type), [0, 0, 0, 0, 0]
         )
         counts[0] += 1
         counts[1] += location.permitted_capacity or 0
-        counts[2] += bool(parts[1].get(location.pk))
-        counts[3] += compliance.compliant
-        counts[4] += compliance.effective_capacity or 0
+        counts[2] += location.pk in marked
+        counts[3] += judged[location.pk].compliant
+        counts[4] += judged[location.pk].effective_capacity or 0
     return [
         CountRow(municipality, stay_type, *counts)
         for (municipality, stay_type), counts in sorted(groups.items())

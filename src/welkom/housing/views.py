@@ -91,7 +91,7 @@ def _territory_map(user, rows) -> str:
         len(counted),
     ) % {
         "locations": len(counted),
-        "capacity": sum(r.compliance.effective_capacity or 0 for r in counted),
+        "capacity": sum(r.judged.effective_capacity or 0 for r in counted),
     }
     areas = [
         Area(m.code, m.name, m.boundary, m.pk in territory, label if m.pk in territory else "")
@@ -134,7 +134,7 @@ def locations_export(request, extension: str) -> HttpResponse:
             row.location.get_building_type_display(),
             row.location.get_stay_type_display(),
             row.location.permitted_capacity,
-            row.compliance.effective_capacity,
+            row.judged.effective_capacity,
             ", ".join(c.get_scheme_display() for c in row.marks),
             ", ".join(c.valid_until.isoformat() for c in row.marks),
             _("yes") if row.compliant else _("no"),
