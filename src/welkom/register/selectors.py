@@ -205,8 +205,20 @@ def possible_duplicates(*, user) -> list[tuple[Person, Person]]:
     of birth and the same family name or the same given names (after normalising), yet kept
     apart by the matching. Shown for a person to decide; never merged by themselves."""
     processing = processing_by(user, activity=NIGHT_REGISTER)
+    visible = Person.objects.visible_to(user)
+    # Only persons who share a date of birth with another can be a pair: the database finds
+    # them, so that a territory's thousands of others are neither fetched nor logged as read.
+    shared = (
+        visible.order_by()
+        .values("date_of_birth")
+        .annotate(persons=Count("pk"))
+        .filter(persons__gt=1)
+        .values("date_of_birth")
+    )
     persons = list(
-        Person.objects.visible_to(user).order_by("date_of_birth", "pk").for_processing(processing)
+        visible.filter(date_of_birth__in=shared)
+        .order_by("date_of_birth", "pk")
+        .for_processing(processing)
     )
     by_birth: dict[date, list[Person]] = {}
     for person in persons:
