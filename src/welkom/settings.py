@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "welkom.housing",
     "welkom.register",
     "welkom.loket",
+    "welkom.work",
     "welkom.monitor",
     "welkom.jobs",
     "welkom.demo",
@@ -237,6 +238,11 @@ UPLOAD_MAX_MB = env_int("WELKOM_UPLOAD_MAX_MB", 50)
 # How long an import waits for the one before it (imports change the register one at a
 # time) before it answers "busy, send it again" (409 in the API); nothing is stored then.
 IMPORT_WAIT_SECONDS = env_int("WELKOM_IMPORT_WAIT_SECONDS", 60)
+# The SNA and Wtta registers' exports: older than this many days, a status shows as stale.
+AGENCY_REGISTER_STALE_DAYS = env_int("WELKOM_AGENCY_REGISTER_STALE_DAYS", 14)
+# The public register of admitted lenders (Nederlandse Autoriteit Uitleenmarkt), linked from
+# the loket's agency check once its address is known; empty: named, not linked.
+WTTA_REGISTER_URL = env_str("WELKOM_WTTA_REGISTER_URL", "")
 # Months after a person's last stay (and after a file's receipt) that personal data is kept.
 RETENTION_MONTHS = env_int("WELKOM_RETENTION_MONTHS", 12)
 # The cache: each process's own memory, or with WELKOM_CACHE_URL=redis://host:6379/0 one

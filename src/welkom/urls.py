@@ -40,6 +40,7 @@ urlpatterns = [
         path("register/", include("welkom.register.urls")),
         path("housing/", include("welkom.housing.urls")),
         path("loket/", include("welkom.loket.urls")),
+        path("work/", include("welkom.work.urls")),
         path("monitor/", include("welkom.monitor.urls")),
         prefix_default_language=False,
     ),

@@ -79,6 +79,50 @@ EXTRA_ACCOUNTS = [
 ]
 
 
+# Lenders of the demo registers besides the featured agency: one of each status, and one
+# agency Welkom knows that no register lists (the "unknown" of the agency check).
+DEMO_LENDERS = [
+    ("90000011", "Grensland Uitzendgroep B.V.", "toegelaten", "gecertificeerd"),
+    ("90000012", "Flexwerk Zuid B.V.", "geschorst", "gecertificeerd"),
+    ("90000013", "Maas Personeel B.V.", "ingetrokken", "ingetrokken"),
+]
+DEMO_UNLISTED_AGENCY = ("90000014", "Uitzendbureau Peelland B.V.")
+
+
+def _lender_registers_demo(organisations: dict[str, Organisation], folder: Path) -> None:
+    """An SNA and a Wtta export as the registers publish them (Dutch headers and statuses),
+    imported as `welkom import_agency_register` does."""
+    from django.utils import timezone
+
+    from welkom.work.models import RegisterImport
+    from welkom.work.services import register_import
+
+    Organisation.objects.get_or_create(
+        kvk_number=DEMO_UNLISTED_AGENCY[0],
+        defaults={"name": DEMO_UNLISTED_AGENCY[1], "kind": rules.TEMP_AGENCY},
+    )
+    featured = organisations[FEATURED[3][0]]
+    as_of = timezone.localdate() - timedelta(days=3)
+    lenders = [(featured.kvk_number, featured.name, "toegelaten", "gecertificeerd"), *DEMO_LENDERS]
+    folder.mkdir(parents=True, exist_ok=True)
+    for register, header, column in (
+        ("wtta", "KvK-nummer;Naam;Status;Datum toelating;Einddatum", 2),
+        ("sna", "KvK-nummer;Handelsnaam;Certificering;Ingangsdatum;Geldig tot", 3),
+    ):
+        rows = [header] + [
+            f"{lender[0]};{lender[1]};{lender[column]};01-12-2026;" for lender in lenders
+        ]
+        data = ("\n".join(rows) + "\n").encode()
+        (folder / f"{register}.csv").write_bytes(data)
+        register_import(
+            register=register,
+            data=data,
+            filename=f"{register}.csv",
+            source=RegisterImport.Source.CLI,
+            as_of=as_of,
+        )
+
+
 def _kvk_numbers(rng: random.Random, count: int) -> list[str]:
     numbers: list[str] = []
     seen: set[str] = set()
@@ -149,6 +193,7 @@ def demo_create(
         defaults={"value": 12, "effective_from": date(2025, 1, 1)},
     )
     _loket_demo(municipalities)
+    _lender_registers_demo(organisations, out_dir / "agency-registers")
     if load_nights:
         _night_lists_load(out_dir / "night-lists", providers, today=today)
     return DemoSummary(

@@ -45,6 +45,10 @@ def kvk_number_normalise(text: str) -> str:
 
 
 _TEAM = {"organisations.manage_members", "organisations.manage_api_tokens"}
+# The SNA and Wtta registers are public; Welkom's copy is for whoever hires, lends, houses
+# or enforces. The province keeps the copy up to date.
+_LENDERS = {"work.view_lender_status"}
+_LENDERS_KEEPER = _LENDERS | {"work.import_register"}
 _PRIVACY = {"processing_log.view_entry"}
 _SIGNALS = {"register.view_signal", "register.change_signal"}
 _HOUSING = {"housing.view_location", "housing.change_location"}
@@ -71,24 +75,28 @@ _MONITOR_PROVINCE = {
 ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     (HOUSING_PROVIDER, MEMBER): frozenset(_NIGHT_LIST),
     (HOUSING_PROVIDER, MANAGER): frozenset(_TEAM | _NIGHT_LIST),
-    (EMPLOYER, MEMBER): frozenset(_SIGNALS),
-    (EMPLOYER, MANAGER): frozenset(_TEAM | _SIGNALS),
-    (TEMP_AGENCY, MEMBER): frozenset(_SIGNALS),
-    (TEMP_AGENCY, MANAGER): frozenset(_TEAM | _SIGNALS),
-    (MUNICIPALITY, MEMBER): frozenset(_TERRITORY),
-    (MUNICIPALITY, MANAGER): frozenset(_TEAM | _TERRITORY),
+    (EMPLOYER, MEMBER): frozenset(_SIGNALS | _LENDERS),
+    (EMPLOYER, MANAGER): frozenset(_TEAM | _SIGNALS | _LENDERS),
+    (TEMP_AGENCY, MEMBER): frozenset(_SIGNALS | _LENDERS),
+    (TEMP_AGENCY, MANAGER): frozenset(_TEAM | _SIGNALS | _LENDERS),
+    (MUNICIPALITY, MEMBER): frozenset(_TERRITORY | _LENDERS),
+    (MUNICIPALITY, MANAGER): frozenset(_TEAM | _TERRITORY | _LENDERS),
     (MUNICIPALITY, PRIVACY_OFFICER): frozenset(_PRIVACY),
     # The province sees housing as counts per municipality, never a location.
     (PROVINCE, MEMBER): frozenset(
-        {"housing.view_housing_counts"} | _LOKET_EDITOR | _MONITOR_PROVINCE
+        {"housing.view_housing_counts"} | _LOKET_EDITOR | _MONITOR_PROVINCE | _LENDERS_KEEPER
     ),
     (PROVINCE, MANAGER): frozenset(
-        _TEAM | {"housing.view_housing_counts"} | _LOKET_EDITOR | _MONITOR_PROVINCE
+        _TEAM
+        | {"housing.view_housing_counts"}
+        | _LOKET_EDITOR
+        | _MONITOR_PROVINCE
+        | _LENDERS_KEEPER
     ),
     # The province hosts Welkom for all parties; its privacy officer oversees the whole log.
     (PROVINCE, PRIVACY_OFFICER): frozenset(_PRIVACY | {"processing_log.view_all_entries"}),
-    (ENFORCEMENT_PARTNER, MEMBER): frozenset(),
-    (ENFORCEMENT_PARTNER, MANAGER): frozenset({"organisations.manage_members"}),
+    (ENFORCEMENT_PARTNER, MEMBER): frozenset(_LENDERS),
+    (ENFORCEMENT_PARTNER, MANAGER): frozenset({"organisations.manage_members"} | _LENDERS),
 }
 
 # Kinds whose users see a territory, aggregates or shared cases, roles that see logs, and

@@ -117,6 +117,15 @@ TASKS = [
         ("register.view_signal",),
     ),
     TaskOffer(
+        _("Agencies' admission"),
+        _(
+            "Temp agencies' SNA quality mark and Wtta admission, with their history and "
+            "what changes on 1 January 2027 and 2028."
+        ),
+        "work:lenders",
+        ("work.view_lender_status",),
+    ),
+    TaskOffer(
         _("Manage your team"),
         _("Invite colleagues, and remove those who no longer work with Welkom."),
         "organisations:team",

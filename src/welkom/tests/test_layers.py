@@ -38,7 +38,7 @@ LAYERS: list[list[tuple[str, ...]]] = [
     ],
     [("welkom.housing",)],
     [("welkom.register",)],
-    [("welkom.loket",)],
+    [("welkom.loket",), ("welkom.work",)],
     [("welkom.monitor",)],
     # The nightly jobs run the commands of the apps below.
     [("welkom.jobs",)],
@@ -56,6 +56,7 @@ PURE = {
     "welkom.register.rules",
     "welkom.register.stays",
     "welkom.loket.rules",
+    "welkom.work.rules",
     "welkom.monitor.suppression",
 }
 PURE_MAY_IMPORT = {"django.utils.translation"}  # gettext_noop marks text; it needs no setup

@@ -125,3 +125,32 @@ class AccessibilityTests(StaticLiveServerTestCase):
             query="?postcode=1234AB",
             expect=".utrecht-form-field-error-message",
         )
+
+    def test_it_finds_no_wcag_violations_on_the_agency_check_with_a_result_on_a_phone(self):
+        from django.utils import timezone
+
+        from welkom.work.services import register_import
+
+        register_import(
+            register="wtta",
+            data=b"kvk;naam;status\n90000012;Flexwerk Zuid B.V.;geschorst\n",
+            filename="wtta.csv",
+            source="cli",
+            as_of=timezone.localdate(),
+        )
+        self.check_page(
+            "agency-check-found",
+            "work:agency_check",
+            query="?q=flexwerk",
+            viewport=browser.PHONE_VIEWPORT,
+            expect=".welkom-card",
+        )
+
+    def test_it_finds_no_wcag_violations_on_the_agency_check_with_an_error(self):
+        self.check_page(
+            "agency-check-error",
+            "work:agency_check",
+            query="?q=ab",
+            status=400,
+            expect=".utrecht-form-field-error-message",
+        )
