@@ -92,7 +92,8 @@ class LenderPagesTests(PersonaTestCase):
                 self.client.force_login(user)
                 page = self.client.get("/en/work/lenders/")
                 self.assertContains(page, "Flexwerk Zuid B.V.")
-                self.assertEqual(self.client.get("/en/work/lenders/90000012/").status_code, 200)
+                detail = self.client.get("/en/work/lenders/90000012/")
+                self.assertContains(detail, '<h1 class="utrecht-heading-1">Flexwerk Zuid B.V.</h1>')
 
     def test_others_do_not(self) -> None:
         for user in (self.provider_member, self.venlo_privacy, self.outsider):
