@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.utils.translation import gettext_noop
@@ -132,6 +132,12 @@ def register_file_read(
         lenders.append(lender)
     if len(records) == 1:
         problems.append(Problem(None, None, NO_LENDERS))
+    # Problems name a column as the file's header wrote it ("KvK-nummer", not "kvk_number").
+    written = {}
+    for index, column in enumerate(columns):
+        if column and column not in written:
+            written[column] = header[index].strip()
+    problems = [replace(p, column=written.get(p.column, p.column)) for p in problems]
     return ([] if problems else lenders), problems
 
 

@@ -49,14 +49,7 @@ class RegisterFileTests(SimpleTestCase):
         self.assertEqual(lenders, [])
         self.assertEqual(
             [(row, column) for row, column, _text in found],
-            [
-                (2, "kvk_number"),
-                (3, "name"),
-                (3, "status"),
-                (3, "since"),
-                (4, "until"),
-                (6, "kvk_number"),
-            ],
+            [(2, "kvk"), (3, "naam"), (3, "status"), (3, "sinds"), (4, "tot"), (6, "kvk")],
         )
         self.assertIn("toegelaten", found[2][2])  # says which statuses it reads
         self.assertIn("no day 31", found[3][2])
@@ -88,5 +81,5 @@ class RegisterFileTests(SimpleTestCase):
         self.assertEqual((problems, [lender.kvk_number for lender in lenders]), ([], ["12345678"]))
 
     def test_direction_marks_are_refused(self) -> None:
-        _lenders, problems = read("kvk;naam;status\n12345678;Flex\u202e B.V.;toegelaten\n")
-        self.assertEqual([(p.row, p.column) for p in problems], [(2, "name")])
+        _lenders, problems = read("KvK;Naam;Status\n12345678;Flex\u202e B.V.;toegelaten\n")
+        self.assertEqual([(p.row, p.column) for p in problems], [(2, "Naam")])
