@@ -5,13 +5,14 @@ No personal data here: locations, rooms and facilities describe buildings.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from welkom.housing import rules as norms
@@ -24,6 +25,8 @@ from welkom.housing.models import (
     StayType,
 )
 from welkom.lib.bulk import ids_table, in_table
+
+logger = logging.getLogger(__name__)
 
 
 def norm_parameters() -> norms.NormParameters:
@@ -336,29 +339,43 @@ def _switches() -> str:
 def _judgements_keep(
     judged: dict[int, Judged], versions: dict[int, int], *, on: date, switches: str
 ) -> None:
-    """Keep fresh judgements in place of older ones; a judgement another request kept at the
-    same moment is as good as this one, so a conflict is ignored."""
-    with transaction.atomic():
-        Judgement.objects.filter(location_id__in=list(judged), on=on).delete()
-        Judgement.objects.filter(
-            on__lt=timezone.localdate() - timedelta(JUDGEMENTS_KEPT_DAYS)
-        ).delete()
-        Judgement.objects.bulk_create(
-            [
-                Judgement(
-                    location_id=pk,
-                    on=on,
-                    facts_version=versions[pk],
-                    parameters=switches,
-                    described=item.described,
-                    compliant=item.compliant,
-                    effective_capacity=item.effective_capacity,
-                    failing=sorted(item.failing),
-                )
-                for pk, item in judged.items()
-            ],
-            ignore_conflicts=True,
-        )
+    """Keep fresh judgements in place of older ones, at best: a page must not wait for an
+    import that keeps the same locations' judgements in its own transaction, so a lock not
+    had within a moment (or a deadlock, or SQLite's one writer busy) leaves them unkept, to
+    be judged again next time. A judgement another request kept at the same moment is as
+    good as this one, so a conflict is ignored. Rows go in id order, so that two requests
+    keeping the same locations wait for each other instead of deadlocking."""
+    ids = sorted(judged)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT current_setting('lock_timeout')")
+                before = cursor.fetchone()[0]
+                cursor.execute("SET LOCAL lock_timeout = '200ms'")
+            Judgement.objects.filter(location_id__in=ids, on=on).delete()
+            Judgement.objects.filter(
+                on__lt=timezone.localdate() - timedelta(JUDGEMENTS_KEPT_DAYS)
+            ).delete()
+            Judgement.objects.bulk_create(
+                [
+                    Judgement(
+                        location_id=pk,
+                        on=on,
+                        facts_version=versions[pk],
+                        parameters=switches,
+                        described=judged[pk].described,
+                        compliant=judged[pk].compliant,
+                        effective_capacity=judged[pk].effective_capacity,
+                        failing=sorted(judged[pk].failing),
+                    )
+                    for pk in ids
+                ],
+                ignore_conflicts=True,
+            )
+            if connection.vendor == "postgresql":  # the caller's transaction goes on
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+    except OperationalError as error:  # lock timeout, deadlock, SQLite busy
+        logger.info("housing judgements not kept this time: %s", error)
 
 
 def effective_capacities(*, on: date, location_ids=None) -> dict[int, int | None]:
@@ -458,9 +475,11 @@ def location_rows(*, user, on: date, filters: dict | None = None) -> list[Locati
         locations = locations.filter(certificates__scheme=filters["mark"])
     rows = []
     soon = on + timedelta(days=EXPIRING_WITHIN_DAYS)
-    locations = locations.distinct()
-    judged = location_judgements(Location.objects.filter(pk__in=locations.values("pk")), on=on)
-    for location in locations:
+    listed = list(locations.distinct())
+    judged = location_judgements(Location.objects.filter(pk__in=[x.pk for x in listed]), on=on)
+    for location in listed:
+        if location.pk not in judged:  # deleted meanwhile
+            continue
         marks = list(location.certificates.all())
         row = LocationRow(
             location=location,
@@ -512,6 +531,8 @@ def housing_counts(*, on: date) -> list[CountRow]:
     marked = set(Certificate.objects.values_list("location_id", flat=True))
     groups: dict[tuple[str, str], list[int]] = {}
     for location in locations:
+        if location.pk not in judged:  # added since the judgements were read
+            continue
         if (location.opened_on and location.opened_on > on) or (
             location.closed_on and location.closed_on < on
         ):

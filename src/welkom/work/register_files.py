@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 
 from welkom.lib.files import date_parse, date_wrong, spreadsheet_records
 from welkom.lib.problems import Problem
-from welkom.lib.text import CONTROL, DIRECTION_CHARACTERS, direction_marked
+from welkom.lib.text import CONTROL, CONTROL_CHARACTERS, DIRECTION_CHARACTERS, direction_marked
 from welkom.organisations.rules import KvkNumberError, kvk_number_normalise
 from welkom.work import rules
 
@@ -50,7 +50,6 @@ STATUS_UNKNOWN = gettext_noop("Welkom does not know this status. It reads: %(sta
 DATE_WRONG = gettext_noop("Not a date: write dd-mm-yyyy or yyyy-mm-dd.")
 DATES_REVERSED = gettext_noop("The end date lies before the start date.")
 KVK_TWICE = gettext_noop("This KvK number is also on row %(row)d: a register lists a lender once.")
-CONTROL_IN_CELL = gettext_noop("Contains control characters, such as a tab or a line break.")
 
 
 @dataclass(frozen=True)
@@ -147,7 +146,7 @@ def _row_read(number: int, values: dict[str, str]) -> tuple[ListedLender | None,
         if direction_marked(value):
             problems.append(Problem(number, column, DIRECTION_CHARACTERS))
         elif CONTROL.search(value):
-            problems.append(Problem(number, column, CONTROL_IN_CELL, value=value[:40]))
+            problems.append(Problem(number, column, CONTROL_CHARACTERS, value=value[:40]))
     if problems:
         return None, problems
     kvk = ""

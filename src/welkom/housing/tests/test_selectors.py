@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date, timedelta
 from decimal import Decimal
+from unittest import skipUnless
 from unittest.mock import patch
 
+from django.db import connection, connections, transaction
+from django.db.models import F
+from django.test import TransactionTestCase
 from django.utils import timezone
 
 from welkom.housing.models import Certificate, Judgement, Location, MunicipalRule, Room
@@ -14,6 +20,8 @@ from welkom.housing.selectors import (
     location_judgements,
 )
 from welkom.housing.services import location_describe, location_register
+from welkom.organisations import rules
+from welkom.organisations.models import Organisation
 from welkom.testing import PersonaTestCase
 
 # Facilities for many, so that the bedrooms decide the capacity.
@@ -158,3 +166,45 @@ class LocationJudgementTests(PersonaTestCase):
         Location.objects.filter(pk=self.location.pk).update(facts_version=5)
         self.judged()
         self.assertEqual(list(Judgement.objects.values_list("on", flat=True)), [self.today])
+
+
+@skipUnless(connection.vendor == "postgresql", "SQLite runs one writer at a time")
+class JudgementsKeptAtBestTests(TransactionTestCase):
+    """A page that judges locations while an import keeps the same judgements in its open
+    transaction does not wait for the import: it answers, and leaves them unkept."""
+
+    serialized_rollback = True
+
+    def test_a_lock_held_elsewhere_leaves_the_judgement_unkept_not_the_page_waiting(self) -> None:
+        provider = Organisation.objects.create(
+            name="Provider A", kind=rules.HOUSING_PROVIDER, kvk_number="11111111"
+        )
+        location = location_register(
+            provider=provider, code="V1", street="A", number="1", postcode="5912AB"
+        )
+        today = timezone.localdate()
+        expected = location_judgements(Location.objects.all(), on=today)
+        Location.objects.filter(pk=location.pk).update(facts_version=F("facts_version") + 1)
+        holding, release = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            try:
+                with transaction.atomic():  # as an import's signal refresh would
+                    Judgement.objects.filter(location=location).delete()
+                    holding.set()
+                    release.wait(10)
+            finally:
+                connections.close_all()
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        try:
+            self.assertTrue(holding.wait(10))
+            started = time.monotonic()
+            judged = location_judgements(Location.objects.all(), on=today)
+            waited = time.monotonic() - started
+        finally:
+            release.set()
+            holder.join(10)
+        self.assertEqual(judged, expected)
+        self.assertLess(waited, 2.0)
