@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from welkom.lib.locks import serialised
+from welkom.lib.public_pages import public_pages_changed
 from welkom.lib.problems import Problem
 from welkom.work import rules
 from welkom.work.models import RegisterImport, StatusRecord
@@ -84,6 +85,7 @@ def register_import(
     changed = record.counts["new"] + record.counts["changed"] + record.counts["no_longer_listed"]
     record.status = RegisterImport.Status.APPLIED if changed else RegisterImport.Status.UNCHANGED
     record.save(update_fields=["status", "counts"])
+    public_pages_changed()  # the loket's agency check shows the register's date, even unchanged
     return record, []
 
 

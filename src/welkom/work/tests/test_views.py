@@ -53,6 +53,20 @@ class AgencyCheckTests(PersonaTestCase):
                 stale = self.client.get("/en/work/agency-check/?q=Agency&stale=1")
             self.assertContains(stale, "may be out of date")
 
+    def test_a_kept_page_shows_a_new_export_at_once(self) -> None:
+        first = self.client.get("/en/work/agency-check/?q=90000012")
+        self.assertContains(first, "suspended")
+        with self.captureOnCommitCallbacks(execute=True):
+            register_import(
+                register=rules.WTTA,
+                data=WTTA.replace("geschorst", "ingetrokken").encode(),
+                filename="wtta.csv",
+                source="cli",
+                as_of=TODAY,
+            )
+        again = self.client.get("/en/work/agency-check/?q=90000012")
+        self.assertContains(again, "withdrawn")
+
     def test_an_unknown_agency_is_said_to_be_not_listed(self) -> None:
         page = self.client.get("/en/work/agency-check/?q=Nobody+Uitzend")
         self.assertContains(page, "does not list this agency")
