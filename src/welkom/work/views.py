@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -58,12 +59,17 @@ def agency_check(request) -> HttpResponse:
 def lender_list(request) -> HttpResponse:
     form = LookupForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    # The SNA register alone lists thousands of firms.
+    page = Paginator(lender_rows(query=query), 50).get_page(request.GET.get("page"))
+    kept_query = request.GET.copy()
+    kept_query.pop("page", None)
     return render(
         request,
         "work/lenders.html",
         {
             "form": form,
-            "rows": lender_rows(query=query),
+            "page": page,
+            "query": kept_query.urlencode(),
             "can_import": request.user.has_perm("work.import_register"),
             **_dates_context(),
         },

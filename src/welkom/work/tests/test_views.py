@@ -109,6 +109,20 @@ class LenderPagesTests(PersonaTestCase):
                 detail = self.client.get("/en/work/lenders/90000012/")
                 self.assertContains(detail, '<h1 class="utrecht-heading-1">Flexwerk Zuid B.V.</h1>')
 
+    def test_thousands_of_lenders_come_fifty_to_a_page(self) -> None:
+        rows = "".join(f"{80000000 + n};Lender {n:03d} B.V.;gecertificeerd\n" for n in range(60))
+        register_import(
+            register=rules.SNA, data=f"kvk;naam;status\n{rows}".encode(), filename="sna.csv",
+            source="cli", as_of=TODAY,
+        )  # fmt: skip
+        self.client.force_login(self.employer_manager)
+        first = self.client.get("/en/work/lenders/")
+        last = self.client.get("/en/work/lenders/?page=2")
+        self.assertEqual(first.context["page"].paginator.count, 62)  # and the Wtta export's two
+        self.assertEqual(len(first.context["page"]), 50)
+        self.assertEqual(len(last.context["page"]), 12)
+        self.assertContains(first, "Page 1 of 2")
+
     def test_others_do_not(self) -> None:
         for user in (self.provider_member, self.venlo_privacy, self.outsider):
             with self.subTest(user=user.username):
