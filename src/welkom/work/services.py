@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from welkom.lib.locks import serialised
-from welkom.lib.public_pages import public_pages_changed
 from welkom.lib.problems import Problem
+from welkom.lib.public_pages import public_pages_changed
 from welkom.work import rules
 from welkom.work.models import RegisterImport, StatusRecord
 from welkom.work.register_files import register_file_read
