@@ -19,7 +19,8 @@ Welkom shows how old that date is rather than guess what changed since.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils.translation import gettext_noop
 
@@ -98,3 +99,81 @@ def register_stale(as_of: date | None, *, today: date, days: int) -> bool:
     """A register export older than `days` (or none at all) is shown as stale: the register
     may have changed since."""
     return as_of is None or (today - as_of).days > days
+
+
+# --- The transition period and rent deducted from wages --------------------------------------
+#
+# Pure and dated, with their sources; the register applies them once placements (who works
+# for whom until when) and the rent a provider deducts are recorded (issue 15, next part).
+
+# After a job ends, a worker housed by the employer or agency keeps the housing for a
+# transition period. The Aanjaagteam Bescherming Arbeidsmigranten (second advice, 30 October
+# 2020) asked for a notice period of one month, as reported by NOS, "Roemer: maak
+# arbeidsmigranten minder afhankelijk van hun werkgever"; its primary text was not found
+# (FACTS.md §3). One calendar month by default; `months` is the parameter.
+TRANSITION_MONTHS = 1
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` calendar months later, or that month's last day (31 January +
+    one month = 28 or 29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return date(year, month, min(day.day, last))
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def transition_last_night(job_end: date, *, months: int = TRANSITION_MONTHS) -> date:
+    """The last night a worker whose job ended on `job_end` may still stay: the night
+    before the day one transition period after it."""
+    return months_after(job_end, months) - timedelta(days=1)
+
+
+def housing_ends_with_job(
+    *, job_end: date, last_night: date, months: int = TRANSITION_MONTHS
+) -> bool:
+    """Whether a stay in the employer's or agency's housing whose last night was
+    `last_night` ended within the transition period after the job ended on `job_end`:
+    a signal for the municipality. A stay that ended before the job did is not this case."""
+    return job_end <= last_night < transition_last_night(job_end, months=months)
+
+
+# Rent for housing may be deducted from the statutory minimum wage up to 25 % of it, and
+# only for housing that meets the quality norms with a certified landlord (Wet minimumloon
+# en minimumvakantiebijslag as amended by the Wet aanpak schijnconstructies, since
+# 1 January 2017; Rijksoverheid, "Kosten voor huur en zorgverzekering inhouden op
+# minimumloon werknemer"). The 2025 plan to phase it out (kst 29861-156) was withdrawn on
+# 20 November 2025 (kst 29861-176): 25 % stays (FACTS.md §3). Dated, newest last.
+RENT_DEDUCTION_MAXIMUM = [(date(2017, 1, 1), Decimal("0.25"))]
+
+RENT_ABOVE_MAXIMUM = "rent-above-maximum"
+RENT_WITHOUT_CERTIFICATE = "rent-without-certificate"
+
+
+def rent_deduction_maximum(on: date) -> Decimal | None:
+    share = None
+    for since, value in RENT_DEDUCTION_MAXIMUM:
+        if since <= on:
+            share = value
+    return share
+
+
+def rent_deduction_findings(
+    *, weekly_rent: Decimal, weekly_minimum_wage: Decimal, certified: bool, on: date
+) -> list[str]:
+    """What is wrong with deducting `weekly_rent` from wages on `on`: more than the share
+    allowed of the weekly minimum wage, or any deduction for housing without a valid SNF or
+    AKF certificate (`certified`: a mark valid on `on`). Exactly the maximum is allowed."""
+    findings = []
+    if weekly_rent <= 0:
+        return findings
+    share = rent_deduction_maximum(on)
+    if share is not None and weekly_rent > share * weekly_minimum_wage:
+        findings.append(RENT_ABOVE_MAXIMUM)
+    if not certified:
+        findings.append(RENT_WITHOUT_CERTIFICATE)
+    return findings

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from unittest import TestCase
 
 from welkom.work import rules
@@ -69,3 +70,59 @@ class StaleTests(TestCase):
         self.assertFalse(rules.register_stale(today - timedelta(days=14), today=today, days=14))
         self.assertTrue(rules.register_stale(today - timedelta(days=15), today=today, days=14))
         self.assertTrue(rules.register_stale(None, today=today, days=14))
+
+
+class TransitionPeriodTests(TestCase):
+    """One month after the job ends (Aanjaagteam, FACTS.md §3), counted in calendar months."""
+
+    def test_the_last_night_of_the_transition_period(self) -> None:
+        self.assertEqual(rules.transition_last_night(date(2027, 3, 15)), date(2027, 4, 14))
+        self.assertEqual(rules.transition_last_night(date(2027, 1, 31)), date(2027, 2, 27))
+        self.assertEqual(rules.transition_last_night(date(2028, 1, 31)), date(2028, 2, 28))
+        self.assertEqual(rules.transition_last_night(date(2027, 12, 10)), date(2028, 1, 9))
+
+    def test_a_stay_that_ends_on_the_last_night_of_the_period_is_no_signal(self) -> None:
+        job_end = date(2027, 3, 15)
+        self.assertFalse(rules.housing_ends_with_job(job_end=job_end, last_night=date(2027, 4, 14)))
+        self.assertTrue(rules.housing_ends_with_job(job_end=job_end, last_night=date(2027, 4, 13)))
+        self.assertTrue(rules.housing_ends_with_job(job_end=job_end, last_night=job_end))
+
+    def test_a_stay_that_ended_before_the_job_is_not_this_case(self) -> None:
+        self.assertFalse(
+            rules.housing_ends_with_job(job_end=date(2027, 3, 15), last_night=date(2027, 3, 14))
+        )
+
+    def test_the_period_is_a_parameter(self) -> None:
+        self.assertTrue(
+            rules.housing_ends_with_job(
+                job_end=date(2027, 3, 15), last_night=date(2027, 4, 20), months=2
+            )
+        )
+
+
+class RentDeductionTests(TestCase):
+    """At most 25 % of the minimum wage, and only for certified housing (FACTS.md §3)."""
+
+    on = date(2027, 1, 1)
+    wage = Decimal("600.00")  # an example weekly minimum wage, not the real amount
+
+    def findings(self, rent: str, *, certified: bool = True) -> list[str]:
+        return rules.rent_deduction_findings(
+            weekly_rent=Decimal(rent),
+            weekly_minimum_wage=self.wage,
+            certified=certified,
+            on=self.on,
+        )
+
+    def test_exactly_a_quarter_is_allowed_and_a_cent_more_is_not(self) -> None:
+        self.assertEqual(self.findings("150.00"), [])
+        self.assertEqual(self.findings("150.01"), [rules.RENT_ABOVE_MAXIMUM])
+
+    def test_any_deduction_for_housing_without_a_valid_certificate_is_a_finding(self) -> None:
+        self.assertEqual(self.findings("10.00", certified=False), [rules.RENT_WITHOUT_CERTIFICATE])
+        self.assertEqual(self.findings("0", certified=False), [])
+
+    def test_the_maximum_is_dated(self) -> None:
+        self.assertIsNone(rules.rent_deduction_maximum(date(2016, 12, 31)))
+        self.assertEqual(rules.rent_deduction_maximum(date(2017, 1, 1)), Decimal("0.25"))
+        self.assertEqual(rules.rent_deduction_maximum(date(2030, 1, 1)), Decimal("0.25"))
