@@ -182,7 +182,10 @@ def demo_create(
     )
     persons = persons_generate(rng, scale=size)
     stays = stays_generate(rng, scale=size, first_night=first_night, locations=locations)
-    person_nights = _files_write(out_dir, providers, locations, persons, stays)
+    # A quarter of the workers work for the featured employer, a quarter through the featured
+    # agency: their night lists name them, so the work pages have someone to count.
+    employers = [organisations[FEATURED[2][0]].kvk_number, organisations[FEATURED[3][0]].kvk_number]
+    person_nights = _files_write(out_dir, providers, locations, persons, stays, employers)
     today = first_night + timedelta(days=size.nights)
     # Descriptions draw from their own generator, so the night lists stay as they were.
     _locations_register(random.Random(seed + 1), providers, locations, today=today)
@@ -296,7 +299,7 @@ def _night_lists_load(nights_dir: Path, providers: list[Organisation], *, today:
             raise ValueError(f"Demo night list {path.name} was refused: {record.problems[:3]}")
 
 
-def _files_write(out_dir: Path, providers, locations, persons, stays) -> int:
+def _files_write(out_dir: Path, providers, locations, persons, stays, employers) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     with (out_dir / "locations.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -341,7 +344,7 @@ def _files_write(out_dir: Path, providers, locations, persons, stays) -> int:
                 "",  # room
                 person.registration,
                 "",  # expected_departure
-                "",  # employer_kvk
+                employers[stay.person_index % 4] if stay.person_index % 4 < len(employers) else "",
             ]
             for night in nights_of(stay):
                 writers[kvk].writerow([night.isoformat(), *fixed])

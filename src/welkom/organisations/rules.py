@@ -49,6 +49,8 @@ _TEAM = {"organisations.manage_members", "organisations.manage_api_tokens"}
 # or enforces. The province keeps the copy up to date.
 _LENDERS = {"work.view_lender_status"}
 _LENDERS_KEEPER = _LENDERS | {"work.import_register"}
+# Employers and agencies see their own workers (by the KvK number night lists give) as counts.
+_OWN_WORKERS = _LENDERS | {"work.view_own_workers"}
 _PRIVACY = {"processing_log.view_entry"}
 _SIGNALS = {"register.view_signal", "register.change_signal"}
 _HOUSING = {"housing.view_location", "housing.change_location"}
@@ -75,10 +77,10 @@ _MONITOR_PROVINCE = {
 ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     (HOUSING_PROVIDER, MEMBER): frozenset(_NIGHT_LIST),
     (HOUSING_PROVIDER, MANAGER): frozenset(_TEAM | _NIGHT_LIST),
-    (EMPLOYER, MEMBER): frozenset(_SIGNALS | _LENDERS),
-    (EMPLOYER, MANAGER): frozenset(_TEAM | _SIGNALS | _LENDERS),
-    (TEMP_AGENCY, MEMBER): frozenset(_SIGNALS | _LENDERS),
-    (TEMP_AGENCY, MANAGER): frozenset(_TEAM | _SIGNALS | _LENDERS),
+    (EMPLOYER, MEMBER): frozenset(_SIGNALS | _OWN_WORKERS),
+    (EMPLOYER, MANAGER): frozenset(_TEAM | _SIGNALS | _OWN_WORKERS),
+    (TEMP_AGENCY, MEMBER): frozenset(_SIGNALS | _OWN_WORKERS),
+    (TEMP_AGENCY, MANAGER): frozenset(_TEAM | _SIGNALS | _OWN_WORKERS),
     (MUNICIPALITY, MEMBER): frozenset(_TERRITORY | _LENDERS),
     (MUNICIPALITY, MANAGER): frozenset(_TEAM | _TERRITORY | _LENDERS),
     (MUNICIPALITY, PRIVACY_OFFICER): frozenset(_PRIVACY),

@@ -236,6 +236,22 @@ def possible_duplicates(*, user) -> list[tuple[Person, Person]]:
     return pairs
 
 
+def employer_counts(*, kvk_numbers: list[str], night: date) -> list[tuple[int, str, str, int]]:
+    """(location id, employer KvK, registration, persons) of a night's stays whose night
+    list names one of these employers or agencies: grouped counts only, no person is read
+    (for the work pages of those employers and agencies)."""
+    if not kvk_numbers:
+        return []
+    rows = (
+        Stay.internal.on_night(night)
+        .filter(employer_kvk__in=kvk_numbers)
+        .values_list("location_id", "employer_kvk", "person__registration")
+        .annotate(persons=Count("person_id"))
+        .order_by()
+    )
+    return list(rows)
+
+
 # --- Aggregates for the monitor: counts only, never a person --------------------------------
 
 

@@ -117,6 +117,15 @@ TASKS = [
         ("register.view_signal",),
     ),
     TaskOffer(
+        _("Your workers' housing"),
+        _(
+            "Where your workers stayed last night, in which municipality, how they are "
+            "registered, and whether their housing meets the norms: counts, no names."
+        ),
+        "work:workers",
+        ("work.view_own_workers",),
+    ),
+    TaskOffer(
         _("Agencies' admission"),
         _(
             "Temp agencies' SNA quality mark and Wtta admission, with their history and "

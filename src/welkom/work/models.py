@@ -66,6 +66,7 @@ class StatusRecord(models.Model):
         permissions = [
             ("view_lender_status", _("Can see lenders' SNA and Wtta statuses")),
             ("import_register", _("Can import an SNA or Wtta register export")),
+            ("view_own_workers", _("Can see where its own workers stay, as counts")),
         ]
 
     def __str__(self) -> str:

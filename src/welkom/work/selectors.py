@@ -1,5 +1,5 @@
-"""Reads of the lenders' registers: statuses by KvK number, the registers' dates, lookups.
-Public data about businesses: nothing here is personal data."""
+"""Reads of the lenders' registers (statuses by KvK number, the registers' dates, lookups:
+public data about businesses), and an employer's or agency's workers as counts."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
+from welkom.housing.models import Location
+from welkom.housing.selectors import Judged, location_judgements
 from welkom.organisations import rules as organisation_rules
 from welkom.organisations.models import Organisation
 from welkom.organisations.rules import KvkNumberError, kvk_number_normalise
+from welkom.organisations.selectors import organisations_where
+from welkom.register.selectors import employer_counts
 from welkom.work import rules
 from welkom.work.models import RegisterImport, StatusRecord
 
@@ -139,3 +143,86 @@ def lender_rows(*, query: str = "", today: date | None = None) -> list[Lender]:
 def lender_of(kvk_number: str) -> Lender | None:
     found = lender_lookup(kvk_number)
     return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class WorkerPlace:
+    """A location where an organisation's workers slept on a night: counts only."""
+
+    location: Location
+    persons: int
+    registrations: dict[str, int]  # Registration → persons
+    judged: Judged | None  # the location's compliance today
+
+
+@dataclass(frozen=True)
+class WorkersOf:
+    """An employer's or agency's workers on a night, as its night lists' providers named
+    them: where they stay, in which municipality, registered how. No names."""
+
+    organisation: Organisation
+    night: date
+    places: list[WorkerPlace]
+    municipalities: list[tuple[str, int]]
+    registrations: dict[str, int]
+    lender: Lender | None  # a temp agency's own SNA and Wtta status
+
+    @property
+    def persons(self) -> int:
+        return sum(place.persons for place in self.places)
+
+
+def workers_of(*, user, night: date) -> list[WorkersOf]:
+    """For each of the user's employers and agencies whose membership grants
+    "work.view_own_workers": its workers on `night`, by location, municipality and
+    registration; counts only, so no person is read or logged."""
+    organisations = [
+        organisation
+        for organisation in organisations_where(user, "work.view_own_workers")
+        if organisation.kind in {organisation_rules.EMPLOYER, organisation_rules.TEMP_AGENCY}
+        and organisation.kvk_number
+    ]
+    counts = employer_counts(kvk_numbers=[o.kvk_number for o in organisations], night=night)
+    locations = {
+        location.pk: location
+        for location in Location.objects.filter(pk__in={row[0] for row in counts})
+        .select_related("municipality", "provider")
+        .defer("municipality__boundary")
+    }
+    judged = location_judgements(
+        Location.objects.filter(pk__in=list(locations)), on=timezone.localdate()
+    )
+    found = []
+    for organisation in organisations:
+        per_place: dict[int, dict[str, int]] = defaultdict(dict)
+        for location_id, kvk, registration, persons in counts:
+            if kvk == organisation.kvk_number and location_id in locations:
+                per_place[location_id][registration] = persons
+        places = sorted(
+            (
+                WorkerPlace(locations[pk], sum(by.values()), by, judged.get(pk))
+                for pk, by in per_place.items()
+            ),
+            key=lambda p: (p.location.municipality.name, p.location.street, p.location.number),
+        )
+        municipalities: dict[str, int] = defaultdict(int)
+        registrations: dict[str, int] = defaultdict(int)
+        for place in places:
+            municipalities[place.location.municipality.name] += place.persons
+            for registration, persons in place.registrations.items():
+                registrations[registration] += persons
+        found.append(
+            WorkersOf(
+                organisation=organisation,
+                night=night,
+                places=places,
+                municipalities=sorted(municipalities.items()),
+                registrations=dict(registrations),
+                lender=(
+                    lenders([organisation.kvk_number])[0]
+                    if organisation.kind == organisation_rules.TEMP_AGENCY
+                    else None
+                ),
+            )
+        )
+    return found

@@ -3,6 +3,8 @@ staff's list of lenders with their SNA and Wtta history."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -16,10 +18,17 @@ from welkom.lib.locks import BUSY, Busy
 from welkom.lib.public_pages import kept_public
 from welkom.lib.throttle import Rate, throttled
 from welkom.organisations.rules import KvkNumberError, kvk_number_normalise
+from welkom.register.forms import NightForm
 from welkom.work import rules
 from welkom.work.forms import LookupForm, RegisterUploadForm
 from welkom.work.models import RegisterImport
-from welkom.work.selectors import lender_lookup, lender_rows, lenders, register_dates
+from welkom.work.selectors import (
+    lender_lookup,
+    lender_rows,
+    lenders,
+    register_dates,
+    workers_of,
+)
 from welkom.work.services import register_import
 
 PUBLIC_LOOKUP = Rate(120, 60)  # as the loket's other public forms (ADR 0016)
@@ -90,6 +99,22 @@ def lender_detail(request, kvk: str) -> HttpResponse:
             raise Http404
         lender = known[0]
     return render(request, "work/lender.html", {"lender": lender, **_dates_context()})
+
+
+@login_required
+@permission_required("work.view_own_workers", raise_exception=True)
+def workers(request) -> HttpResponse:
+    """An employer's or agency's workers on a night: where they stay, in which municipality,
+    how they are registered, and how their housing meets the norms. Counts, no names."""
+    form = NightForm(request.GET or None)
+    night = (form.is_valid() and form.cleaned_data["night"]) or (
+        timezone.localdate() - timedelta(days=1)
+    )
+    return render(
+        request,
+        "work/workers.html",
+        {"form": form, "night": night, "employers": workers_of(user=request.user, night=night)},
+    )
 
 
 @login_required

@@ -28,3 +28,9 @@ def status_kind(status: rules.Status | None) -> str:
     if status is not None and status.status == rules.ADMITTED:
         return "success"
     return "warning" if status is not None and status.status == rules.SUSPENDED else "danger"
+
+
+@register.filter
+def unregistered(place) -> int:
+    """A place's workers in neither the BRP nor the RNI, or not known to be."""
+    return place.registrations.get("none", 0) + place.registrations.get("unknown", 0)
