@@ -50,7 +50,8 @@ _TEAM = {"organisations.manage_members", "organisations.manage_api_tokens"}
 _LENDERS = {"work.view_lender_status"}
 _LENDERS_KEEPER = _LENDERS | {"work.import_register"}
 # Employers and agencies see their own workers (by the KvK number night lists give) as counts.
-_OWN_WORKERS = _LENDERS | {"work.view_own_workers"}
+# They send placement lists: who works for which hirer through which agency.
+_OWN_WORKERS = _LENDERS | {"work.view_own_workers", "work.submit_placements"}
 _PRIVACY = {"processing_log.view_entry"}
 _SIGNALS = {"register.view_signal", "register.change_signal"}
 _HOUSING = {"housing.view_location", "housing.change_location"}

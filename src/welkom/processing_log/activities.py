@@ -55,4 +55,12 @@ ACTIVITIES = [
         "data_categories": "Naam of team, zakelijk e-mailadres en telefoonnummer, gesproken talen, openingstijden.",
         "retention": "Zolang de gemeente de contactpersoon opgeeft; een vervangen naam wordt overschreven.",
     },
+    {
+        "code": "work-placements",
+        "name": "Bijhouden van plaatsingen van arbeidskrachten",
+        "purpose": "Vastleggen bij welke inlener en via welk uitzendbureau een internationale werknemer werkt, zodat de gemeente ziet wie afhankelijk is van werk en huisvesting van één partij (overgangstermijn na einde werk) en of uitleners een Wtta-toelating hebben.",
+        "legal_basis": "AVG art. 6 lid 1 sub e (taak van algemeen belang: beleid internationale werknemers Provincie Limburg); Wtta. Concept: door de functionaris gegevensbescherming te bevestigen.",
+        "data_categories": "Verwijzing naar een persoon in het nachtregister, KvK-nummer van inlener en uitlener, begin- en einddatum van het werk. Geen loon, geen contracten.",
+        "retention": "Zoals het nachtregister: 12 maanden na het laatste verblijf van de persoon.",
+    },
 ]

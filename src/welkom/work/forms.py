@@ -49,3 +49,30 @@ class RegisterUploadForm(forms.Form):
                 _("The file is larger than %(max)d MB.") % {"max": settings.UPLOAD_MAX_MB}
             )
         return upload
+
+
+class PlacementUploadForm(forms.Form):
+    organisation = forms.ChoiceField(label=_("Sent for"))
+    file = forms.FileField(
+        label=_("Placement list (CSV or XLSX)"),
+        help_text=_(
+            "Columns: family_name, given_names, date_of_birth, nationality, hirer_kvk, "
+            "agency_kvk (empty when hired directly), job_start, job_end (empty while working)."
+        ),
+    )
+
+    def __init__(self, *args, organisations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in organisations}
+        self.fields["organisation"].choices = [(pk, o.name) for pk, o in self.organisations.items()]
+        if len(self.organisations) == 1:
+            self.fields["organisation"].widget = forms.HiddenInput()
+            self.fields["organisation"].initial = next(iter(self.organisations))
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)d MB.") % {"max": settings.UPLOAD_MAX_MB}
+            )
+        return upload

@@ -1,13 +1,15 @@
 """The registers of lenders of workers as Welkom mirrors them: every export that came in,
-and each lender's status as each export gave it (ADR 0019). Public data about businesses:
-no personal data here."""
+and each lender's status as each export gave it (ADR 0019; public data about businesses);
+and placements, who works where through whom (personal data, logged)."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from welkom.lib.imports import TrackedImport
+from welkom.processing_log.querysets import PersonalDataQuerySet
 from welkom.work import rules
 
 
@@ -74,3 +76,87 @@ class StatusRecord(models.Model):
 
     def as_rule(self) -> rules.Status:
         return rules.Status(self.register, self.status, self.since, self.until, self.as_of)
+
+
+class PlacementImport(TrackedImport):
+    """One placement list that came in from an employer or a temp agency."""
+
+    sender = models.ForeignKey(
+        "organisations.Organisation",
+        models.PROTECT,
+        related_name="placement_imports",
+        verbose_name=_("sent by"),
+    )
+    raw = models.FileField(_("file as received"), upload_to="placement-lists/%Y/%m/", blank=True)
+
+    class Meta(TrackedImport.Meta):
+        verbose_name = _("placement list")
+        verbose_name_plural = _("placement lists")
+
+    def __str__(self) -> str:
+        return f"{self.sender} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class PlacementQuerySet(PersonalDataQuerySet):
+    subject_type = "person"
+    subject_field = "person_id"
+
+    def visible_to(self, user, permission: str = "work.view_placement") -> PlacementQuerySet:
+        """An employer's or agency's placements are those it hires or lends in, for the
+        memberships whose role grants `permission`; platform administrators see all."""
+        from welkom.organisations import rules as organisation_rules
+        from welkom.organisations.selectors import memberships_of
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        kvk_numbers = [
+            m.organisation.kvk_number
+            for m in memberships_of(user)
+            if m.organisation.kind in {organisation_rules.EMPLOYER, organisation_rules.TEMP_AGENCY}
+            and permission in m.permissions
+            and m.organisation.kvk_number
+        ]
+        if not kvk_numbers:
+            return self.none()
+        return self.filter(Q(hirer_kvk__in=kvk_numbers) | Q(agency_kvk__in=kvk_numbers))
+
+
+class Placement(models.Model):
+    """Who works for which hirer, through which agency (none: hired directly), from when to
+    when. Minimal: a reference to a register person, two KvK numbers and two dates; no
+    wages, no contracts. Goes with the person when the register's retention removes them."""
+
+    person = models.ForeignKey("register.Person", models.CASCADE, related_name="placements")
+    hirer_kvk = models.CharField(_("hirer's KvK number"), max_length=8)
+    agency_kvk = models.CharField(_("agency's KvK number"), max_length=8, blank=True)
+    starts_on = models.DateField(_("job starts"))
+    ends_on = models.DateField(_("job ends"), null=True, blank=True)
+    source = models.ForeignKey(PlacementImport, models.PROTECT, related_name="placements")
+
+    objects = PlacementQuerySet.as_manager()
+    internal = models.Manager()  # noqa: DJ012 (the import's own writes: it logs them itself)
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        base_manager_name = "internal"
+        permissions = [("submit_placements", _("Can send placement lists"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "hirer_kvk", "agency_kvk", "starts_on"],
+                name="placement_one_per_job",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="placement_dates_in_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["hirer_kvk"], name="placement_hirer"),
+            models.Index(fields=["agency_kvk"], name="placement_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} at {self.hirer_kvk} via {self.agency_kvk or '-'}"

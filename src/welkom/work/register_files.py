@@ -62,19 +62,19 @@ class ListedLender:
     until: date | None
 
 
-def _key(text: str) -> str:
+def header_key(text: str) -> str:
     """Case, accents, spaces and punctuation do not count ("KvK-nummer" = "kvknummer")."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     return re.sub(r"[^0-9a-z]", "", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 _COLUMN_OF = {
-    _key(alias): column
+    header_key(alias): column
     for column, aliases in HEADER_SYNONYMS.items()
     for alias in (column, *aliases.split("|"))
 }
 _STATUS_OF = {
-    _key(alias): status
+    header_key(alias): status
     for status, aliases in STATUS_SYNONYMS.items()
     for alias in (status, *aliases.split("|"))
 }
@@ -91,7 +91,7 @@ def register_file_read(
     if not records:
         return [], [Problem(None, None, NO_ROWS)]
     header_row, header = records[0]
-    columns = [_COLUMN_OF.get(_key(cell)) for cell in header]
+    columns = [_COLUMN_OF.get(header_key(cell)) for cell in header]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         return [], [
@@ -157,7 +157,7 @@ def _row_read(number: int, values: dict[str, str]) -> tuple[ListedLender | None,
     name = values["name"]
     if not name:
         problems.append(Problem(number, "name", NAME_MISSING))
-    status = _STATUS_OF.get(_key(values["status"]))
+    status = _STATUS_OF.get(header_key(values["status"]))
     if status is None:
         problems.append(
             Problem(

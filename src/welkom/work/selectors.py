@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from welkom.housing.models import Location
@@ -19,7 +19,7 @@ from welkom.organisations.rules import KvkNumberError, kvk_number_normalise
 from welkom.organisations.selectors import organisations_where
 from welkom.register.selectors import employer_counts
 from welkom.work import rules
-from welkom.work.models import RegisterImport, StatusRecord
+from welkom.work.models import Placement, RegisterImport, StatusRecord
 
 LOOKUP_LIMIT = 20
 
@@ -156,6 +156,36 @@ class WorkerPlace:
 
 
 @dataclass(frozen=True)
+class HiredThrough:
+    """An agency through which a hirer has workers placed on a night, with what hiring
+    through it means on that night."""
+
+    lender: Lender
+    workers: int
+    duty: str  # rules.DUTIES on the night
+
+
+def hired_through(*, hirer_kvk: str, night: date) -> list[HiredThrough]:
+    """The agencies of a hirer's placements that run on `night`: grouped counts only."""
+    rows = (
+        Placement.objects.filter(hirer_kvk=hirer_kvk, starts_on__lte=night)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=night))
+        .exclude(agency_kvk="")
+        .values("agency_kvk")
+        .annotate(workers=Count("person_id", distinct=True))
+        .order_by()
+    )
+    workers = {row["agency_kvk"]: row["workers"] for row in rows}
+    agencies = dict(
+        Organisation.objects.filter(kvk_number__in=workers).values_list("kvk_number", "name")
+    )
+    return [
+        HiredThrough(lender, workers[lender.kvk_number], rules.lending_duty(lender.statuses, night))
+        for lender in lenders(sorted(workers), names=agencies, today=night)
+    ]
+
+
+@dataclass(frozen=True)
 class WorkersOf:
     """An employer's or agency's workers on a night, as its night lists' providers named
     them: where they stay, in which municipality, registered how. No names."""
@@ -166,6 +196,7 @@ class WorkersOf:
     municipalities: list[tuple[str, int]]
     registrations: dict[str, int]
     lender: Lender | None  # a temp agency's own SNA and Wtta status
+    agencies: list[HiredThrough]  # an employer's agencies, from its placements
 
     @property
     def persons(self) -> int:
@@ -222,6 +253,11 @@ def workers_of(*, user, night: date) -> list[WorkersOf]:
                     lenders([organisation.kvk_number])[0]
                     if organisation.kind == organisation_rules.TEMP_AGENCY
                     else None
+                ),
+                agencies=(
+                    hired_through(hirer_kvk=organisation.kvk_number, night=night)
+                    if organisation.kind == organisation_rules.EMPLOYER
+                    else []
                 ),
             )
         )

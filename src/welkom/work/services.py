@@ -1,7 +1,10 @@
-"""Writes of the lenders' registers: an export in, its statuses kept as dated facts."""
+"""Writes of work: a register export in, its statuses kept as dated facts; a placement
+list in, its placements kept."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from django.conf import settings
@@ -12,8 +15,12 @@ from django.utils.translation import gettext_noop
 from welkom.lib.locks import serialised
 from welkom.lib.problems import Problem
 from welkom.lib.public_pages import public_pages_changed
+from welkom.processing_log.models import Entry
+from welkom.processing_log.services import Processing, processing_log_write
+from welkom.register.models import Stay
 from welkom.work import rules
-from welkom.work.models import RegisterImport, StatusRecord
+from welkom.work.models import Placement, PlacementImport, RegisterImport, StatusRecord
+from welkom.work.placement_files import placement_file_read
 from welkom.work.register_files import register_file_read
 
 OLDER_THAN_KEPT = gettext_noop(
@@ -140,4 +147,156 @@ def _statuses_keep(record: RegisterImport, lenders) -> dict[str, int]:
             add(kvk, before.name, rules.NOT_LISTED, None, None)
     StatusRecord.objects.bulk_update(confirmed, ["confirmed_as_of"])
     StatusRecord.objects.bulk_create(added)
+    return counts
+
+
+NOT_YOURS = gettext_noop(
+    "Neither the hirer's nor the agency's KvK number is %(kvk)s, yours: a list reports only "
+    "placements its sender hires or lends in."
+)
+NOT_IN_REGISTER = gettext_noop(
+    "No night list names this person with the hirer's or the agency's KvK number. A "
+    "placement points at a person the register holds: check the name, date of birth and "
+    "nationality against the housing provider's list."
+)
+SEVERAL_IN_REGISTER = gettext_noop(
+    "The register holds more than one person with this name, date of birth and nationality; "
+    "the municipality can merge them if they are one."
+)
+PLACEMENTS = "work-placements"
+
+
+@transaction.atomic
+def placements_import(
+    *,
+    sender,
+    data: bytes,
+    filename: str,
+    source: str,
+    submitted_by=None,
+    today: date | None = None,
+) -> tuple[PlacementImport, list[Problem]]:
+    """Read and keep an employer's or agency's placement list: all or nothing, with its
+    tracked record (kept whatever the outcome). A placement is known by its person, hirer,
+    agency and start; sent again it changes nothing, sent with another end date it is
+    updated; placements a list does not name stay as they were. One list per sender at a
+    time (`lib.locks.Busy` after `IMPORT_WAIT_SECONDS`).
+
+    A row's person must be one the register holds under a stay whose night list named the
+    row's hirer or agency: the list cannot be used to ask whether someone else is housed in
+    Limburg. Every person written is logged (activity "work-placements")."""
+    today = today or timezone.localdate()
+    serialised(f"work.placements.{sender.pk}", wait=settings.IMPORT_WAIT_SECONDS)
+    listed, problems, written = placement_file_read(data, filename=filename, today=today)
+    person_of: dict[int, int] = {}
+    if not problems:
+        problems = [
+            replace(p, column=written.get(p.column, p.column))
+            for p in _persons_found(listed, sender, person_of)
+        ]
+    record = PlacementImport(
+        sender=sender,
+        source=source,
+        submitted_by=submitted_by if getattr(submitted_by, "pk", None) else None,
+        status=PlacementImport.Status.REJECTED,
+        counts={"placements": len(listed)},
+    )
+    record.file_keep(data, filename)
+    if problems:
+        record.problems = [problem.as_json() for problem in problems]
+        record.save()
+        return record, problems
+    record.save()
+    counts = _placements_keep(listed, person_of, record)
+    record.counts.update(counts)
+    record.status = (
+        PlacementImport.Status.APPLIED
+        if counts["new"] or counts["changed"]
+        else PlacementImport.Status.UNCHANGED
+    )
+    record.save(update_fields=["status", "counts"])
+    processing = (
+        Processing.by(
+            submitted_by, activity=PLACEMENTS, action=Entry.Action.CREATE, organisation=sender
+        )
+        if getattr(submitted_by, "pk", None)
+        else Processing.system(activity=PLACEMENTS, action=Entry.Action.CREATE)
+    )
+    processing_log_write(
+        processing=processing,
+        subject_type="person",
+        subject_ids=sorted(set(person_of.values())),
+        object_type="placement",
+    )
+    return record, []
+
+
+def _persons_found(listed, sender, person_of: dict[int, int]) -> list[Problem]:
+    """Each row's register person into `person_of` (row → person id), or its problem."""
+    problems = []
+    for placement in listed:
+        if sender.kvk_number not in (placement.hirer_kvk, placement.agency_kvk):
+            problems.append(
+                Problem(placement.row, "hirer_kvk", NOT_YOURS, {"kvk": sender.kvk_number})
+            )
+    if problems:
+        return problems
+    named: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for key, person_id, kvk in (
+        Stay.internal.filter(
+            person__match_key__in={p.match_key for p in listed},
+            employer_kvk__in={k for p in listed for k in (p.hirer_kvk, p.agency_kvk) if k},
+        )
+        .values_list("person__match_key", "person_id", "employer_kvk")
+        .distinct()
+    ):
+        named[(key, kvk)].add(person_id)
+    for placement in listed:
+        found = named[(placement.match_key, placement.hirer_kvk)] | (
+            named[(placement.match_key, placement.agency_kvk)] if placement.agency_kvk else set()
+        )
+        if not found:
+            problems.append(Problem(placement.row, "family_name", NOT_IN_REGISTER))
+        elif len(found) > 1:
+            problems.append(Problem(placement.row, "family_name", SEVERAL_IN_REGISTER))
+        else:
+            person_of[placement.row] = next(iter(found))
+    return problems
+
+
+def _placements_keep(listed, person_of: dict[int, int], record) -> dict[str, int]:
+    existing = {
+        (p.person_id, p.hirer_kvk, p.agency_kvk, p.starts_on): p
+        for p in Placement.internal.filter(person_id__in=set(person_of.values()))
+    }
+    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    added, changed = [], []
+    for placement in listed:
+        key = (
+            person_of[placement.row],
+            placement.hirer_kvk,
+            placement.agency_kvk,
+            placement.starts_on,
+        )
+        before = existing.get(key)
+        if before is None:
+            counts["new"] += 1
+            added.append(
+                Placement(
+                    person_id=key[0],
+                    hirer_kvk=placement.hirer_kvk,
+                    agency_kvk=placement.agency_kvk,
+                    starts_on=placement.starts_on,
+                    ends_on=placement.ends_on,
+                    source=record,
+                )
+            )
+        elif before.ends_on != placement.ends_on:
+            counts["changed"] += 1
+            before.ends_on, before.source = placement.ends_on, record
+            changed.append(before)
+        else:
+            counts["unchanged"] += 1
+    Placement.internal.bulk_create(added)
+    Placement.internal.bulk_update(changed, ["ends_on", "source"])
     return counts

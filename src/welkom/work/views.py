@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from welkom.lib.locks import BUSY, Busy
 from welkom.lib.public_pages import kept_public
 from welkom.lib.throttle import Rate, throttled
+from welkom.organisations import rules as organisation_rules
 from welkom.organisations.rules import KvkNumberError, kvk_number_normalise
+from welkom.organisations.selectors import organisations_where
 from welkom.register.forms import NightForm
 from welkom.work import rules
-from welkom.work.forms import LookupForm, RegisterUploadForm
-from welkom.work.models import RegisterImport
+from welkom.work.forms import LookupForm, PlacementUploadForm, RegisterUploadForm
+from welkom.work.models import PlacementImport, RegisterImport
 from welkom.work.selectors import (
     lender_lookup,
     lender_rows,
@@ -29,7 +31,7 @@ from welkom.work.selectors import (
     register_dates,
     workers_of,
 )
-from welkom.work.services import register_import
+from welkom.work.services import placements_import, register_import
 
 PUBLIC_LOOKUP = Rate(120, 60)  # as the loket's other public forms (ADR 0016)
 
@@ -114,6 +116,48 @@ def workers(request) -> HttpResponse:
         request,
         "work/workers.html",
         {"form": form, "night": night, "employers": workers_of(user=request.user, night=night)},
+    )
+
+
+@login_required
+@permission_required("work.submit_placements", raise_exception=True)
+def placements_upload(request) -> HttpResponse:
+    """An employer or agency sends its placement list: who works for which hirer through
+    which agency, from when to when."""
+    organisations = [
+        o
+        for o in organisations_where(request.user, "work.submit_placements")
+        if o.kind in {organisation_rules.EMPLOYER, organisation_rules.TEMP_AGENCY} and o.kvk_number
+    ]
+    form = PlacementUploadForm(
+        request.POST or None, request.FILES or None, organisations=organisations
+    )
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record, problems = placements_import(
+                sender=form.organisations[form.cleaned_data["organisation"]],
+                data=upload.read(),
+                filename=upload.name,
+                source=PlacementImport.Source.UPLOAD,
+                submitted_by=request.user,
+            )
+        except Busy:
+            messages.error(request, _(BUSY))
+        else:
+            if not problems:
+                messages.success(
+                    request,
+                    _("Applied: %(new)d new, %(changed)d changed, %(unchanged)d as before.")
+                    % {k: record.counts[k] for k in ("new", "changed", "unchanged")},
+                )
+                return redirect("work:workers")
+    return render(
+        request,
+        "work/placements_upload.html",
+        {"form": form, "problems": problems},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -22,7 +22,7 @@ from welkom.housing.selectors import (
 from welkom.housing.services import location_describe, location_register
 from welkom.organisations import rules
 from welkom.organisations.models import Organisation
-from welkom.testing import PersonaTestCase
+from welkom.testing import LogFlushAllowed, PersonaTestCase
 
 # Facilities for many, so that the bedrooms decide the capacity.
 DESCRIBED = {
@@ -169,7 +169,7 @@ class LocationJudgementTests(PersonaTestCase):
 
 
 @skipUnless(connection.vendor == "postgresql", "SQLite runs one writer at a time")
-class JudgementsKeptAtBestTests(TransactionTestCase):
+class JudgementsKeptAtBestTests(LogFlushAllowed, TransactionTestCase):
     """A page that judges locations while an import keeps the same judgements in its open
     transaction does not wait for the import: it answers, and leaves them unkept."""
 

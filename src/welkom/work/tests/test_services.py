@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import TestCase, TransactionTestCase
 from django.utils import timezone
 
-from welkom.testing import at_once
+from welkom.testing import LogFlushAllowed, at_once
 from welkom.work import rules
 from welkom.work.models import RegisterImport, StatusRecord
 from welkom.work.services import register_import
@@ -105,7 +105,7 @@ class RegisterImportTests(TestCase):
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "SQLite runs one writer at a time")
-class RegisterImportsAtOnceTests(TransactionTestCase):
+class RegisterImportsAtOnceTests(LogFlushAllowed, TransactionTestCase):
     serialized_rollback = True
 
     def test_two_exports_at_once_give_one_history(self) -> None:
