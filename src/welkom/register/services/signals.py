@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -67,6 +68,21 @@ class _Found:
 
 
 _FOUND_COLUMNS = tuple(_Found.__dataclass_fields__)
+# For the apps above the register that add findings of their own (`signal_finder_add`).
+SignalFound = _Found
+_FINDERS: list[Callable[[date, list[int] | None], Iterable[_Found]]] = []
+
+
+def signal_finder_add(
+    rule: str, label, find: Callable[[date, list[int] | None], Iterable[_Found]]
+) -> None:
+    """Let an app above the register add a kind of signal: `find(on, person_ids)` gives the
+    signals its rule finds on a date (for those persons only, when given), and the refresh
+    opens, keeps and closes them with the register's own. Called from the app's `ready()`;
+    the register imports no app above it."""
+    Signal.RULE_LABELS[rule] = label
+    if find not in _FINDERS:
+        _FINDERS.append(find)
 # A stored signal as a refresh reads it: pk, status, (deadline, overdue, parameters), person
 # id, location id.
 _Stored = tuple[int, str, tuple[date | None, bool, dict], int | None, int | None]
@@ -104,6 +120,9 @@ def signals_refresh(
     found = _registration_found(on, person_ids)
     for signal in _over_capacity(on, location_ids=location_ids):
         found[signal.key] = signal
+    for find in _FINDERS:
+        for signal in find(on, person_ids):
+            found[signal.key] = signal
 
     existing = _stored_signals(person_ids, location_ids)
     summary = RefreshSummary()
