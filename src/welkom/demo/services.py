@@ -123,6 +123,43 @@ def _lender_registers_demo(organisations: dict[str, Organisation], folder: Path)
         )
 
 
+def _placements_demo(organisations: dict[str, Organisation], out_dir: Path, *, first_night) -> None:
+    """The featured agency's placement list: each worker its night lists name with the
+    agency's KvK number works for the featured employer through it, as
+    `welkom import_placements` reads it."""
+    from welkom.register.models import Stay
+    from welkom.work.models import PlacementImport
+    from welkom.work.services import placements_import
+
+    employer, agency = organisations[FEATURED[2][0]], organisations[FEATURED[3][0]]
+    workers = (
+        Stay.internal.filter(employer_kvk=agency.kvk_number)
+        .values_list(
+            "person__family_name",
+            "person__given_names",
+            "person__date_of_birth",
+            "person__nationality",
+        )
+        .distinct()
+        .order_by("person__family_name", "person__given_names")
+    )
+    rows = [
+        "family_name;given_names;date_of_birth;nationality;hirer_kvk;agency_kvk;job_start;job_end"
+    ]
+    rows += [
+        f"{family};{given};{born.isoformat()};{nationality};{employer.kvk_number};"
+        f"{agency.kvk_number};{first_night.isoformat()};"
+        for family, given, born, nationality in workers
+    ]
+    if len(rows) == 1:
+        return
+    data = ("\n".join(rows) + "\n").encode()
+    (out_dir / "placements.csv").write_bytes(data)
+    placements_import(
+        sender=agency, data=data, filename="placements.csv", source=PlacementImport.Source.CLI
+    )
+
+
 def _kvk_numbers(rng: random.Random, count: int) -> list[str]:
     numbers: list[str] = []
     seen: set[str] = set()
@@ -199,6 +236,7 @@ def demo_create(
     _lender_registers_demo(organisations, out_dir / "agency-registers")
     if load_nights:
         _night_lists_load(out_dir / "night-lists", providers, today=today)
+        _placements_demo(organisations, out_dir, first_night=first_night)
     return DemoSummary(
         organisations=Organisation.objects.count(),
         accounts=accounts,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from welkom.lib.bulk import ids_table, in_table, temporary_table
 from welkom.lib.locks import serialised
 from welkom.lib.problems import Problem
 from welkom.lib.public_pages import public_pages_changed
@@ -242,15 +243,17 @@ def _persons_found(listed, sender, person_of: dict[int, int]) -> list[Problem]:
     if problems:
         return problems
     named: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for key, person_id, kvk in (
-        Stay.internal.filter(
-            person__match_key__in={p.match_key for p in listed},
-            employer_kvk__in={k for p in listed for k in (p.hirer_kvk, p.agency_kvk) if k},
-        )
-        .values_list("person__match_key", "person_id", "employer_kvk")
-        .distinct()
-    ):
-        named[(key, kvk)].add(person_id)
+    # The keys in a table, not a parameter each: an agency's list can name tens of thousands.
+    with temporary_table([("key", "text")], ((k,) for k in {p.match_key for p in listed})) as keys:
+        for key, person_id, kvk in (
+            Stay.internal.filter(
+                person__match_key__in=in_table(keys, "key"),
+                employer_kvk__in={k for p in listed for k in (p.hirer_kvk, p.agency_kvk) if k},
+            )
+            .values_list("person__match_key", "person_id", "employer_kvk")
+            .distinct()
+        ):
+            named[(key, kvk)].add(person_id)
     for placement in listed:
         found = named[(placement.match_key, placement.hirer_kvk)] | (
             named[(placement.match_key, placement.agency_kvk)] if placement.agency_kvk else set()
@@ -265,10 +268,11 @@ def _persons_found(listed, sender, person_of: dict[int, int]) -> list[Problem]:
 
 
 def _placements_keep(listed, person_of: dict[int, int], record) -> dict[str, int]:
-    existing = {
-        (p.person_id, p.hirer_kvk, p.agency_kvk, p.starts_on): p
-        for p in Placement.internal.filter(person_id__in=set(person_of.values()))
-    }
+    with ids_table(person_of.values()) as persons:
+        existing = {
+            (p.person_id, p.hirer_kvk, p.agency_kvk, p.starts_on): p
+            for p in Placement.internal.filter(person_id__in=in_table(persons))
+        }
     counts = {"new": 0, "changed": 0, "unchanged": 0}
     added, changed = [], []
     for placement in listed:
