@@ -10,18 +10,17 @@ lists name them), hirer_kvk, agency_kvk (empty: hired directly), job_start, job_
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_noop
 
-from welkom.lib.files import date_parse, date_wrong, spreadsheet_records
 from welkom.lib.problems import Problem
-from welkom.lib.text import CONTROL, CONTROL_CHARACTERS, DIRECTION_CHARACTERS, direction_marked
 from welkom.organisations.rules import KvkNumberError, kvk_number_normalise
 from welkom.register.countries import ALPHA2_TO_ALPHA3, ALPHA3_TO_ALPHA2
 from welkom.register.matching import person_match_key
-from welkom.work.register_files import COLUMNS_MISSING, DATE_WRONG, KVK_WRONG, NO_ROWS, header_key
+from welkom.work.register_files import KVK_WRONG
+from welkom.work.tables import cells_refused, date_cell, table_read
 
 HEADER_SYNONYMS = {
     "family_name": "achternaam|geslachtsnaam|familienaam|surname|last name",
@@ -49,12 +48,6 @@ SAME_AS_HIRER = gettext_noop(
 )
 PLACEMENT_TWICE = gettext_noop("The same placement is also on row %(row)d.")
 
-_COLUMN_OF = {
-    header_key(alias): column
-    for column, aliases in HEADER_SYNONYMS.items()
-    for alias in (column, *aliases.split("|"))
-}
-
 
 @dataclass(frozen=True)
 class ListedPlacement:
@@ -75,29 +68,14 @@ def placement_file_read(
 ) -> tuple[list[ListedPlacement], list[Problem], dict[str, str]]:
     """The list's placements, or every problem in it; columns named as the file wrote them,
     and those names (column → header) for the problems a caller finds later."""
-    records, problems = spreadsheet_records(data, filename=filename)
-    if problems:
+    table, problems = table_read(
+        data, filename=filename, synonyms=HEADER_SYNONYMS, required=REQUIRED
+    )
+    if table is None:
         return [], problems, {}
-    records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
-    if not records:
-        return [], [Problem(None, None, NO_ROWS)], {}
-    header_row, header = records[0]
-    columns = [_COLUMN_OF.get(header_key(cell)) for cell in header]
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        names = "; ".join(f"{c}: {HEADER_SYNONYMS[c].split('|')[0]}" for c in missing)
-        return [], [
-            Problem(
-                header_row, None, COLUMNS_MISSING, {"columns": ", ".join(missing), "names": names}
-            )
-        ]
     placements: list[ListedPlacement] = []
     first_row_of: dict[tuple, int] = {}
-    for number, cells in records[1:]:
-        values: dict[str, str] = {}
-        for index, column in enumerate(columns):
-            if column and column not in values:
-                values[column] = cells[index].strip() if index < len(cells) else ""
+    for number, values in table.rows:
         placement, row_problems = _row_read(number, values, today=today)
         problems += row_problems
         if placement is None:
@@ -109,25 +87,16 @@ def placement_file_read(
             continue
         first_row_of[placement.key] = number
         placements.append(placement)
-    if len(records) == 1:
+    if not table.rows:
         problems.append(Problem(None, None, NO_PLACEMENTS))
-    written = {}
-    for index, column in enumerate(columns):
-        if column and column not in written:
-            written[column] = header[index].strip()
-    problems = [replace(p, column=written.get(p.column, p.column)) for p in problems]
-    return ([] if problems else placements), problems, written
+    problems = table.as_written(problems)
+    return ([] if problems else placements), problems, table.written
 
 
 def _row_read(
     number: int, values: dict[str, str], *, today: date
 ) -> tuple[ListedPlacement | None, list[Problem]]:
-    problems = []
-    for column, value in values.items():
-        if direction_marked(value):
-            problems.append(Problem(number, column, DIRECTION_CHARACTERS))
-        elif CONTROL.search(value):
-            problems.append(Problem(number, column, CONTROL_CHARACTERS, value=value[:40]))
+    problems = cells_refused(number, values)
     if problems:
         return None, problems
     for column in ("family_name", "given_names"):
@@ -140,11 +109,9 @@ def _row_read(
     dates: dict[str, date | None] = {}
     for column in ("date_of_birth", "job_start", "job_end"):
         text = values.get(column, "")
-        dates[column] = date_parse(text) if text else None
-        if text and dates[column] is None:
-            wrong = date_wrong(text)
-            message, params = wrong if wrong else (DATE_WRONG, {})
-            problems.append(Problem(number, column, message, params, text[:40]))
+        dates[column], wrong = date_cell(number, column, text)
+        if wrong:
+            problems.append(wrong)
         elif not text and column != "job_end":
             problems.append(Problem(number, column, VALUE_MISSING))
     if dates["date_of_birth"] and dates["date_of_birth"] > today:
