@@ -83,6 +83,8 @@ def signal_finder_add(
     Signal.RULE_LABELS[rule] = label
     if find not in _FINDERS:
         _FINDERS.append(find)
+
+
 # A stored signal as a refresh reads it: pk, status, (deadline, overdue, parameters), person
 # id, location id.
 _Stored = tuple[int, str, tuple[date | None, bool, dict], int | None, int | None]
