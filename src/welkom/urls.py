@@ -12,6 +12,7 @@ from welkom.organisations.api import organisation_me
 from welkom.places.api import postcode_lookup
 from welkom.register.api import night_list_retrieve, night_list_submit
 from welkom.site.health import healthz, readyz
+from welkom.work.api import placements_submit
 
 # The admin signs in through Welkom's own login, so lock-out and two-factor apply there too.
 admin.site.login = login_required(admin.site.login)
@@ -22,6 +23,7 @@ api_patterns = [
     path("night-lists", night_list_submit, name="night-lists"),
     path("night-lists/<int:import_id>", night_list_retrieve, name="night-list"),
     path("locations", locations, name="locations"),
+    path("placements", placements_submit, name="placements"),
     path("schema", SpectacularAPIView.as_view(api_version="1"), name="schema"),
 ]
 

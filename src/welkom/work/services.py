@@ -216,12 +216,12 @@ def placements_import(
         else PlacementImport.Status.UNCHANGED
     )
     record.save(update_fields=["status", "counts"])
-    processing = (
-        Processing.by(
-            submitted_by, activity=PLACEMENTS, action=Entry.Action.CREATE, organisation=sender
-        )
-        if getattr(submitted_by, "pk", None)
-        else Processing.system(activity=PLACEMENTS, action=Entry.Action.CREATE)
+    # A user acts for the sender; an API token is the sender itself, with no person.
+    processing = Processing(
+        activity=PLACEMENTS,
+        action=Entry.Action.CREATE,
+        actor=submitted_by if getattr(submitted_by, "pk", None) else None,
+        organisation=sender,
     )
     processing_log_write(
         processing=processing,

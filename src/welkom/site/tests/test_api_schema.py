@@ -69,14 +69,15 @@ class BusyAnswersTests(PersonaTestCase):
     document (schemathesis cannot make the lock busy, so it would not see one missing)."""
 
     def test_every_409_is_documented(self) -> None:
-        _token, key = api_token_create(
-            organisation=self.provider, name="PMS", created_by=self.provider_manager
-        )
         document = SchemaGenerator().get_schema(request=None, public=True)
-        for path, service in [
-            ("/api/v1/night-lists", "welkom.register.api.night_list_import"),
-            ("/api/v1/locations", "welkom.housing.api.location_file_import"),
+        for path, service, organisation in [
+            ("/api/v1/night-lists", "welkom.register.api.night_list_import", self.provider),
+            ("/api/v1/locations", "welkom.housing.api.location_file_import", self.provider),
+            ("/api/v1/placements", "welkom.work.api.placements_import", self.employer),
         ]:
+            _token, key = api_token_create(
+                organisation=organisation, name="PMS", created_by=self.provider_manager
+            )
             with self.subTest(path=path), mock.patch(service, side_effect=Busy("test")):
                 answer = self.client.post(
                     path, b"a,b\n1,2\n", content_type="text/csv", HTTP_AUTHORIZATION=f"Token {key}"

@@ -220,3 +220,51 @@ class PlacementRetentionTests(PersonaTestCase):
         self.assertEqual(Placement.internal.count(), 1)
         purge(today=NIGHT + timedelta(days=800), months=12, dry_run=False)
         self.assertFalse(Placement.internal.exists())
+
+
+class PlacementsApiTests(PersonaTestCase):
+    """The API takes the same list as the page, for the token's organisation."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        _housed(cls.provider)
+
+    def post(self, organisation, data: bytes, language: str = "en"):
+        from welkom.organisations.services import api_token_create
+
+        _token, key = api_token_create(
+            organisation=organisation, name="HR", created_by=self.employer_manager
+        )
+        return self.client.post(
+            "/api/v1/placements",
+            data,
+            content_type="text/csv",
+            HTTP_AUTHORIZATION=f"Token {key}",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+
+    def test_a_list_applies_once_and_is_logged_for_the_organisation(self) -> None:
+        data = placements("Nowak;Jan;01-01-1990;POL;33333333;44444444;01-11-2026;")
+        first = self.post(self.employer, data)
+        again = self.post(self.employer, data)
+        self.assertEqual((first.status_code, first.json()["new"]), (201, 1))
+        self.assertEqual((again.status_code, again.json()["status"]), (200, "unchanged"))
+        entry = Entry.objects.filter(activity__code="work-placements").first()
+        self.assertEqual((entry.actor_id, entry.organisation_id), (None, self.employer.pk))
+
+    def test_problems_come_row_by_row_in_the_caller_s_language(self) -> None:
+        answer = self.post(self.employer, placements("Nowak;Jan;x;POL;1;;;"), language="pl")
+        self.assertEqual(answer.status_code, 422)
+        problems = answer.json()["problems"]
+        self.assertEqual({p["row"] for p in problems}, {2})
+        self.assertEqual(answer["Content-Language"], "pl")
+        self.assertFalse(Placement.internal.exists())
+
+    def test_an_empty_body_and_a_provider_s_token_are_refused(self) -> None:
+        self.assertEqual(self.post(self.employer, b"").status_code, 400)
+        self.assertEqual(
+            self.post(self.provider, placements("Nowak;Jan;01-01-1990;POL;33333333;;01-11-2026;"))
+            .status_code,
+            403,
+        )
