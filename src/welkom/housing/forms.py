@@ -14,6 +14,7 @@ from welkom.housing.models import (
     ADDRESS_KEPT,
     DESCRIPTION_FIELDS,
     PERMIT_FIELDS,
+    RENT_FIELDS,
     BuildingType,
     Certificate,
     Inspection,
@@ -36,7 +37,7 @@ class LocationForm(forms.ModelForm):
 
     class Meta:
         model = Location
-        fields = [*ADDRESS_FIELDS, *PERMIT_FIELDS, *DESCRIPTION_FIELDS]
+        fields = [*ADDRESS_FIELDS, *PERMIT_FIELDS, *DESCRIPTION_FIELDS, *RENT_FIELDS]
         widgets = {
             "opened_on": DATE,
             "closed_on": DATE,
@@ -45,6 +46,7 @@ class LocationForm(forms.ModelForm):
             "extinguisher_inspected": DATE,
             "rental_contract_separate": forms.NullBooleanSelect,
             "rights_information_in_language": forms.NullBooleanSelect,
+            "rent_deducted": forms.NullBooleanSelect,
         }
 
     def __init__(self, *args, provider, **kwargs) -> None:

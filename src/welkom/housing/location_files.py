@@ -11,11 +11,12 @@ Layout (CSV with comma or semicolon, UTF-8 or Windows-1252, or an XLSX workbook)
                     lockable_storage, under_one_roof, information_card,
                     smoke_detectors_checked, co_detectors_checked, extinguisher_inspected,
                     extinguisher_reob, rental_contract_separate,
-                    rights_information_in_language,
+                    rights_information_in_language, rent_per_bed_week, rent_deducted,
                     certificate_scheme, certificate_register_id, certificate_valid_until,
                     certificate_last_inspection
   room columns      room_name, room_use, room_area_m2, room_walkable_m2, room_beds
-Yes/no columns take yes/no, ja/nee, true/false or 1/0; dates yyyy-mm-dd or dd-mm-yyyy.
+Yes/no columns take yes/no, ja/nee, true/false or 1/0; dates yyyy-mm-dd or dd-mm-yyyy;
+the rent in euro with a point or a comma (`85,50`). Rent columns may be left out.
 """
 
 from __future__ import annotations
@@ -29,12 +30,18 @@ from django.utils.translation import gettext_noop
 
 from welkom.housing import rules as norms
 from welkom.housing.forms import CertificateForm, LocationForm, RoomForm
-from welkom.housing.models import ADDRESS_FIELDS, DESCRIPTION_FIELDS, PERMIT_FIELDS, Location
+from welkom.housing.models import (
+    ADDRESS_FIELDS,
+    DESCRIPTION_FIELDS,
+    PERMIT_FIELDS,
+    RENT_FIELDS,
+    Location,
+)
 from welkom.lib.files import date_parse, spreadsheet_records
 from welkom.lib.problems import Problem
 from welkom.lib.text import DIRECTION_CHARACTERS, direction_marked
 
-LOCATION_COLUMNS = [*ADDRESS_FIELDS, *PERMIT_FIELDS, *DESCRIPTION_FIELDS]
+LOCATION_COLUMNS = [*ADDRESS_FIELDS, *PERMIT_FIELDS, *DESCRIPTION_FIELDS, *RENT_FIELDS]
 CERTIFICATE_COLUMNS = [
     "certificate_scheme",
     "certificate_register_id",
@@ -79,7 +86,8 @@ YES_NO = {
     "information_card",
     "extinguisher_reob",
 }
-MAYBE_YES_NO = {"rental_contract_separate", "rights_information_in_language"}
+MAYBE_YES_NO = {"rental_contract_separate", "rights_information_in_language", "rent_deducted"}
+DECIMALS = {"rent_per_bed_week"}
 
 _EXAMPLE_LOCATION = {
     "code": "P01",
@@ -114,6 +122,8 @@ _EXAMPLE_LOCATION = {
         ["smoke_detectors_checked", "co_detectors_checked", "extinguisher_inspected"],
         "2026-06-01",
     ),
+    "rent_per_bed_week": "85.50",
+    "rent_deducted": "yes",
     "certificate_scheme": "snf",
     "certificate_register_id": "SNF-12345",
     "certificate_valid_until": "2027-06-30",
@@ -229,6 +239,9 @@ def location_file_read(data: bytes, *, provider) -> tuple[list[LocationDescripti
             raw_of[code] = location_values
             description = _location_check(number, location_values, provider, problems)
             if description is not None:
+                for name in RENT_FIELDS:
+                    if name not in header:
+                        description.location.pop(name, None)
                 by_code[code] = description
         room = _room_check(number, row, problems)
         if room is not None and code in by_code:
@@ -349,6 +362,8 @@ def _convert(name: str, value: str, number: int, problems) -> object:
             )
             return None
         return parsed.isoformat()
+    if name in DECIMALS:
+        return value.replace("€", "").strip().replace(",", ".")
     return value
 
 

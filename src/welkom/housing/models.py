@@ -5,6 +5,7 @@ them are pure rules in `welkom.housing.rules`; `welkom.housing.selectors` joins 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -75,6 +76,10 @@ DESCRIPTION_FIELDS = (
     "rental_contract_separate",
     "rights_information_in_language",
 )
+# What a provider says about the rent: per bed per week, and whether it is deducted from
+# wages (only allowed up to a share of the minimum wage, for certified housing:
+# `welkom.work.rules.rent_deduction_findings`).
+RENT_FIELDS = ("rent_per_bed_week", "rent_deducted")
 ADDRESS_FIELDS = ("code", "street", "number", "addition", "postcode", "place")
 # History stays where it happened (issue 18, finding 4): a location's nights belong to its
 # address and, through its postcode, to its municipality (`Location.history_moves_with`).
@@ -131,6 +136,21 @@ class Location(models.Model):
     )
     rights_information_in_language = models.BooleanField(
         _("information on rights given in the residents' language"), null=True, blank=True
+    )
+    rent_per_bed_week = models.DecimalField(
+        _("rent per bed per week (euro)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("What a resident pays for a bed per week, service costs included."),
+    )
+    rent_deducted = models.BooleanField(
+        _("rent deducted from wages"),
+        null=True,
+        blank=True,
+        help_text=_("Whether the employer withholds the rent from the residents' wages."),
     )
     # Facilities, for the location as a whole.
     toilets = models.PositiveSmallIntegerField(_("toilets"), default=0)

@@ -11,6 +11,7 @@ from welkom.housing.location_files import location_file_read
 from welkom.housing.models import (
     ADDRESS_KEPT,
     DESCRIPTION_FIELDS,
+    RENT_FIELDS,
     Certificate,
     Location,
     LocationImport,
@@ -67,7 +68,7 @@ def location_describe(
 ) -> Location:
     """Set a location's description, replace its rooms, and add or update the quality marks
     given (for imports and the demo; the page uses the same models through its forms)."""
-    unknown = set(description) - set(DESCRIPTION_FIELDS)
+    unknown = set(description) - {*DESCRIPTION_FIELDS, *RENT_FIELDS}
     if unknown:
         raise ValidationError(f"Not part of a location's description: {', '.join(sorted(unknown))}")
     for name, value in description.items():
@@ -153,7 +154,11 @@ def locations_import(*, provider, descriptions) -> dict:
         location.closed_on = data.get("closed_on")
         location_describe(
             location,
-            description={name: data[name] for name in DESCRIPTION_FIELDS},
+            # The rent only when the file has its columns: a file without them keeps what
+            # the location page says.
+            description={
+                name: data[name] for name in (*DESCRIPTION_FIELDS, *RENT_FIELDS) if name in data
+            },
             rooms=item.rooms,
             certificates=[item.certificate] if item.certificate else [],
         )

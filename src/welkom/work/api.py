@@ -69,7 +69,11 @@ def _too_large() -> TooLarge:
         "list again changes nothing. Problems come in the language asked for with "
         "Accept-Language (nl, en, pl, ro, bg)."
     ),
-    request={CSV: OpenApiTypes.BINARY, XLSX: OpenApiTypes.BINARY, OCTET_STREAM: OpenApiTypes.BINARY},
+    request={
+        CSV: OpenApiTypes.BINARY,
+        XLSX: OpenApiTypes.BINARY,
+        OCTET_STREAM: OpenApiTypes.BINARY,
+    },
     responses={
         201: OpenApiResponse(PlacementImportOutput, description="Applied: placements changed."),
         200: OpenApiResponse(PlacementImportOutput, description="Applied: nothing changed."),

@@ -22,3 +22,8 @@ class WorkConfig(AppConfig):
             _("Agency without Wtta admission"),
             findings.unadmitted_lender_found,
         )
+        signal_finder_add(
+            findings.RENT_DEDUCTED,
+            _("Rent deducted from wages"),
+            findings.rent_deducted_found,
+        )

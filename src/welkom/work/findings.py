@@ -5,6 +5,10 @@ closes beside the register's own (added in `WorkConfig.ready`).
   location's provider has the hirer's or the agency's KvK number) whose last night fell
   within the transition period after the placement's job ended. For the municipality, the
   hirer, and the provider. `rules.housing_ends_with_job`.
+- **Rent deducted from wages**: a location whose provider says the rent is withheld from
+  the residents' wages, and more than the share of the minimum wage allowed, or for housing
+  without a valid SNF or AKF certificate. For the provider and the municipality; one signal
+  per location and finding. `rules.rent_deduction_findings`.
 - **Unadmitted lender**: a placement that runs through an agency without a Wtta admission.
   From 1 January 2027 a warning to the hirer and to the agency; from 1 January 2028 the
   municipality where the worker stays sees it too (the Arbeidsinspectie fines both). Each
@@ -19,13 +23,15 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from welkom.housing.models import Certificate, Location
 from welkom.register.models import Stay
 from welkom.register.services.signals import SignalFound
 from welkom.work import rules
-from welkom.work.models import Placement, StatusRecord
+from welkom.work.models import MinimumWage, Placement, StatusRecord
 
 HOUSING_ENDS_WITH_JOB = "housing-ends-with-job"
 UNADMITTED_LENDER = "unadmitted-lender"
+RENT_DEDUCTED = "rent-deducted"
 
 HOUSING_ENDS_EXPLANATION = gettext_noop(
     "The stay in housing of the hirer or the agency ended on %(left)s, after the job ended "
@@ -45,9 +51,23 @@ LENDER_EXPLANATIONS = {
     ),
 }
 LENDER_SOURCE = "Wtta: admission required from 2027-01-01, enforced from 2028-01-01"
+RENT_EXPLANATIONS = {
+    rules.RENT_ABOVE_MAXIMUM: gettext_noop(
+        "The rent deducted from wages, %(rent)s euro per bed per week, is more than 25 %% of "
+        "the weekly minimum wage (%(limit)s euro for a full-time worker, from the amount "
+        "in force since %(wage_from)s)."
+    ),
+    rules.RENT_WITHOUT_CERTIFICATE: gettext_noop(
+        "Rent (%(rent)s euro per bed per week) is deducted from wages, but the location has "
+        "no valid SNF or AKF certificate: a deduction is allowed only for certified housing."
+    ),
+}
+RENT_SOURCE = "Wml art. 13 (Wet aanpak schijnconstructies, 2017): at most 25 %, certified only"
 
 
-def housing_ends_with_job_found(on: date, person_ids: list[int] | None) -> list[SignalFound]:
+def housing_ends_with_job_found(
+    on: date, person_ids: list[int] | None, _location_ids: list[int] | None = None
+) -> list[SignalFound]:
     placements = Placement.internal.filter(ends_on__isnull=False, ends_on__lt=on)
     if person_ids is not None:
         placements = placements.filter(person_id__in=person_ids)
@@ -95,7 +115,9 @@ def housing_ends_with_job_found(on: date, person_ids: list[int] | None) -> list[
     return found
 
 
-def unadmitted_lender_found(on: date, person_ids: list[int] | None) -> list[SignalFound]:
+def unadmitted_lender_found(
+    on: date, person_ids: list[int] | None, _location_ids: list[int] | None = None
+) -> list[SignalFound]:
     if on < rules.WTTA_ADMISSION_REQUIRED:
         return []
     running = (
@@ -146,6 +168,52 @@ def unadmitted_lender_found(on: date, person_ids: list[int] | None) -> list[Sign
                     municipality_id=municipality_of.get(person_id) if duty == rules.FINE else None,
                     person_id=person_id,
                     employer_kvk=kvk,
+                )
+            )
+    return found
+
+
+def rent_deducted_found(
+    on: date, person_ids: list[int] | None, location_ids: list[int] | None = None
+) -> list[SignalFound]:
+    locations = Location.objects.filter(rent_deducted=True, rent_per_bed_week__gt=0).exclude(
+        closed_on__lte=on
+    )
+    if person_ids is not None:
+        locations = locations.filter(pk__in=location_ids or [])
+    declared = list(locations.values_list("pk", "rent_per_bed_week", "municipality_id"))
+    if not declared:
+        return []
+    certified = set(
+        Certificate.objects.filter(
+            location_id__in=[row[0] for row in declared], valid_until__gte=on
+        ).values_list("location_id", flat=True)
+    )
+    amounts = list(MinimumWage.objects.values_list("valid_from", "weekly_amount"))
+    wage = rules.minimum_wage_on(amounts, on)
+    wage_from = max((since for since, _amount in amounts if since <= on), default=None)
+    limit = rules.rent_deduction_limit(wage, on)
+    found = []
+    for location_id, rent, municipality_id in declared:
+        for finding in rules.rent_deduction_findings(
+            weekly_rent=rent, weekly_minimum_wage=wage, certified=location_id in certified, on=on
+        ):
+            found.append(
+                SignalFound(
+                    key=f"{RENT_DEDUCTED}:{finding}:L{location_id}",
+                    rule=RENT_DEDUCTED,
+                    source=RENT_SOURCE,
+                    since=on,
+                    explanation=RENT_EXPLANATIONS[finding],
+                    parameters={
+                        "rent": f"{rent:.2f}",
+                        "limit": f"{limit:.2f}" if limit is not None else "—",
+                        "wage_from": wage_from.isoformat() if wage_from else "—",
+                    },
+                    first_seen=on,
+                    last_seen=on,
+                    municipality_id=municipality_id,
+                    location_id=location_id,
                 )
             )
     return found

@@ -4,6 +4,9 @@ and placements, who works where through whom (personal data, logged)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -160,3 +163,32 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} at {self.hirer_kvk} via {self.agency_kvk or '-'}"
+
+
+class MinimumWage(models.Model):
+    """The gross statutory minimum wage per week for a full-time worker, from a date, with
+    where the amount was published. Kept by the platform administrator: Welkom ships no
+    amount it has not verified. The rent rule compares deducted rent with a share of it
+    (`rules.rent_deduction_findings`); without an amount for a date, only the certificate
+    half of that rule is checked."""
+
+    valid_from = models.DateField(_("in force from"), unique=True)
+    weekly_amount = models.DecimalField(
+        _("gross minimum wage per week, full time (euro)"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_("Where the amount was published, for example the Staatscourant."),
+    )
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("statutory minimum wage")
+        verbose_name_plural = _("statutory minimum wages")
+
+    def __str__(self) -> str:
+        return f"{self.valid_from}: {self.weekly_amount}"

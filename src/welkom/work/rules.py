@@ -162,17 +162,38 @@ def rent_deduction_maximum(on: date) -> Decimal | None:
     return share
 
 
+def minimum_wage_on(amounts: list[tuple[date, Decimal]], on: date) -> Decimal | None:
+    """The weekly minimum wage in force on `on` from a table of (in force from, amount);
+    None when the table has no amount for that date."""
+    known = [(since, amount) for since, amount in amounts if since <= on]
+    return max(known)[1] if known else None
+
+
+def rent_deduction_limit(weekly_minimum_wage: Decimal | None, on: date) -> Decimal | None:
+    """The most rent that may be deducted per week on `on`, in euro (cents rounded down);
+    None when the minimum wage of that date is not known."""
+    share = rent_deduction_maximum(on)
+    if share is None or weekly_minimum_wage is None:
+        return None
+    return (share * weekly_minimum_wage).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+
+
 def rent_deduction_findings(
-    *, weekly_rent: Decimal, weekly_minimum_wage: Decimal, certified: bool, on: date
+    *, weekly_rent: Decimal, weekly_minimum_wage: Decimal | None, certified: bool, on: date
 ) -> list[str]:
     """What is wrong with deducting `weekly_rent` from wages on `on`: more than the share
     allowed of the weekly minimum wage, or any deduction for housing without a valid SNF or
-    AKF certificate (`certified`: a mark valid on `on`). Exactly the maximum is allowed."""
+    AKF certificate (`certified`: a mark valid on `on`). Exactly the maximum is allowed.
+    With the minimum wage unknown (None) only the certificate is checked.
+
+    The limit is that of a full-time worker: a part-timer's is lower (25 % of a pro-rata
+    minimum wage), and Welkom knows no one's hours, so a deduction above this limit is
+    too much for everyone and one below it may still be too much for a part-timer."""
     findings = []
     if weekly_rent <= 0:
         return findings
-    share = rent_deduction_maximum(on)
-    if share is not None and weekly_rent > share * weekly_minimum_wage:
+    limit = rent_deduction_limit(weekly_minimum_wage, on)
+    if limit is not None and weekly_rent > limit:
         findings.append(RENT_ABOVE_MAXIMUM)
     if not certified:
         findings.append(RENT_WITHOUT_CERTIFICATE)

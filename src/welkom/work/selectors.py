@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from welkom.housing.models import Location
+from welkom.housing.models import Certificate, Location
 from welkom.housing.selectors import Judged, location_judgements
 from welkom.organisations import rules as organisation_rules
 from welkom.organisations.models import Organisation
@@ -19,7 +20,7 @@ from welkom.organisations.rules import KvkNumberError, kvk_number_normalise
 from welkom.organisations.selectors import organisations_where
 from welkom.register.selectors import employer_counts
 from welkom.work import rules
-from welkom.work.models import Placement, RegisterImport, StatusRecord
+from welkom.work.models import MinimumWage, Placement, RegisterImport, StatusRecord
 
 LOOKUP_LIMIT = 20
 
@@ -262,3 +263,53 @@ def workers_of(*, user, night: date) -> list[WorkersOf]:
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class RentRow:
+    location: Location
+    certified: bool  # an SNF or AKF mark valid on the day
+    findings: list[str]  # rules.RENT_* codes
+
+
+@dataclass(frozen=True)
+class RentOverview:
+    on: date
+    weekly_minimum_wage: MinimumWage | None  # the amount in force on the day, if recorded
+    limit: Decimal | None  # the most that may be deducted per bed per week
+    rows: list[RentRow]
+
+
+def rent_overview(*, user, on: date) -> RentOverview:
+    """The locations the user sees whose rent is declared, with what the rent rule finds on
+    `on` (the same rule as the signals, `findings.rent_deducted_found`)."""
+    locations = list(
+        Location.objects.visible_to(user)
+        .filter(rent_per_bed_week__isnull=False)
+        .exclude(closed_on__lte=on)
+        .select_related("municipality", "provider")
+        .order_by("municipality__name", "street", "number", "code")
+    )
+    certified = set(
+        Certificate.objects.filter(
+            location__in=[location.pk for location in locations], valid_until__gte=on
+        ).values_list("location_id", flat=True)
+    )
+    wage = MinimumWage.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
+    amount = wage.weekly_amount if wage else None
+    rows = [
+        RentRow(
+            location,
+            location.pk in certified,
+            rules.rent_deduction_findings(
+                weekly_rent=location.rent_per_bed_week,
+                weekly_minimum_wage=amount,
+                certified=location.pk in certified,
+                on=on,
+            )
+            if location.rent_deducted
+            else [],
+        )
+        for location in locations
+    ]
+    return RentOverview(on, wage, rules.rent_deduction_limit(amount, on), rows)

@@ -29,6 +29,7 @@ from welkom.work.selectors import (
     lender_rows,
     lenders,
     register_dates,
+    rent_overview,
     workers_of,
 )
 from welkom.work.services import placements_import, register_import
@@ -116,6 +117,22 @@ def workers(request) -> HttpResponse:
         request,
         "work/workers.html",
         {"form": form, "night": night, "employers": workers_of(user=request.user, night=night)},
+    )
+
+
+@login_required
+@permission_required("housing.view_location", raise_exception=True)
+def rent(request) -> HttpResponse:
+    """The rent providers declare per bed per week, and whether a deduction from wages
+    stays within the law: for the provider's locations, or those in the municipality."""
+    return render(
+        request,
+        "work/rent.html",
+        {
+            "overview": rent_overview(user=request.user, on=timezone.localdate()),
+            "above": rules.RENT_ABOVE_MAXIMUM,
+            "uncertified": rules.RENT_WITHOUT_CERTIFICATE,
+        },
     )
 
 

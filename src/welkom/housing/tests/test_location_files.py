@@ -63,6 +63,33 @@ class LocationFileTests(PersonaTestCase):
         self.assertEqual(problems, [])
         self.assertEqual(semicolons[0].location["opened_on"], from_xlsx[0].location["opened_on"])
 
+    def test_the_rent_reads_with_a_comma_and_may_be_left_out(self) -> None:
+        from welkom.housing.services import locations_import
+
+        rows = template_rows()
+        rent = rows[0].index("rent_per_bed_week")
+        rows[1][rent] = rows[2][rent] = "€ 85,50"
+        [description], problems = location_file_read(as_csv(rows, ";"), provider=self.provider)
+        self.assertEqual(problems, [])
+        self.assertEqual(
+            (description.location["rent_per_bed_week"], description.location["rent_deducted"]),
+            (Decimal("85.50"), True),
+        )
+        locations_import(provider=self.provider, descriptions=[description])
+        without = [
+            [cell for i, cell in enumerate(row) if i not in {rent, rent + 1}] for row in rows
+        ]
+        [description], problems = location_file_read(as_csv(without, ";"), provider=self.provider)
+        self.assertEqual(problems, [])
+        locations_import(provider=self.provider, descriptions=[description])
+        location = Location.objects.get(code="P01")
+        self.assertEqual(
+            (location.rent_per_bed_week, location.rent_deducted), (Decimal("85.50"), True)
+        )
+        rows[1][rent] = rows[2][rent] = "-5"
+        _descriptions, problems = location_file_read(as_csv(rows, ";"), provider=self.provider)
+        self.assertEqual({p.column for p in problems}, {"rent_per_bed_week"})
+
     def test_bad_values_are_reported_by_row_and_column(self) -> None:
         cases = {
             "zero area": (changed("room_area_m2", "0"), 2, "room_area_m2", "more than 0 m²"),

@@ -70,16 +70,17 @@ class _Found:
 _FOUND_COLUMNS = tuple(_Found.__dataclass_fields__)
 # For the apps above the register that add findings of their own (`signal_finder_add`).
 SignalFound = _Found
-_FINDERS: list[Callable[[date, list[int] | None], Iterable[_Found]]] = []
+_Finder = Callable[[date, list[int] | None, list[int] | None], Iterable[_Found]]
+_FINDERS: list[_Finder] = []
 
 
-def signal_finder_add(
-    rule: str, label, find: Callable[[date, list[int] | None], Iterable[_Found]]
-) -> None:
-    """Let an app above the register add a kind of signal: `find(on, person_ids)` gives the
-    signals its rule finds on a date (for those persons only, when given), and the refresh
-    opens, keeps and closes them with the register's own. Called from the app's `ready()`;
-    the register imports no app above it."""
+def signal_finder_add(rule: str, label, find: _Finder) -> None:
+    """Let an app above the register add a kind of signal: `find(on, person_ids,
+    location_ids)` gives the signals its rule finds on a date, and the refresh opens, keeps
+    and closes them with the register's own. With `person_ids` given (a refresh after an
+    import) it gives only the signals of those persons, and of those locations for a
+    signal about a location and no person: the refresh compares exactly that scope.
+    Called from the app's `ready()`; the register imports no app above it."""
     Signal.RULE_LABELS[rule] = label
     if find not in _FINDERS:
         _FINDERS.append(find)
@@ -123,7 +124,7 @@ def signals_refresh(
     for signal in _over_capacity(on, location_ids=location_ids):
         found[signal.key] = signal
     for find in _FINDERS:
-        for signal in find(on, person_ids):
+        for signal in find(on, person_ids, location_ids):
             found[signal.key] = signal
 
     existing = _stored_signals(person_ids, location_ids)

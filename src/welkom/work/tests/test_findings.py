@@ -9,7 +9,7 @@ from welkom.register.models import Signal
 from welkom.register.services import night_list_import, signals_refresh
 from welkom.testing import PersonaTestCase
 from welkom.work import rules
-from welkom.work.findings import HOUSING_ENDS_WITH_JOB, UNADMITTED_LENDER
+from welkom.work.findings import HOUSING_ENDS_WITH_JOB, RENT_DEDUCTED, UNADMITTED_LENDER
 from welkom.work.services import placements_import, register_import
 
 NIGHT_HEADER = (
@@ -154,3 +154,89 @@ class UnadmittedLenderTests(FindingsTestCase):
         )  # fmt: skip
         signals_refresh(on=date(2028, 1, 5))
         self.assertEqual(self.open_keys(), set())
+
+
+class RentDeductedTests(FindingsTestCase):
+    """A provider declares rent per bed per week and whether it is withheld from wages."""
+
+    on = date(2027, 3, 1)
+
+    def declare(self, rent: str | None, *, deducted: bool | None = True) -> None:
+        from welkom.housing.models import Location
+
+        Location.objects.filter(code="V1").update(rent_per_bed_week=rent, rent_deducted=deducted)
+
+    def certify(self, valid_until: date) -> None:
+        from welkom.housing.models import Certificate, Location
+
+        Certificate.objects.create(
+            location=Location.objects.get(code="V1"), scheme="snf", register_id="SNF-1",
+            valid_until=valid_until,
+        )  # fmt: skip
+
+    def wage(self, amount: str) -> None:
+        from welkom.work.models import MinimumWage
+
+        MinimumWage.objects.create(
+            valid_from=date(2027, 1, 1), weekly_amount=amount, source="test amount"
+        )
+
+    def rent_signals(self) -> list[tuple[str, str]]:
+        signals_refresh(on=self.on)
+        return sorted(
+            (signal.key.split(":")[1], signal.municipality.code)
+            for signal in Signal.internal.filter(rule=RENT_DEDUCTED, status="open")
+        )
+
+    def test_exactly_a_quarter_of_the_minimum_wage_in_certified_housing_is_allowed(self) -> None:
+        self.wage("600.00")
+        self.certify(self.on)  # valid through the day itself
+        self.declare("150.00")
+        self.assertEqual(self.rent_signals(), [])
+        self.declare("150.01")
+        self.assertEqual(self.rent_signals(), [(rules.RENT_ABOVE_MAXIMUM, "GM0983")])
+
+    def test_an_expired_certificate_makes_any_deduction_a_signal(self) -> None:
+        self.wage("600.00")
+        self.certify(self.on - timedelta(days=1))
+        self.declare("50.00")
+        self.assertEqual(self.rent_signals(), [(rules.RENT_WITHOUT_CERTIFICATE, "GM0983")])
+        self.declare("50.00", deducted=False)  # paid by the resident: no deduction, no signal
+        self.assertEqual(self.rent_signals(), [])
+        self.assertEqual(
+            Signal.internal.get(rule=RENT_DEDUCTED).status, "done", "closed when it no longer holds"
+        )
+
+    def test_without_a_minimum_wage_amount_only_the_certificate_is_checked(self) -> None:
+        self.declare("900.00")
+        self.assertEqual(self.rent_signals(), [(rules.RENT_WITHOUT_CERTIFICATE, "GM0983")])
+
+    def test_the_provider_and_the_municipality_see_the_signal_and_the_rent_page(self) -> None:
+        self.wage("600.00")
+        self.declare("200.00")
+        self.rent_signals()
+        for user, sees in (
+            (self.provider_manager, True),
+            (self.venlo_member, True),
+            (self.horst_member, False),
+            (self.other_provider_manager, False),
+        ):
+            with self.subTest(user=user.username):
+                self.assertEqual(
+                    Signal.objects.visible_to(user).filter(rule=RENT_DEDUCTED).count() > 0, sees
+                )
+                self.client.force_login(user)
+                page = self.client.get("/en/work/rent/")
+                self.assertEqual(page.status_code, 200)
+                self.assertEqual("Industrieweg 1" in page.content.decode(), sees)
+        self.client.force_login(self.employer_manager)
+        self.assertEqual(self.client.get("/en/work/rent/").status_code, 403)
+
+    def test_a_refresh_after_an_import_keeps_the_rent_signals_of_its_locations(self) -> None:
+        from welkom.housing.models import Location
+
+        self.declare("200.00")
+        self.rent_signals()
+        location = Location.objects.get(code="V1")
+        summary = signals_refresh(on=self.on, person_ids=[], location_ids=[location.pk])
+        self.assertEqual((summary.opened, summary.resolved), (0, 0))

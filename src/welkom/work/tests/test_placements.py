@@ -264,7 +264,8 @@ class PlacementsApiTests(PersonaTestCase):
     def test_an_empty_body_and_a_provider_s_token_are_refused(self) -> None:
         self.assertEqual(self.post(self.employer, b"").status_code, 400)
         self.assertEqual(
-            self.post(self.provider, placements("Nowak;Jan;01-01-1990;POL;33333333;;01-11-2026;"))
-            .status_code,
+            self.post(
+                self.provider, placements("Nowak;Jan;01-01-1990;POL;33333333;;01-11-2026;")
+            ).status_code,
             403,
         )

@@ -126,3 +126,19 @@ class RentDeductionTests(TestCase):
         self.assertIsNone(rules.rent_deduction_maximum(date(2016, 12, 31)))
         self.assertEqual(rules.rent_deduction_maximum(date(2017, 1, 1)), Decimal("0.25"))
         self.assertEqual(rules.rent_deduction_maximum(date(2030, 1, 1)), Decimal("0.25"))
+
+    def test_without_a_known_minimum_wage_only_the_certificate_is_checked(self) -> None:
+        findings = rules.rent_deduction_findings(
+            weekly_rent=Decimal("900"), weekly_minimum_wage=None, certified=False, on=self.on
+        )
+        self.assertEqual(findings, [rules.RENT_WITHOUT_CERTIFICATE])
+
+    def test_the_minimum_wage_of_a_date_is_the_latest_in_force(self) -> None:
+        table = [(date(2027, 7, 1), Decimal("610")), (date(2027, 1, 1), Decimal("600"))]
+        self.assertIsNone(rules.minimum_wage_on(table, date(2026, 12, 31)))
+        self.assertEqual(rules.minimum_wage_on(table, date(2027, 6, 30)), Decimal("600"))
+        self.assertEqual(rules.minimum_wage_on(table, date(2027, 7, 1)), Decimal("610"))
+
+    def test_the_limit_rounds_down_to_whole_cents(self) -> None:
+        self.assertEqual(rules.rent_deduction_limit(Decimal("600.03"), self.on), Decimal("150.00"))
+        self.assertIsNone(rules.rent_deduction_limit(None, self.on))
