@@ -49,6 +49,8 @@ _TEAM = {"organisations.manage_members", "organisations.manage_api_tokens"}
 # or enforces. The province keeps the copy up to date.
 _LENDERS = {"work.view_lender_status"}
 _LENDERS_KEEPER = _LENDERS | {"work.import_register"}
+# A municipality sees, as counts, through which agencies the workers in its territory work.
+_LENDERS_TERRITORY = _LENDERS | {"work.view_territory_placements"}
 # Employers and agencies see their own workers (by the KvK number night lists give) as counts.
 # They send placement lists: who works for which hirer through which agency.
 _OWN_WORKERS = _LENDERS | {"work.view_own_workers", "work.submit_placements"}
@@ -82,8 +84,8 @@ ROLE_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     (EMPLOYER, MANAGER): frozenset(_TEAM | _SIGNALS | _OWN_WORKERS),
     (TEMP_AGENCY, MEMBER): frozenset(_SIGNALS | _OWN_WORKERS),
     (TEMP_AGENCY, MANAGER): frozenset(_TEAM | _SIGNALS | _OWN_WORKERS),
-    (MUNICIPALITY, MEMBER): frozenset(_TERRITORY | _LENDERS),
-    (MUNICIPALITY, MANAGER): frozenset(_TEAM | _TERRITORY | _LENDERS),
+    (MUNICIPALITY, MEMBER): frozenset(_TERRITORY | _LENDERS_TERRITORY),
+    (MUNICIPALITY, MANAGER): frozenset(_TEAM | _TERRITORY | _LENDERS_TERRITORY),
     (MUNICIPALITY, PRIVACY_OFFICER): frozenset(_PRIVACY),
     # The province sees housing as counts per municipality, never a location.
     (PROVINCE, MEMBER): frozenset(

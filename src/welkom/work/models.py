@@ -72,6 +72,10 @@ class StatusRecord(models.Model):
             ("view_lender_status", _("Can see lenders' SNA and Wtta statuses")),
             ("import_register", _("Can import an SNA or Wtta register export")),
             ("view_own_workers", _("Can see where its own workers stay, as counts")),
+            (
+                "view_territory_placements",
+                _("Can see the placements of the workers staying in its territory, as counts"),
+            ),
         ]
 
     def __str__(self) -> str:

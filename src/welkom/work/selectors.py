@@ -4,7 +4,7 @@ public data about businesses), and an employer's or agency's workers as counts."
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from welkom.housing.models import Certificate, Location
 from welkom.housing.selectors import Judged, location_judgements
+from welkom.lib.bulk import ids_table, in_table
 from welkom.organisations import rules as organisation_rules
 from welkom.organisations.models import Organisation
 from welkom.organisations.rules import KvkNumberError, kvk_number_normalise
 from welkom.organisations.selectors import organisations_where
+from welkom.register.models import Stay
 from welkom.register.selectors import employer_counts
 from welkom.work import rules
 from welkom.work.models import MinimumWage, Placement, RegisterImport, StatusRecord
@@ -313,3 +315,105 @@ def rent_overview(*, user, on: date) -> RentOverview:
         for location in locations
     ]
     return RentOverview(on, wage, rules.rent_deduction_limit(amount, on), rows)
+
+
+@dataclass
+class PlacedCounts:
+    """Persons who slept in an area on a night, by how they work there: counts only.
+    `agencies`: persons per agency KvK number (a person placed through two counts for
+    each); the totals count each person once."""
+
+    placed: int = 0  # with a running placement
+    placed_agency: int = 0  # of them through an agency
+    placed_admitted: int = 0  # through agencies that all hold a Wtta admission on the night
+    placed_unadmitted: int = 0  # through at least one agency without it
+    housed_by_employer: int = 0  # in housing of their employer or agency
+    agencies: dict[str, int] = field(default_factory=dict)
+
+
+def placed_counts(*, night: date, municipality_ids=None) -> dict[int, PlacedCounts]:
+    """Per municipality (those given, or all): who slept there on `night` and works through
+    whom, from the night lists' employer KvK number and the placements that run that night.
+    Counts, so no person is read out or logged. "Housed by the employer": the location's
+    provider has the KvK number of the employer the night list names, or of the hirer or
+    agency of a running placement."""
+    stays = Stay.internal.on_night(night)
+    if municipality_ids is not None:
+        stays = stays.filter(location__municipality_id__in=list(municipality_ids))
+    stayed = {
+        person_id: (municipality_id, provider_kvk, employer_kvk)
+        for person_id, municipality_id, provider_kvk, employer_kvk in stays.values_list(
+            "person_id",
+            "location__municipality_id",
+            "location__provider__kvk_number",
+            "employer_kvk",
+        ).iterator(chunk_size=20_000)
+    }
+    placed_with: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    if stayed:
+        with ids_table(stayed) as persons:
+            for person_id, hirer, agency in (
+                Placement.internal.filter(person_id__in=in_table(persons), starts_on__lte=night)
+                .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=night))
+                .values_list("person_id", "hirer_kvk", "agency_kvk")
+            ):
+                placed_with[person_id].add((hirer, agency))
+    agencies = {agency for pairs in placed_with.values() for _hirer, agency in pairs if agency}
+    admitted = {
+        lender.kvk_number
+        for lender in lenders(sorted(agencies), today=night)
+        if rules.admitted_on(lender.statuses, night)
+    }
+    counts: dict[int, PlacedCounts] = defaultdict(PlacedCounts)
+    for person_id, (municipality_id, provider_kvk, employer_kvk) in stayed.items():
+        cell = counts[municipality_id]
+        pairs = placed_with.get(person_id, set())
+        employers = {employer_kvk} | {kvk for pair in pairs for kvk in pair}
+        if provider_kvk and provider_kvk in employers:
+            cell.housed_by_employer += 1
+        if not pairs:
+            continue
+        cell.placed += 1
+        through = {agency for _hirer, agency in pairs if agency}
+        if through:
+            cell.placed_agency += 1
+            if through <= admitted:
+                cell.placed_admitted += 1
+            else:
+                cell.placed_unadmitted += 1
+            for agency in through:
+                cell.agencies[agency] = cell.agencies.get(agency, 0) + 1
+    return dict(counts)
+
+
+@dataclass(frozen=True)
+class TerritoryPlacements:
+    """A municipality's view: its placements by agency, with each agency's status."""
+
+    municipality: object
+    night: date
+    counts: PlacedCounts
+    agencies: list[HiredThrough]  # by persons, most first
+
+
+def territory_placements(*, user, night: date) -> list[TerritoryPlacements]:
+    from welkom.organisations.selectors import territory_where
+    from welkom.places.models import Municipality
+
+    territory = territory_where(user, "work.view_territory_placements")
+    counts = placed_counts(night=night, municipality_ids=territory)
+    names = dict(
+        Organisation.objects.filter(kind=organisation_rules.TEMP_AGENCY)
+        .exclude(kvk_number="")
+        .values_list("kvk_number", "name")
+    )
+    found = []
+    for municipality in Municipality.objects.filter(pk__in=territory).defer("boundary"):
+        cell = counts.get(municipality.pk, PlacedCounts())
+        agencies = [
+            HiredThrough(lender, cell.agencies[lender.kvk_number], lender.duty)
+            for lender in lenders(sorted(cell.agencies), names=names, today=night)
+        ]
+        agencies.sort(key=lambda hired: (-hired.workers, hired.lender.name))
+        found.append(TerritoryPlacements(municipality, night, cell, agencies))
+    return found

@@ -11,6 +11,7 @@ urlpatterns = [
     path("workers/", views.workers, name="workers"),
     path("placements/upload/", views.placements_upload, name="placements_upload"),
     path("rent/", views.rent, name="rent"),
+    path("placements/", views.placements, name="placements"),
     path("lenders/", views.lender_list, name="lenders"),
     path("lenders/import/", views.register_upload, name="register_upload"),
     path("lenders/<str:kvk>/", views.lender_detail, name="lender"),

@@ -30,6 +30,7 @@ from welkom.work.selectors import (
     lenders,
     register_dates,
     rent_overview,
+    territory_placements,
     workers_of,
 )
 from welkom.work.services import placements_import, register_import
@@ -117,6 +118,27 @@ def workers(request) -> HttpResponse:
         request,
         "work/workers.html",
         {"form": form, "night": night, "employers": workers_of(user=request.user, night=night)},
+    )
+
+
+@login_required
+@permission_required("work.view_territory_placements", raise_exception=True)
+def placements(request) -> HttpResponse:
+    """A municipality's view: the workers who slept in its territory on a night, by the
+    agencies they work through and those agencies' Wtta status. Counts, no names."""
+    form = NightForm(request.GET or None)
+    night = (form.is_valid() and form.cleaned_data["night"]) or (
+        timezone.localdate() - timedelta(days=1)
+    )
+    return render(
+        request,
+        "work/placements.html",
+        {
+            "form": form,
+            "night": night,
+            "territories": territory_placements(user=request.user, night=night),
+            **_dates_context(),
+        },
     )
 
 

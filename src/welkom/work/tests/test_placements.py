@@ -269,3 +269,64 @@ class PlacementsApiTests(PersonaTestCase):
             ).status_code,
             403,
         )
+
+
+class TerritoryPlacementsTests(PersonaTestCase):
+    """Nowak (named with the agency 44444444) is placed with the employer through the
+    agency; Ivanov has no placement. Both sleep in Venlo."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        _housed(cls.provider)
+
+    def test_counts_by_agency_status_and_housing_by_the_employer(self) -> None:
+        from welkom.work.selectors import placed_counts
+
+        register_import(
+            register=rules.WTTA, data=b"kvk;naam;status\n44444444;Agency;toegelaten\n",
+            filename="wtta.csv", source="cli", as_of=NIGHT,
+        )  # fmt: skip
+        placements_import(
+            sender=self.agency,
+            data=placements("Nowak;Jan;01-01-1990;POL;33333333;44444444;01-11-2026;"),
+            filename="p.csv",
+            source="cli",
+        )
+        (venlo,) = placed_counts(night=NIGHT).values()
+        self.assertEqual(
+            (venlo.placed, venlo.placed_agency, venlo.placed_admitted, venlo.placed_unadmitted),
+            (1, 1, 1, 0),
+        )
+        self.assertEqual((venlo.agencies, venlo.housed_by_employer), ({"44444444": 1}, 0))
+        # Housed by the employer when the location's provider (11111111) is the hirer.
+        placements_import(
+            sender=self.agency,
+            data=placements("Nowak;Jan;01-01-1990;POL;11111111;44444444;01-11-2026;"),
+            filename="p.csv",
+            source="cli",
+        )
+        (venlo,) = placed_counts(night=NIGHT).values()
+        self.assertEqual((venlo.placed, venlo.housed_by_employer), (1, 1))
+        # The night before the job started, nobody is placed.
+        self.assertEqual(placed_counts(night=date(2026, 10, 31)), {})
+
+    def test_the_municipality_sees_its_territory_only_and_others_nothing(self) -> None:
+        placements_import(
+            sender=self.agency,
+            data=placements("Nowak;Jan;01-01-1990;POL;33333333;44444444;01-11-2026;"),
+            filename="p.csv",
+            source="cli",
+        )
+        url = f"/en/work/placements/?night={NIGHT.isoformat()}"
+        self.client.force_login(self.venlo_member)
+        page = self.client.get(url)
+        (venlo,) = page.context["territories"]
+        self.assertEqual((venlo.municipality.code, venlo.counts.placed_agency), ("GM0983", 1))
+        self.assertContains(page, "44444444")
+        self.client.force_login(self.horst_member)
+        (horst,) = self.client.get(url).context["territories"]
+        self.assertEqual((horst.counts.placed, horst.agencies), (0, []))
+        for user in (self.employer_manager, self.provider_manager, self.venlo_privacy):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(url).status_code, 403, user.username)
