@@ -64,6 +64,7 @@ run: $(DEMO_INSTALLED)
 	$(RUN_ENV) $(BIN)/welkom demo --scale small --if-empty
 	$(RUN_ENV) $(BIN)/welkom registration_signals
 	$(RUN_ENV) $(BIN)/welkom import_figures --once src/welkom/monitor/data/policy-figures.csv
+	$(RUN_ENV) $(BIN)/welkom placement_counts
 	$(RUN_ENV) $(BIN)/welkom refresh_monitor
 	$(RUN_ENV) $(BIN)/welkom demo_logins
 	$(RUN_ENV) $(BIN)/welkom runserver 127.0.0.1:8000

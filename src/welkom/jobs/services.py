@@ -35,6 +35,8 @@ def nightly_jobs() -> list[Job]:
         Job("purge", "purge"),
         # Duties that arise because time passes (the 123rd night, a deadline).
         Job("registration_signals", "registration_signals"),
+        # The placements' counts, which the monitor reads next.
+        Job("placement_counts", "placement_counts"),
         Job("refresh_monitor", "refresh_monitor"),
         # Last: the digests count the signals the jobs above opened.
         Job("send_digests", "send_digests"),

@@ -65,6 +65,26 @@ REGISTER = _indicators(
     Indicator("over_capacity", _("location-nights over capacity")),
     Indicator("signals_open", _("open registration signals")),
     Indicator("signals_overdue", _("overdue registration signals")),
+    # Work (the last night only, as the signals are of today): from placement lists.
+    Indicator("placed_agency", _("persons placed through an agency")),
+    Indicator("placed_admitted", _("persons placed through agencies with a Wtta admission")),
+    Indicator("placed_unadmitted", _("persons placed through an agency without one")),
+    Indicator("admitted_share", _("share placed through admitted agencies"), PERCENT),
+    Indicator("housed_by_employer", _("persons housed by their employer or agency")),
+    Indicator("housed_by_employer_share", _("share housed by their employer or agency"), PERCENT),
+    Indicator("signals_transition", _("open signals: housing ended with the job")),
+    Indicator("signals_rent", _("open signals: rent deducted from wages")),
+)
+# Counted for the last night only, never averaged over a month.
+LAST_NIGHT_ONLY = (
+    "signals_open",
+    "signals_overdue",
+    "placed_agency",
+    "placed_admitted",
+    "placed_unadmitted",
+    "housed_by_employer",
+    "signals_transition",
+    "signals_rent",
 )
 
 # Breakdowns of persons that add up to (nearly) all persons: hiding one part of one area
@@ -73,6 +93,13 @@ FAMILIES = (
     tuple(f"persons_{r}" for r in REGISTRATIONS),
     tuple(f"persons_{g}" for g in NATIONALITY_GROUPS),
     tuple(f"persons_{t}" for t in STAY_TYPES),
+)
+# Breakdowns of another count than all persons: (whole, parts).
+PART_FAMILIES = (("placed_agency", ("placed_admitted", "placed_unadmitted")),)
+# Shares of persons: (share, part, whole); hidden with either count.
+PERSON_SHARES = (
+    ("admitted_share", "placed_admitted", "placed_agency"),
+    ("housed_by_employer_share", "housed_by_employer", "persons"),
 )
 
 # Figures from elsewhere (Decisio, CBS), imported with their source; never mixed with the

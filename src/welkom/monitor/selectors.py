@@ -11,7 +11,16 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from welkom.monitor.indicators import COUNT, EXTERNAL, FAMILIES, NETHERLANDS, PROVINCE, REGISTER
+from welkom.monitor.indicators import (
+    COUNT,
+    EXTERNAL,
+    FAMILIES,
+    NETHERLANDS,
+    PART_FAMILIES,
+    PERSON_SHARES,
+    PROVINCE,
+    REGISTER,
+)
 from welkom.monitor.models import (
     ActionProgress,
     ExternalFigure,
@@ -137,6 +146,10 @@ def period_table(
         ((a.code, "persons"), [(a.code, indicator) for indicator in family])
         for a in all_areas
         for family in FAMILIES
+    ] + [
+        ((a.code, whole), [(a.code, indicator) for indicator in parts])
+        for a in all_areas
+        for whole, parts in PART_FAMILIES
     ]
     linked = {
         (a.code, "persons"): [
@@ -146,6 +159,11 @@ def period_table(
         ]
         for a in all_areas
     }
+    # A share of persons goes with either of its counts.
+    for a in all_areas:
+        for share, part, whole in PERSON_SHARES:
+            for count in (part, whole):
+                linked.setdefault((a.code, count), []).append((a.code, share))
     # What the public sees, for every view: a municipality's own view shows its own cells on
     # top, which it knows anyway, so no two views together give away a hidden cell.
     public = hidden_cells(

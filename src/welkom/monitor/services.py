@@ -25,11 +25,19 @@ from welkom.lib.locks import serialised
 from welkom.lib.problems import Problem
 from welkom.lib.public_pages import public_pages_changed
 from welkom.monitor.figures_file import figures_file_read, period_kind
-from welkom.monitor.indicators import PROVINCE
+from welkom.monitor.indicators import LAST_NIGHT_ONLY, PERSON_SHARES, PROVINCE
 from welkom.monitor.models import ActionProgress, ExternalFigure, Figure, FiguresImport, Refresh
 from welkom.monitor.selectors import area_codes
 from welkom.places.models import Municipality
-from welkom.register.selectors import occupancy_rows, open_signal_counts, profile_rows
+from welkom.register.selectors import (
+    occupancy_rows,
+    open_signal_counts,
+    open_signal_counts_by_rule,
+    profile_rows,
+)
+from welkom.work.findings import HOUSING_ENDS_WITH_JOB, RENT_DEDUCTED
+from welkom.work.models import PlacementCount
+from welkom.work.services import COUNTED as PLACEMENT_COUNTED
 
 
 @dataclass
@@ -179,6 +187,7 @@ _SHARES = {
     "certified_share": ("certified", "locations"),
     "compliant_share": ("compliant", "locations"),
     "occupancy_rate": ("persons", "capacity"),
+    **{share: (part, whole) for share, part, whole in PERSON_SHARES},
 }
 _HELPERS = ("certified", "compliant")  # counted for the shares, not stored
 SUMMED_OVER_A_MONTH = ("over_capacity",)  # the rest of a month is its average night
@@ -258,6 +267,7 @@ def _night_counts(*, first: date, last: date, today: date) -> Counts:
         cell = counts[(code_of[municipality_id], last)]
         cell["signals_open"] += open_
         cell["signals_overdue"] += overdue
+    _work_count(counts, code_of, last=last)
 
     # Up from municipalities to regions and the province.
     region_of = {m.code: m.region.code for m in municipalities.values()}
@@ -266,6 +276,22 @@ def _night_counts(*, first: date, last: date, today: date) -> Counts:
             for indicator, value in cell.items():
                 counts[(total, night)][indicator] += value
     return counts
+
+
+def _work_count(counts: Counts, code_of: dict[int, str], *, last: date) -> None:
+    """Last night's placement counts (kept by `welkom placement_counts`) and today's work
+    signals per municipality."""
+    for municipality_id, *values in PlacementCount.objects.filter(night=last).values_list(
+        "municipality_id", *PLACEMENT_COUNTED
+    ):
+        cell = counts[(code_of[municipality_id], last)]
+        for indicator, value in zip(PLACEMENT_COUNTED, values, strict=True):
+            cell[indicator] += value
+    for (municipality_id, rule), number in open_signal_counts_by_rule(
+        [HOUSING_ENDS_WITH_JOB, RENT_DEDUCTED]
+    ).items():
+        indicator = "signals_transition" if rule == HOUSING_ENDS_WITH_JOB else "signals_rent"
+        counts[(code_of[municipality_id], last)][indicator] += number
 
 
 def _locations_count(
@@ -295,13 +321,13 @@ def _locations_count(
 def _month_counts(counts: Counts) -> Counts:
     """Months: the average night of each count over the nights that have it (a night without
     a night list is unknown, not empty), and the location-nights over capacity summed.
-    Signals are a count of today, not of a month."""
+    Signals and placements are a count of today (`LAST_NIGHT_ONLY`), not of a month."""
     sums: Counts = defaultdict(lambda: defaultdict(float))
     nights_counted: dict[tuple[str, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for (area, night), cell in counts.items():
         key = (area, _month(night))
         for indicator, value in cell.items():
-            if not indicator.startswith("signals_"):
+            if indicator not in LAST_NIGHT_ONLY:
                 sums[key][indicator] += value
                 nights_counted[key][indicator] += 1
     month_counts = {}

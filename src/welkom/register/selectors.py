@@ -307,3 +307,16 @@ def open_signal_counts() -> dict[int, tuple[int, int]]:
         .order_by()
     )
     return {row["municipality_id"]: (row["open"], row["overdue"]) for row in rows}
+
+
+def open_signal_counts_by_rule(rules: list[str]) -> dict[tuple[int, str], int]:
+    """(municipality id, rule) → open signals of those rules."""
+    rows = (
+        Signal.internal.filter(
+            status=Signal.Status.OPEN, municipality__isnull=False, rule__in=rules
+        )
+        .values("municipality_id", "rule")
+        .annotate(open=Count("pk"))
+        .order_by()
+    )
+    return {(row["municipality_id"], row["rule"]): row["open"] for row in rows}

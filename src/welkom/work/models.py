@@ -196,3 +196,28 @@ class MinimumWage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.valid_from}: {self.weekly_amount}"
+
+
+class PlacementCount(models.Model):
+    """How the persons who slept in a municipality on a night work there, as counts: the
+    aggregate the monitor reads (it reads no person and no stay). Kept by the nightly job
+    `welkom placement_counts` (`services.placement_counts_keep`)."""
+
+    municipality = models.ForeignKey("places.Municipality", models.CASCADE, related_name="+")
+    night = models.DateField(_("night"))
+    placed_agency = models.PositiveIntegerField(default=0)
+    placed_admitted = models.PositiveIntegerField(default=0)
+    placed_unadmitted = models.PositiveIntegerField(default=0)
+    housed_by_employer = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("placement count")
+        verbose_name_plural = _("placement counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "night"], name="placement_count_one_per_night"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.night}"

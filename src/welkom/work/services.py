@@ -20,7 +20,13 @@ from welkom.processing_log.models import Entry
 from welkom.processing_log.services import Processing, processing_log_write
 from welkom.register.models import Stay
 from welkom.work import rules
-from welkom.work.models import Placement, PlacementImport, RegisterImport, StatusRecord
+from welkom.work.models import (
+    Placement,
+    PlacementCount,
+    PlacementImport,
+    RegisterImport,
+    StatusRecord,
+)
 from welkom.work.placement_files import placement_file_read
 from welkom.work.register_files import register_file_read
 
@@ -304,3 +310,27 @@ def _placements_keep(listed, person_of: dict[int, int], record) -> dict[str, int
     Placement.internal.bulk_create(added)
     Placement.internal.bulk_update(changed, ["ends_on", "source"])
     return counts
+
+
+COUNTED = ("placed_agency", "placed_admitted", "placed_unadmitted", "housed_by_employer")
+
+
+@transaction.atomic
+def placement_counts_keep(*, night: date) -> int:
+    """Store the night's placement counts per municipality for the monitor (replacing what
+    an earlier run stored for that night); safe to run as often as wanted. The number of
+    municipalities with a count."""
+    from welkom.work.selectors import placed_counts
+
+    PlacementCount.objects.filter(night=night).delete()
+    rows = [
+        PlacementCount(
+            municipality_id=municipality_id,
+            night=night,
+            **{name: getattr(counts, name) for name in COUNTED},
+        )
+        for municipality_id, counts in placed_counts(night=night).items()
+        if any(getattr(counts, name) for name in COUNTED)
+    ]
+    PlacementCount.objects.bulk_create(rows)
+    return len(rows)

@@ -18,7 +18,7 @@ from welkom.testing import PersonaTestCase
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 AT = time(2, 30)
-NAMES = ["purge", "registration_signals", "refresh_monitor", "send_digests"]
+NAMES = ["purge", "registration_signals", "placement_counts", "refresh_monitor", "send_digests"]
 
 
 def local(day: int, hour: int, minute: int = 0) -> datetime:
@@ -47,7 +47,7 @@ class RunJobsTests(PersonaTestCase):
             self.assertLogs("welkom.jobs.services", "ERROR"),
         ):
             runs = [job_run(job) for job in nightly_jobs()]
-        self.assertEqual([run.outcome for run in runs], ["ok", "failed", "ok", "ok"])
+        self.assertEqual([run.outcome for run in runs], ["ok", "failed", "ok", "ok", "ok"])
         self.assertEqual(runs[1].summary, "RuntimeError: the BRP link is down")
 
     def test_the_admin_shows_the_runs_to_the_platform_administrator(self) -> None:

@@ -108,3 +108,40 @@ class MonitorRefreshTests(PersonaTestCase):
         }
         self.assertAlmostEqual(month["persons_brp"] + month["persons_rni"], month["persons"])
         self.assertAlmostEqual(month["persons_POL"] + month["persons_ROU"], month["persons"])
+
+
+class WorkFiguresTests(PersonaTestCase):
+    """The placements' counts (kept by `welkom placement_counts`) become the monitor's work
+    figures for the last night, with the same suppression as the register's."""
+
+    def test_counts_and_shares_of_the_last_night_with_small_cells_hidden(self) -> None:
+        from welkom.monitor.selectors import period_table
+        from welkom.places.models import Municipality
+        from welkom.work.models import PlacementCount
+
+        last = TODAY - timedelta(days=1)
+        for code, agency, admitted in (("GM0983", 40, 38), ("GM1507", 30, 30)):
+            PlacementCount.objects.create(
+                municipality=Municipality.objects.get(code=code), night=last,
+                placed_agency=agency, placed_admitted=admitted,
+                placed_unadmitted=agency - admitted, housed_by_employer=10,
+            )  # fmt: skip
+        monitor_refresh(today=TODAY, history_nights=3)
+        self.assertEqual(figure("GM0983", "placed_agency", period=last), 40)
+        self.assertEqual(figure("GM0983", "admitted_share", period=last), 95)
+        self.assertEqual(figure("PV31", "placed_admitted", period=last), 68)
+        self.assertFalse(
+            Figure.objects.filter(indicator="placed_agency", period_kind="month").exists(),
+            "a count of the last night is no month's average",
+        )
+        table = period_table(period_kind=Figure.Period.NIGHT, period=last)
+        hidden = {cell for cell in table.hidden if cell[1].startswith(("placed", "admitted"))}
+        # Venlo's 2 without admission are "<5"; its admitted count goes with them (the sum
+        # would give them away), and so does the share. Horst: all 30 in one part is a
+        # breakdown that says something about everyone, so its parts are hidden.
+        self.assertIn(("GM0983", "placed_unadmitted"), hidden)
+        self.assertIn(("GM0983", "placed_admitted"), hidden)
+        self.assertIn(("GM0983", "admitted_share"), hidden)
+        self.assertIn(("GM1507", "placed_admitted"), hidden)
+        own = period_table(period_kind=Figure.Period.NIGHT, period=last, known={"GM0983"})
+        self.assertNotIn(("GM0983", "admitted_share"), own.hidden)
