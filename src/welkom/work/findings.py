@@ -23,11 +23,12 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
-from welkom.housing.models import Certificate, Location
+from welkom.housing.models import Location
 from welkom.register.models import Stay
 from welkom.register.services.signals import SignalFound
 from welkom.work import rules
-from welkom.work.models import MinimumWage, Placement, StatusRecord
+from welkom.work.models import Placement, StatusRecord
+from welkom.work.selectors import rent_basis
 
 HOUSING_ENDS_WITH_JOB = "housing-ends-with-job"
 UNADMITTED_LENDER = "unadmitted-lender"
@@ -184,20 +185,10 @@ def rent_deducted_found(
     declared = list(locations.values_list("pk", "rent_per_bed_week", "municipality_id"))
     if not declared:
         return []
-    certified = set(
-        Certificate.objects.filter(
-            location_id__in=[row[0] for row in declared], valid_until__gte=on
-        ).values_list("location_id", flat=True)
-    )
-    amounts = list(MinimumWage.objects.values_list("valid_from", "weekly_amount"))
-    wage = rules.minimum_wage_on(amounts, on)
-    wage_from = max((since for since, _amount in amounts if since <= on), default=None)
-    limit = rules.rent_deduction_limit(wage, on)
+    basis = rent_basis([row[0] for row in declared], on=on)
     found = []
     for location_id, rent, municipality_id in declared:
-        for finding in rules.rent_deduction_findings(
-            weekly_rent=rent, weekly_minimum_wage=wage, certified=location_id in certified, on=on
-        ):
+        for finding in basis.findings(location_id, rent, on):
             found.append(
                 SignalFound(
                     key=f"{RENT_DEDUCTED}:{finding}:L{location_id}",
@@ -207,8 +198,8 @@ def rent_deducted_found(
                     explanation=RENT_EXPLANATIONS[finding],
                     parameters={
                         "rent": f"{rent:.2f}",
-                        "limit": f"{limit:.2f}" if limit is not None else "—",
-                        "wage_from": wage_from.isoformat() if wage_from else "—",
+                        "limit": f"{basis.limit:.2f}" if basis.limit is not None else "—",
+                        "wage_from": basis.wage.valid_from.isoformat() if basis.wage else "—",
                     },
                     first_seen=on,
                     last_seen=on,

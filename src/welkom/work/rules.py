@@ -162,13 +162,6 @@ def rent_deduction_maximum(on: date) -> Decimal | None:
     return share
 
 
-def minimum_wage_on(amounts: list[tuple[date, Decimal]], on: date) -> Decimal | None:
-    """The weekly minimum wage in force on `on` from a table of (in force from, amount);
-    None when the table has no amount for that date."""
-    known = [(since, amount) for since, amount in amounts if since <= on]
-    return max(known)[1] if known else None
-
-
 def rent_deduction_limit(weekly_minimum_wage: Decimal | None, on: date) -> Decimal | None:
     """The most rent that may be deducted per week on `on`, in euro (cents rounded down);
     None when the minimum wage of that date is not known."""

@@ -282,6 +282,36 @@ class RentOverview:
     rows: list[RentRow]
 
 
+@dataclass(frozen=True)
+class RentBasis:
+    """What the rent rule needs besides a location's rent, on a day."""
+
+    certified: set[int]  # locations with an SNF or AKF mark valid on the day
+    wage: MinimumWage | None  # the minimum wage in force on the day, if recorded
+    limit: Decimal | None  # the most that may be deducted per bed per week
+
+    def findings(self, location_id: int, weekly_rent: Decimal, on: date) -> list[str]:
+        return rules.rent_deduction_findings(
+            weekly_rent=weekly_rent,
+            weekly_minimum_wage=self.wage.weekly_amount if self.wage else None,
+            certified=location_id in self.certified,
+            on=on,
+        )
+
+
+def rent_basis(location_ids, *, on: date) -> RentBasis:
+    """The certificates and minimum wage the rent rule weighs these locations' rent with: one
+    source for the signals (`findings.rent_deducted_found`) and the rent page."""
+    certified = set(
+        Certificate.objects.filter(location_id__in=list(location_ids), valid_until__gte=on)
+        .values_list("location_id", flat=True)
+        .distinct()
+    )
+    wage = MinimumWage.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
+    limit = rules.rent_deduction_limit(wage.weekly_amount if wage else None, on)
+    return RentBasis(certified, wage, limit)
+
+
 def rent_overview(*, user, on: date) -> RentOverview:
     """The locations the user sees whose rent is declared, with what the rent rule finds on
     `on` (the same rule as the signals, `findings.rent_deducted_found`)."""
@@ -292,29 +322,18 @@ def rent_overview(*, user, on: date) -> RentOverview:
         .select_related("municipality", "provider")
         .order_by("municipality__name", "street", "number", "code")
     )
-    certified = set(
-        Certificate.objects.filter(
-            location__in=[location.pk for location in locations], valid_until__gte=on
-        ).values_list("location_id", flat=True)
-    )
-    wage = MinimumWage.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
-    amount = wage.weekly_amount if wage else None
+    basis = rent_basis([location.pk for location in locations], on=on)
     rows = [
         RentRow(
             location,
-            location.pk in certified,
-            rules.rent_deduction_findings(
-                weekly_rent=location.rent_per_bed_week,
-                weekly_minimum_wage=amount,
-                certified=location.pk in certified,
-                on=on,
-            )
+            location.pk in basis.certified,
+            basis.findings(location.pk, location.rent_per_bed_week, on)
             if location.rent_deducted
             else [],
         )
         for location in locations
     ]
-    return RentOverview(on, wage, rules.rent_deduction_limit(amount, on), rows)
+    return RentOverview(on, basis.wage, basis.limit, rows)
 
 
 @dataclass
@@ -403,9 +422,10 @@ def territory_placements(*, user, night: date) -> list[TerritoryPlacements]:
     territory = territory_where(user, "work.view_territory_placements")
     counts = placed_counts(night=night, municipality_ids=territory)
     names = dict(
-        Organisation.objects.filter(kind=organisation_rules.TEMP_AGENCY)
-        .exclude(kvk_number="")
-        .values_list("kvk_number", "name")
+        Organisation.objects.filter(
+            kind=organisation_rules.TEMP_AGENCY,
+            kvk_number__in={kvk for cell in counts.values() for kvk in cell.agencies},
+        ).values_list("kvk_number", "name")
     )
     found = []
     for municipality in Municipality.objects.filter(pk__in=territory).defer("boundary"):

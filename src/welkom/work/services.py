@@ -322,6 +322,8 @@ def placement_counts_keep(*, night: date) -> int:
     municipalities with a count."""
     from welkom.work.selectors import placed_counts
 
+    # Two runs at once (a second scheduler) would both insert the night's counts.
+    serialised("work.placement-counts")
     PlacementCount.objects.filter(night=night).delete()
     rows = [
         PlacementCount(

@@ -133,12 +133,6 @@ class RentDeductionTests(TestCase):
         )
         self.assertEqual(findings, [rules.RENT_WITHOUT_CERTIFICATE])
 
-    def test_the_minimum_wage_of_a_date_is_the_latest_in_force(self) -> None:
-        table = [(date(2027, 7, 1), Decimal("610")), (date(2027, 1, 1), Decimal("600"))]
-        self.assertIsNone(rules.minimum_wage_on(table, date(2026, 12, 31)))
-        self.assertEqual(rules.minimum_wage_on(table, date(2027, 6, 30)), Decimal("600"))
-        self.assertEqual(rules.minimum_wage_on(table, date(2027, 7, 1)), Decimal("610"))
-
     def test_the_limit_rounds_down_to_whole_cents(self) -> None:
         self.assertEqual(rules.rent_deduction_limit(Decimal("600.03"), self.on), Decimal("150.00"))
         self.assertIsNone(rules.rent_deduction_limit(None, self.on))
